@@ -1,0 +1,8 @@
+//! The `pdscore` command-line tool.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    eprintln!("pdscore: no subcommands yet");
+    ExitCode::FAILURE
+}

@@ -1,0 +1,166 @@
+//! The typed in-memory table.
+
+use serde::{Deserialize, Serialize};
+
+/// Code used in [`CategoricalColumn::codes`] for a missing cell.
+pub const MISSING_CODE: u32 = u32::MAX;
+
+/// A dictionary-encoded text column: each cell is an index into `dictionary`, or
+/// [`MISSING_CODE`].
+///
+/// The dictionary lists the distinct values in order of first appearance **in this file**, so
+/// codes are not comparable between two tables; compare the strings (see
+/// [`CategoricalColumn::value`]). Consumers that need stable codes (the feature encoders) map
+/// the dictionary once per table, which costs one lookup per distinct value, not per row.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CategoricalColumn {
+    /// Distinct values, in order of first appearance.
+    pub dictionary: Vec<String>,
+    /// One code per row: an index into `dictionary`, or [`MISSING_CODE`].
+    pub codes: Vec<u32>,
+}
+
+impl CategoricalColumn {
+    /// The value of row `row`, or `None` when the cell is missing.
+    ///
+    /// # Panics
+    /// Panics when `row` is out of bounds.
+    pub fn value(&self, row: usize) -> Option<&str> {
+        let code = self.codes[row];
+        (code != MISSING_CODE).then(|| self.dictionary[code as usize].as_str())
+    }
+
+    /// Builds a column from optional strings (convenient in tests and for JSON input).
+    pub fn from_values<S: AsRef<str>>(values: &[Option<S>]) -> Self {
+        let mut index = std::collections::HashMap::<String, u32>::new();
+        let mut column = CategoricalColumn::default();
+        for value in values {
+            let code = match value {
+                None => MISSING_CODE,
+                Some(v) => {
+                    let v = v.as_ref();
+                    if let Some(&c) = index.get(v) {
+                        c
+                    } else {
+                        let c = column.dictionary.len() as u32;
+                        column.dictionary.push(v.to_owned());
+                        index.insert(v.to_owned(), c);
+                        c
+                    }
+                }
+            };
+            column.codes.push(code);
+        }
+        column
+    }
+
+    /// Number of missing cells.
+    pub fn missing_count(&self) -> usize {
+        self.codes.iter().filter(|&&c| c == MISSING_CODE).count()
+    }
+}
+
+/// The cells of one column, typed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ColumnData {
+    /// Numbers; `NaN` marks a missing cell (a literal `NaN` in the file is also missing).
+    Numeric(Vec<f64>),
+    /// Text or code values, dictionary-encoded.
+    Categorical(CategoricalColumn),
+    /// True/false values; `None` marks a missing cell.
+    Boolean(Vec<Option<bool>>),
+}
+
+impl ColumnData {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            ColumnData::Numeric(v) => v.len(),
+            ColumnData::Categorical(c) => c.codes.len(),
+            ColumnData::Boolean(v) => v.len(),
+        }
+    }
+
+    /// True when the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of missing cells.
+    pub fn missing_count(&self) -> usize {
+        match self {
+            ColumnData::Numeric(v) => v.iter().filter(|x| x.is_nan()).count(),
+            ColumnData::Categorical(c) => c.missing_count(),
+            ColumnData::Boolean(v) => v.iter().filter(|x| x.is_none()).count(),
+        }
+    }
+}
+
+/// A named column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Column {
+    /// Header name, exactly as in the file (surrounding whitespace and a UTF-8 BOM removed).
+    pub name: String,
+    /// The typed cells.
+    pub data: ColumnData,
+}
+
+/// A typed table: columns of equal length, in file order.
+///
+/// ```
+/// use pdscore_ingest::{Column, ColumnData, Table};
+/// let table = Table::new(vec![
+///     Column { name: "age".into(), data: ColumnData::Numeric(vec![31.0, f64::NAN]) },
+///     Column { name: "has_paid".into(), data: ColumnData::Boolean(vec![Some(true), None]) },
+/// ]).unwrap();
+/// assert_eq!(table.n_rows(), 2);
+/// assert!(table.column("age").is_some());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    columns: Vec<Column>,
+    n_rows: usize,
+}
+
+impl Table {
+    /// Builds a table; every column must have the same number of rows.
+    ///
+    /// # Errors
+    /// Returns the name of the first column whose length differs from the first column's.
+    pub fn new(columns: Vec<Column>) -> Result<Self, String> {
+        let n_rows = columns.first().map_or(0, |c| c.data.len());
+        if let Some(bad) = columns.iter().find(|c| c.data.len() != n_rows) {
+            return Err(format!(
+                "column `{}` has {} rows, expected {n_rows}",
+                bad.name,
+                bad.data.len()
+            ));
+        }
+        Ok(Table { columns, n_rows })
+    }
+
+    /// Number of data rows (the header is not a row).
+    pub fn n_rows(&self) -> usize {
+        self.n_rows
+    }
+
+    /// All columns in file order.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// The column called `name`, if present.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Column names in file order.
+    pub fn column_names(&self) -> impl Iterator<Item = &str> {
+        self.columns.iter().map(|c| c.name.as_str())
+    }
+
+    /// Consumes the table and returns its columns.
+    pub fn into_columns(self) -> Vec<Column> {
+        self.columns
+    }
+}

@@ -1,0 +1,53 @@
+//! The error type of this crate.
+
+/// What can go wrong when fitting or using a model.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// A hyper-parameter is out of its valid range.
+    #[error("invalid parameter `{name}`: {reason}")]
+    InvalidParam {
+        /// Parameter name.
+        name: &'static str,
+        /// Why the value is invalid.
+        reason: String,
+    },
+    /// The input has no rows.
+    #[error("no rows to fit or score")]
+    Empty,
+    /// Lengths or column counts disagree.
+    #[error("shape mismatch: {0}")]
+    Shape(String),
+    /// Only one class present in the labels.
+    #[error("the labels contain only one class ({positives} positives of {rows} rows)")]
+    SingleClass {
+        /// Number of positive labels.
+        positives: usize,
+        /// Number of rows.
+        rows: usize,
+    },
+    /// A non-finite value where the model cannot handle one.
+    #[error("non-finite value at row {row}, column {column}")]
+    NonFinite {
+        /// Row index (0-based).
+        row: usize,
+        /// Column index (0-based).
+        column: usize,
+    },
+    /// A sample weight is negative or non-finite, or all weights are zero.
+    #[error("invalid sample weights: {0}")]
+    BadWeights(String),
+    /// The model does not support sample weights and some were passed.
+    #[error("model `{0}` does not support sample weights")]
+    WeightsUnsupported(&'static str),
+    /// Fitting did not converge.
+    #[error("{model} did not converge in {iterations} iterations (gradient norm {grad_norm:.3e})")]
+    NotConverged {
+        /// Model name.
+        model: &'static str,
+        /// Iterations run.
+        iterations: usize,
+        /// Final gradient norm.
+        grad_norm: f64,
+    },
+}
