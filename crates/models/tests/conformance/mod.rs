@@ -67,7 +67,7 @@ pub fn toy_data(n: usize, ratio: usize, seed: u64) -> (Array2<f64>, Vec<bool>) {
         let positive = i % (ratio + 1) == 0;
         let (a, b): (f64, f64) = (rng.gen_range(-3.0..3.0), rng.gen_range(-3.0..3.0));
         let shift = if positive { 1.0 } else { -1.0 };
-        let t = (a + b) / 2.0;
+        let t = f64::midpoint(a, b);
         // move the point to the right side of the line x0 + x1 = 0 with a margin of 0.5
         let d = if positive {
             (0.5 - t).max(0.0)
