@@ -2,16 +2,53 @@
 //!
 //! Everything that turns bytes on disk into a typed, validated [`Table`]:
 //!
+//! - [`read_csv`] reads a whole CSV input (path or bytes) into a [`Table`]; [`CsvChunks`]
+//!   streams a large file in batches of rows in constant memory. Both detect the delimiter,
+//!   handle quoted fields, CRLF and a BOM, and report every problem they find at once with
+//!   line, column and value ([`IngestError`]).
 //! - [`Table`], [`Column`] and [`ColumnData`]: the in-memory data model every other pdscore crate
 //!   reads. Numeric columns are `Vec<f64>` with `NaN` for missing, categorical columns are
 //!   dictionary-encoded ([`CategoricalColumn`]), booleans are `Option<bool>`.
 //! - [`Schema`]: the role of each column (id, target, feature) and the kind of each feature
-//!   ([`ColumnKind`]), inferred from the data or declared (the built-in Klarna schema).
+//!   ([`ColumnKind`]), inferred from the data ([`Schema::infer`]) or declared (the built-in
+//!   [`Schema::klarna`]).
+//! - [`labels`]: the target column as `Option<bool>` per row, with the checks training needs.
+//! - [`synth`]: synthetic data in the original Klarna file format, seeded.
+//!
+//! ## Parsing rules
+//! - Missing: the tokens of [`DEFAULT_MISSING_TOKENS`] (configurable), an empty cell, and a
+//!   literal `NaN` in a numeric column. Cells are trimmed of ASCII whitespace.
+//! - Numbers: anything `fast-float2` reads (`5e+05`, `-1.5`, `1e308`). Infinities (`inf`,
+//!   `-inf`, or an overflow such as `1e309`) are rejected as bad values naming line and column.
+//! - Booleans: `True/False` in any case, `1/0`.
+//! - Categorical cells that are integers written with a zero fraction are canonicalised (`1.0`
+//!   reads as level `1`), so a pandas-rewritten file and the original agree.
 //!
 //! This crate knows nothing of models: `pdscore-features` turns its tables into matrices.
+//!
+//! ```
+//! use pdscore_ingest::{ReadOptions, Schema, read_csv};
+//! let csv = "a;b\n1;x\n2;y\n";
+//! let table = read_csv(csv.as_bytes(), &ReadOptions::new())?;
+//! let schema = Schema::infer(&table, None, None)?;
+//! assert_eq!(schema.features.len(), 2);
+//! # Ok::<(), pdscore_ingest::IngestError>(())
+//! ```
 
+mod convert;
+mod error;
+pub mod labels;
+mod reader;
 mod schema;
+pub mod synth;
 mod table;
+mod tokenize;
 
-pub use schema::{ColumnKind, FeatureSpec, Schema, TargetSpec};
+pub use convert::canonical_level;
+pub use error::{BadCell, IngestError, IngestWarning, MAX_EXAMPLES};
+pub use reader::{
+    CsvChunks, CsvRead, CsvSource, DEFAULT_MISSING_TOKENS, ReadOptions, TableChunk, read_csv,
+    read_csv_with_report,
+};
+pub use schema::{ColumnKind, FeatureSpec, KLARNA_COLUMNS, Schema, TargetSpec};
 pub use table::{CategoricalColumn, Column, ColumnData, MISSING_CODE, Table};

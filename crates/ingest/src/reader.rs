@@ -1,0 +1,771 @@
+//! Reading CSV into a [`Table`]: whole inputs with [`read_csv`], large files in constant memory
+//! with [`CsvChunks`].
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::convert::{Conversion, MissingTokens, convert_column};
+use crate::error::{IngestError, IngestWarning};
+use crate::schema::{ColumnKind, Schema};
+use crate::table::{Column, ColumnData, Table};
+use crate::tokenize::{MAX_CHUNK_BYTES, Ragged, TokenChunk, detect_delimiter, tokenize};
+
+/// The tokens read as a missing value by default: `""`, `NA`, `NaN`, `null`, `None`.
+pub const DEFAULT_MISSING_TOKENS: [&str; 5] = ["", "NA", "NaN", "null", "None"];
+
+/// Where CSV bytes come from: a file path or bytes in memory.
+#[derive(Debug, Clone)]
+pub enum CsvSource<'a> {
+    /// A file to read whole.
+    Path(PathBuf),
+    /// Bytes already in memory.
+    Bytes(Cow<'a, [u8]>),
+}
+
+impl From<&Path> for CsvSource<'_> {
+    fn from(p: &Path) -> Self {
+        CsvSource::Path(p.to_path_buf())
+    }
+}
+impl From<PathBuf> for CsvSource<'_> {
+    fn from(p: PathBuf) -> Self {
+        CsvSource::Path(p)
+    }
+}
+impl From<&PathBuf> for CsvSource<'_> {
+    fn from(p: &PathBuf) -> Self {
+        CsvSource::Path(p.clone())
+    }
+}
+impl<'a> From<&'a [u8]> for CsvSource<'a> {
+    fn from(b: &'a [u8]) -> Self {
+        CsvSource::Bytes(Cow::Borrowed(b))
+    }
+}
+impl<'a, const N: usize> From<&'a [u8; N]> for CsvSource<'a> {
+    fn from(b: &'a [u8; N]) -> Self {
+        CsvSource::Bytes(Cow::Borrowed(b))
+    }
+}
+impl From<Vec<u8>> for CsvSource<'_> {
+    fn from(b: Vec<u8>) -> Self {
+        CsvSource::Bytes(Cow::Owned(b))
+    }
+}
+
+/// How to read a CSV input. Build with the setters; the defaults read any header CSV with
+/// inferred kinds.
+///
+/// ```
+/// use pdscore_ingest::{ReadOptions, Schema};
+/// let options = ReadOptions::new().schema(Schema::klarna()).delimiter(b';');
+/// assert!(options.check().is_ok());
+/// assert!(ReadOptions::new().delimiter(b'"').check().is_err());
+/// ```
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    delimiter: Option<u8>,
+    missing_tokens: Vec<String>,
+    schema: Option<Schema>,
+    require_target: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            delimiter: None,
+            missing_tokens: DEFAULT_MISSING_TOKENS
+                .iter()
+                .map(|s| (*s).to_owned())
+                .collect(),
+            schema: None,
+            require_target: false,
+        }
+    }
+}
+
+impl ReadOptions {
+    /// The defaults: delimiter detected, [`DEFAULT_MISSING_TOKENS`], no schema (kinds inferred,
+    /// every column kept), target not required.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Field delimiter. Default: detected from the header line among `;`, `,`, tab and `|`
+    /// (the most frequent outside quotes; `,` when none occurs).
+    pub fn delimiter(mut self, delimiter: u8) -> Self {
+        self.delimiter = Some(delimiter);
+        self
+    }
+
+    /// Cell texts read as missing (compared after trimming whitespace). Default:
+    /// [`DEFAULT_MISSING_TOKENS`]. An empty cell is always missing, and so is a literal `NaN`
+    /// in a numeric column.
+    pub fn missing_tokens<I, S>(mut self, tokens: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.missing_tokens = tokens.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Parse the columns the schema declares, as declared; other columns are dropped with an
+    /// [`IngestWarning::ExtraColumns`]. Default: none (every column kept, kinds inferred).
+    pub fn schema(mut self, schema: Schema) -> Self {
+        self.schema = Some(schema);
+        self
+    }
+
+    /// Whether the schema's target column must be present (training). Default: `false`
+    /// (scoring files may lack it; it is read when present).
+    pub fn require_target(mut self, require: bool) -> Self {
+        self.require_target = require;
+        self
+    }
+
+    /// The schema, if one was set.
+    pub fn schema_ref(&self) -> Option<&Schema> {
+        self.schema.as_ref()
+    }
+
+    /// Checks the options for contradictions.
+    pub fn check(&self) -> Result<(), IngestError> {
+        if let Some(d) = self.delimiter
+            && matches!(d, b'"' | b'\n' | b'\r')
+        {
+            return Err(IngestError::InvalidOptions {
+                reason: format!(
+                    "delimiter {:?} cannot be a quote or a line break",
+                    d as char
+                ),
+            });
+        }
+        if let Some(d) = self.delimiter
+            && self
+                .missing_tokens
+                .iter()
+                .any(|t| t.as_bytes().contains(&d))
+        {
+            return Err(IngestError::InvalidOptions {
+                reason: "a missing token contains the delimiter".into(),
+            });
+        }
+        if self.require_target && self.schema.as_ref().is_none_or(|s| s.target.is_none()) {
+            return Err(IngestError::InvalidOptions {
+                reason: "require_target needs a schema with a target column".into(),
+            });
+        }
+        if let Some(schema) = &self.schema {
+            schema.check()?;
+        }
+        Ok(())
+    }
+}
+
+/// A table read from CSV, with what was noticed on the way.
+#[derive(Debug, Clone)]
+pub struct CsvRead {
+    /// The typed table.
+    pub table: Table,
+    /// Non-fatal findings (extra columns ignored).
+    pub warnings: Vec<IngestWarning>,
+    /// The delimiter used (given or detected).
+    pub delimiter: u8,
+}
+
+/// Which file column feeds each output column, and how.
+#[derive(Debug, Clone)]
+struct Plan {
+    n_file_cols: usize,
+    outputs: Vec<(usize, String, Conversion)>,
+    warnings: Vec<IngestWarning>,
+}
+
+impl Plan {
+    fn new(header: &[String], options: &ReadOptions) -> Result<Plan, IngestError> {
+        let mut problems = Vec::new();
+        let mut seen = HashSet::new();
+        let mut dups: Vec<String> = Vec::new();
+        for name in header {
+            if !seen.insert(name.as_str()) && !dups.contains(name) {
+                dups.push(name.clone());
+            }
+        }
+        if !dups.is_empty() {
+            problems.push(IngestError::DuplicateColumns { names: dups });
+        }
+        let position = |name: &str| header.iter().position(|h| h == name);
+        let mut outputs = Vec::new();
+        let mut warnings = Vec::new();
+        if let Some(schema) = &options.schema {
+            let mut missing = Vec::new();
+            let mut want = |name: &str, conv: Conversion, required: bool| match position(name) {
+                Some(i) => outputs.push((i, name.to_owned(), conv)),
+                None if required => missing.push(name.to_owned()),
+                None => {}
+            };
+            if let Some(id) = &schema.id {
+                want(id, Conversion::Raw, true);
+            }
+            if let Some(t) = &schema.target {
+                want(
+                    &t.column,
+                    Conversion::Kind(ColumnKind::Categorical),
+                    options.require_target,
+                );
+            }
+            for f in &schema.features {
+                want(&f.name, Conversion::Kind(f.kind), true);
+            }
+            if !missing.is_empty() {
+                problems.push(IngestError::MissingColumns { names: missing });
+            }
+            let extra: Vec<String> = header
+                .iter()
+                .filter(|h| !schema.mentions(h))
+                .cloned()
+                .collect();
+            if !extra.is_empty() {
+                warnings.push(IngestWarning::ExtraColumns { names: extra });
+            }
+        } else {
+            outputs = header
+                .iter()
+                .enumerate()
+                .map(|(i, h)| (i, h.clone(), Conversion::Infer))
+                .collect();
+        }
+        if let Some(e) = IngestError::from_problems(problems, 0) {
+            return Err(e);
+        }
+        Ok(Plan {
+            n_file_cols: header.len(),
+            outputs,
+            warnings,
+        })
+    }
+
+    /// Converts tokenized chunks into a table, collecting every problem (ragged rows first).
+    fn build(
+        &self,
+        chunks: &[TokenChunk<'_>],
+        ragged: Ragged,
+        missing: &MissingTokens,
+    ) -> Result<Table, IngestError> {
+        let results: Vec<Result<ColumnData, IngestError>> = self
+            .outputs
+            .par_iter()
+            .map(|(i, name, conv)| convert_column(chunks, *i, name, *conv, missing))
+            .collect();
+        let omitted = ragged.total - ragged.examples.len();
+        let mut problems = ragged.examples;
+        let mut columns = Vec::with_capacity(results.len());
+        for (r, (_, name, _)) in results.into_iter().zip(&self.outputs) {
+            match r {
+                Ok(data) => columns.push(Column {
+                    name: name.clone(),
+                    data,
+                }),
+                Err(e) => problems.push(e),
+            }
+        }
+        if let Some(e) = IngestError::from_problems(problems, omitted) {
+            return Err(e);
+        }
+        Table::new(columns).map_err(|reason| IngestError::InvalidOptions { reason })
+    }
+
+    /// Replaces inferred conversions by the kinds found in `table` (for streaming).
+    fn fix_kinds(&mut self, table: &Table) {
+        for ((_, _, conv), column) in self.outputs.iter_mut().zip(table.columns()) {
+            if *conv == Conversion::Infer {
+                *conv = Conversion::Kind(kind_of(&column.data));
+            }
+        }
+    }
+}
+
+/// The kind of a typed column.
+pub(crate) fn kind_of(data: &ColumnData) -> ColumnKind {
+    match data {
+        ColumnData::Numeric(_) => ColumnKind::Numeric,
+        ColumnData::Categorical(_) => ColumnKind::Categorical,
+        ColumnData::Boolean(_) => ColumnKind::Boolean,
+    }
+}
+
+/// Strips a UTF-8 BOM.
+fn strip_bom(buf: &[u8]) -> &[u8] {
+    buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf)
+}
+
+/// The header: names, bytes consumed (including leading blank lines) and lines consumed.
+/// `Ok(None)` when more bytes are needed (streaming, not at EOF).
+fn parse_header(
+    buf: &[u8],
+    delimiter: u8,
+    at_eof: bool,
+) -> Result<Option<(Vec<String>, usize, u64)>, IngestError> {
+    // Skip leading blank lines.
+    let mut start = 0;
+    let mut skipped = 0u64;
+    loop {
+        let rest = &buf[start..];
+        if rest.starts_with(b"\n") {
+            start += 1;
+        } else if rest.starts_with(b"\r\n") {
+            start += 2;
+        } else {
+            break;
+        }
+        skipped += 1;
+    }
+    let body = &buf[start..];
+    if body.trim_ascii().is_empty() {
+        return if at_eof {
+            Err(IngestError::EmptyFile)
+        } else {
+            Ok(None)
+        };
+    }
+    // Count header fields: delimiters outside quotes, up to the first newline outside quotes.
+    let mut in_quotes = false;
+    let mut n_fields = 1;
+    let mut complete = false;
+    for &b in body {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => {
+                complete = true;
+                break;
+            }
+            _ if b == delimiter && !in_quotes => n_fields += 1,
+            _ => {}
+        }
+    }
+    if !complete && !at_eof {
+        return Ok(None);
+    }
+    let t = tokenize(body, delimiter, n_fields, 1 + skipped, 1, at_eof)?;
+    if t.chunk.n_rows() != 1 {
+        return if at_eof {
+            Err(IngestError::EmptyFile)
+        } else {
+            Ok(None)
+        };
+    }
+    let mut names = Vec::with_capacity(n_fields);
+    for c in 0..n_fields {
+        let raw = t.chunk.field(c, 0);
+        let name = std::str::from_utf8(raw).map_err(|_| IngestError::InvalidUtf8 {
+            line: 1 + skipped,
+            column: "<header>".into(),
+        })?;
+        names.push(name.trim().to_owned());
+    }
+    Ok(Some((
+        names,
+        start + t.consumed,
+        skipped + t.lines_consumed,
+    )))
+}
+
+/// Reads a whole CSV input into a typed table.
+///
+/// The header is required; the delimiter is detected unless set; quoted fields (with
+/// delimiters, doubled quotes and newlines), CRLF line ends and a UTF-8 BOM are handled. With a
+/// schema, its columns are parsed as declared and returned in schema order (id, target when
+/// present, features); without one, every column is kept in file order with an inferred kind.
+/// Warnings (extra columns) are dropped: use [`read_csv_with_report`] to see them.
+///
+/// Inputs without quote characters are tokenized in parallel chunks; columns are converted in
+/// parallel.
+///
+/// ```
+/// use pdscore_ingest::{ColumnData, ReadOptions, read_csv};
+/// let table = read_csv(b"id;x;flag\na;1.5;True\nb;NA;False\n", &ReadOptions::new())?;
+/// assert_eq!(table.n_rows(), 2);
+/// assert!(matches!(table.column("flag").map(|c| &c.data), Some(ColumnData::Boolean(_))));
+/// # Ok::<(), pdscore_ingest::IngestError>(())
+/// ```
+pub fn read_csv<'a>(
+    source: impl Into<CsvSource<'a>>,
+    options: &ReadOptions,
+) -> Result<Table, IngestError> {
+    read_csv_with_report(source, options).map(|r| r.table)
+}
+
+/// Like [`read_csv`], also returning the warnings and the delimiter used.
+pub fn read_csv_with_report<'a>(
+    source: impl Into<CsvSource<'a>>,
+    options: &ReadOptions,
+) -> Result<CsvRead, IngestError> {
+    options.check()?;
+    let bytes: Cow<'a, [u8]> = match source.into() {
+        CsvSource::Path(path) => {
+            Cow::Owned(std::fs::read(&path).map_err(|source| IngestError::Io { path, source })?)
+        }
+        CsvSource::Bytes(b) => b,
+    };
+    read_bytes(strip_bom(&bytes), options)
+}
+
+fn read_bytes(buf: &[u8], options: &ReadOptions) -> Result<CsvRead, IngestError> {
+    if buf.trim_ascii().is_empty() {
+        return Err(IngestError::EmptyFile);
+    }
+    let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(buf));
+    let Some((header, consumed, header_lines)) = parse_header(buf, delimiter, true)? else {
+        return Err(IngestError::EmptyFile);
+    };
+    let plan = Plan::new(&header, options)?;
+    let body = &buf[consumed..];
+    let first_line = 1 + header_lines;
+    let n_cols = plan.n_file_cols;
+    let (chunks, ragged) = if memchr::memchr(b'"', body).is_none() {
+        tokenize_parallel(body, delimiter, n_cols, first_line)
+    } else {
+        tokenize_sequential(body, delimiter, n_cols, first_line)?
+    };
+    let n_rows: usize = chunks.iter().map(TokenChunk::n_rows).sum();
+    if n_rows == 0 && ragged.total == 0 {
+        return Err(IngestError::HeaderOnly { columns: n_cols });
+    }
+    let missing = MissingTokens::new(&options.missing_tokens);
+    let table = plan.build(&chunks, ragged, &missing)?;
+    Ok(CsvRead {
+        table,
+        warnings: plan.warnings,
+        delimiter,
+    })
+}
+
+/// Splits a quote-free body at line ends into chunks and tokenizes them in parallel.
+fn tokenize_parallel(
+    body: &[u8],
+    delimiter: u8,
+    n_cols: usize,
+    first_line: u64,
+) -> (Vec<TokenChunk<'_>>, Ragged) {
+    let threads = rayon::current_num_threads().max(1);
+    let target = (body.len() / (threads * 4)).clamp(1 << 18, MAX_CHUNK_BYTES / 2);
+    let mut bounds = Vec::new();
+    let mut start = 0;
+    while start < body.len() {
+        let mut end = (start + target).min(body.len());
+        if end < body.len() {
+            end = memchr::memchr(b'\n', &body[end..]).map_or(body.len(), |i| end + i + 1);
+        }
+        bounds.push((start, end));
+        start = end;
+    }
+    let parts: Vec<_> = bounds
+        .par_iter()
+        .map(|&(s, e)| tokenize(&body[s..e], delimiter, n_cols, 0, usize::MAX, true))
+        .collect();
+    let mut chunks = Vec::with_capacity(parts.len());
+    let mut ragged = Ragged::default();
+    let mut line = first_line;
+    for part in parts {
+        // The body has no quote, so the plain tokenizer ran and cannot fail.
+        let Ok(mut t) = part else { continue };
+        t.chunk.shift_lines(line);
+        t.ragged.shift_lines(line);
+        line += t.lines_consumed;
+        ragged.merge(t.ragged);
+        chunks.push(t.chunk);
+    }
+    (chunks, ragged)
+}
+
+/// Tokenizes a body with quotes from start to end.
+fn tokenize_sequential(
+    body: &[u8],
+    delimiter: u8,
+    n_cols: usize,
+    first_line: u64,
+) -> Result<(Vec<TokenChunk<'_>>, Ragged), IngestError> {
+    let mut chunks = Vec::new();
+    let mut ragged = Ragged::default();
+    let mut pos = 0;
+    let mut line = first_line;
+    while pos < body.len() {
+        let t = tokenize(&body[pos..], delimiter, n_cols, line, usize::MAX, true)?;
+        if t.consumed == 0 {
+            break;
+        }
+        pos += t.consumed;
+        line += t.lines_consumed;
+        ragged.merge(t.ragged);
+        chunks.push(t.chunk);
+    }
+    Ok((chunks, ragged))
+}
+
+/// One batch of rows from [`CsvChunks`].
+#[derive(Debug, Clone)]
+pub struct TableChunk {
+    /// The rows, typed with the reader's fixed kinds.
+    pub table: Table,
+    /// Physical line of the first row of this chunk in the file.
+    pub first_line: u64,
+    /// Index of this chunk's first row among all data rows of the file (0-based).
+    pub first_row: u64,
+    id_column: Option<String>,
+}
+
+impl TableChunk {
+    /// The id column's values, exactly as in the file (`None` for a missing cell); `None` when
+    /// the schema has no id column.
+    pub fn ids(&self) -> Option<impl Iterator<Item = Option<&str>> + '_> {
+        let name = self.id_column.as_deref()?;
+        match &self.table.column(name)?.data {
+            ColumnData::Categorical(c) => Some((0..c.codes.len()).map(move |r| c.value(r))),
+            _ => None,
+        }
+    }
+}
+
+/// Reads a CSV stream in batches of up to `rows_per_chunk` rows, in memory proportional to one
+/// batch. Every batch is parsed with the same kinds: the schema's, or those inferred from the
+/// first batch.
+///
+/// A batch with bad values yields an `Err` and the iteration goes on with the next batch; an
+/// I/O error or an unclosed quote ends it.
+///
+/// ```
+/// use pdscore_ingest::{CsvChunks, ReadOptions};
+/// let data: &[u8] = b"id,x\na,1\nb,2\nc,3\n";
+/// let chunks = CsvChunks::new(data, &ReadOptions::new(), 2)?;
+/// let sizes: Vec<usize> = chunks.map(|c| c.map(|c| c.table.n_rows())).collect::<Result<_, _>>()?;
+/// assert_eq!(sizes, vec![2, 1]);
+/// # Ok::<(), pdscore_ingest::IngestError>(())
+/// ```
+pub struct CsvChunks<R> {
+    reader: R,
+    path: PathBuf,
+    buf: Vec<u8>,
+    start: usize,
+    eof: bool,
+    done: bool,
+    delimiter: u8,
+    plan: Plan,
+    missing: MissingTokens,
+    rows_per_chunk: usize,
+    next_line: u64,
+    next_row: u64,
+    kinds_fixed: bool,
+    header: Vec<String>,
+    id_column: Option<String>,
+    bytes_per_row: usize,
+}
+
+impl CsvChunks<File> {
+    /// Opens a file for chunked reading.
+    pub fn open(
+        path: impl AsRef<Path>,
+        options: &ReadOptions,
+        rows_per_chunk: usize,
+    ) -> Result<Self, IngestError> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut chunks = Self::new(file, options, rows_per_chunk);
+        if let Err(IngestError::Io { path: p, .. }) = &mut chunks {
+            path.clone_into(p);
+        }
+        chunks.map(|mut c| {
+            c.path = path.to_path_buf();
+            c
+        })
+    }
+}
+
+impl<R: Read> CsvChunks<R> {
+    /// Reads the header from `reader` and prepares batches of up to `rows_per_chunk` rows.
+    pub fn new(
+        reader: R,
+        options: &ReadOptions,
+        rows_per_chunk: usize,
+    ) -> Result<Self, IngestError> {
+        options.check()?;
+        if rows_per_chunk == 0 {
+            return Err(IngestError::InvalidOptions {
+                reason: "rows_per_chunk must be at least 1".into(),
+            });
+        }
+        let mut chunks = CsvChunks {
+            reader,
+            path: PathBuf::from("<stream>"),
+            buf: Vec::new(),
+            start: 0,
+            eof: false,
+            done: false,
+            delimiter: b',',
+            plan: Plan {
+                n_file_cols: 0,
+                outputs: Vec::new(),
+                warnings: Vec::new(),
+            },
+            missing: MissingTokens::new(&options.missing_tokens),
+            rows_per_chunk,
+            next_line: 1,
+            next_row: 0,
+            kinds_fixed: options.schema.is_some(),
+            header: Vec::new(),
+            id_column: options.schema.as_ref().and_then(|s| s.id.clone()),
+            bytes_per_row: 256,
+        };
+        loop {
+            let data = strip_bom(&chunks.buf);
+            let bom = chunks.buf.len() - data.len();
+            if !data.is_empty() || chunks.eof {
+                let delimiter = options.delimiter.unwrap_or_else(|| detect_delimiter(data));
+                if let Some((header, consumed, lines)) = parse_header(data, delimiter, chunks.eof)?
+                {
+                    chunks.delimiter = delimiter;
+                    chunks.start = bom + consumed;
+                    chunks.next_line = 1 + lines;
+                    chunks.plan = Plan::new(&header, options)?;
+                    chunks.header = header;
+                    break;
+                }
+            }
+            chunks.fill(1 << 16)?;
+        }
+        Ok(chunks)
+    }
+
+    /// The header names, in file order.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// Warnings found in the header (extra columns).
+    pub fn warnings(&self) -> &[IngestWarning] {
+        &self.plan.warnings
+    }
+
+    /// The delimiter used.
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// Reads at least `want` more bytes (fewer at end of input).
+    fn fill(&mut self, want: usize) -> Result<(), IngestError> {
+        if self.start > 0 && self.start >= self.buf.len() / 2 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        let target = self.buf.len() + want;
+        let mut block = vec![0u8; 1 << 16];
+        while self.buf.len() < target {
+            let n = self
+                .reader
+                .read(&mut block)
+                .map_err(|source| IngestError::Io {
+                    path: self.path.clone(),
+                    source,
+                });
+            let n = match n {
+                Ok(n) => n,
+                Err(IngestError::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::Interrupted =>
+                {
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                self.eof = true;
+                break;
+            }
+            self.buf.extend_from_slice(&block[..n]);
+        }
+        Ok(())
+    }
+
+    fn next_chunk(&mut self) -> Result<Option<TableChunk>, IngestError> {
+        let want = (self.bytes_per_row * self.rows_per_chunk).clamp(1 << 16, 1 << 28);
+        if self.buf.len() - self.start < want && !self.eof {
+            self.fill(want)?;
+        }
+        loop {
+            let avail = &self.buf[self.start..];
+            let t = tokenize(
+                avail,
+                self.delimiter,
+                self.plan.n_file_cols,
+                self.next_line,
+                self.rows_per_chunk,
+                self.eof,
+            )?;
+            let rows = t.chunk.n_rows();
+            if rows < self.rows_per_chunk && !self.eof {
+                let more = avail.len().max(1 << 16);
+                self.fill(more)?;
+                continue;
+            }
+            if rows == 0 && t.ragged.total == 0 {
+                self.start += t.consumed;
+                return Ok(None);
+            }
+            let first_line = t.chunk.lines.first().copied().unwrap_or(self.next_line);
+            let consumed = t.consumed;
+            let lines = t.lines_consumed;
+            let result = self.plan.build(&[t.chunk], t.ragged, &self.missing);
+            if let Some(per_row) = consumed.checked_div(rows) {
+                self.bytes_per_row = per_row.max(1);
+            }
+            self.start += consumed;
+            self.next_line += lines;
+            let first_row = self.next_row;
+            self.next_row += rows as u64;
+            let table = result?;
+            if !self.kinds_fixed {
+                self.plan.fix_kinds(&table);
+                self.kinds_fixed = true;
+            }
+            return Ok(Some(TableChunk {
+                table,
+                first_line,
+                first_row,
+                id_column: self.id_column.clone(),
+            }));
+        }
+    }
+}
+
+impl<R: Read> Iterator for CsvChunks<R> {
+    type Item = Result<TableChunk, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.next_chunk() {
+            Ok(Some(c)) => Some(Ok(c)),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                if matches!(
+                    e,
+                    IngestError::Io { .. } | IngestError::UnclosedQuote { .. }
+                ) {
+                    self.done = true;
+                }
+                Some(Err(e))
+            }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Synthetic Klarna-format data (placeholder while the generator is written).
