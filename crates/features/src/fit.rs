@@ -1,0 +1,361 @@
+//! Fitting: [`FeatureParams::fit`] learns every statistic from the training rows it is given.
+
+use std::collections::HashMap;
+
+use pdscore_ingest::{CategoricalColumn, ColumnData, ColumnKind, MISSING_CODE, Schema, Table};
+
+use crate::error::{FeatureError, Result};
+use crate::fitted::FittedFeatures;
+use crate::log::{
+    CategoricalFit, ColumnFitLog, ColumnOutcome, DropReason, FitLog, LevelCount, NumericFit,
+    PcaLog, Scaling, ValueRange,
+};
+use crate::params::{
+    CategoricalMissing, FeatureParams, MinLevelFrequency, NumericImputation, PcaComponents,
+    SparsePolicy,
+};
+use crate::pca::FittedPca;
+
+/// Name of the merged rare level.
+pub(crate) const OTHER_LEVEL: &str = "__other__";
+/// Name of the missing level.
+pub(crate) const MISSING_LEVEL: &str = "__missing__";
+
+/// The kind of data a column holds.
+pub(crate) fn data_kind(data: &ColumnData) -> ColumnKind {
+    match data {
+        ColumnData::Numeric(_) => ColumnKind::Numeric,
+        ColumnData::Categorical(_) => ColumnKind::Categorical,
+        ColumnData::Boolean(_) => ColumnKind::Boolean,
+    }
+}
+
+/// A numeric cell as the features see it: `None` when missing (`NaN` or infinite).
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// Median of a non-empty slice (sorted in place); average of the two middle values for an even
+/// count, like numpy.
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        f64::midpoint(values[n / 2 - 1], values[n / 2])
+    }
+}
+
+impl FeatureParams {
+    /// Learns the preprocessing from `table` (the training rows: the caller passes the training
+    /// fold) for the feature columns of `schema`. Columns of the table that are not schema
+    /// features are ignored.
+    ///
+    /// # Errors
+    /// Invalid parameters (see [`FeatureParams::check`]), [`FeatureError::NoFeatures`],
+    /// [`FeatureError::EmptyTable`], [`FeatureError::MissingColumns`] naming every schema
+    /// feature absent from the table, [`FeatureError::KindMismatch`],
+    /// [`FeatureError::AllColumnsDropped`], and PCA errors.
+    ///
+    /// ```
+    /// use pdscore_features::FeatureParams;
+    /// use pdscore_ingest::{CategoricalColumn, Column, ColumnData, ColumnKind, FeatureSpec, Schema, Table};
+    ///
+    /// let table = Table::new(vec![
+    ///     Column { name: "age".into(), data: ColumnData::Numeric(vec![30.0, f64::NAN, 50.0]) },
+    ///     Column {
+    ///         name: "shop".into(),
+    ///         data: ColumnData::Categorical(CategoricalColumn::from_values(&[Some("a"), Some("b"), Some("a")])),
+    ///     },
+    /// ]).unwrap();
+    /// let schema = Schema {
+    ///     id: None,
+    ///     target: None,
+    ///     features: vec![
+    ///         FeatureSpec { name: "age".into(), kind: ColumnKind::Numeric },
+    ///         FeatureSpec { name: "shop".into(), kind: ColumnKind::Categorical },
+    ///     ],
+    /// };
+    /// let params = FeatureParams::for_linear()
+    ///     .min_level_frequency(pdscore_features::MinLevelFrequency::Count(1));
+    /// let fitted = params.fit(&table, &schema)?;
+    /// assert_eq!(fitted.output_names(), ["age", "age__is_missing", "shop=a", "shop=b"]);
+    /// let out = fitted.transform(&table)?;
+    /// assert_eq!(out.matrix.dim(), (3, 4));
+    /// assert_eq!(out.log.columns[0].imputed, 1);
+    /// # Ok::<(), pdscore_features::FeatureError>(())
+    /// ```
+    pub fn fit(&self, table: &Table, schema: &Schema) -> Result<FittedFeatures> {
+        self.check()?;
+        if schema.features.is_empty() {
+            return Err(FeatureError::NoFeatures);
+        }
+        let absent: Vec<String> = schema
+            .features
+            .iter()
+            .filter(|f| table.column(&f.name).is_none())
+            .map(|f| f.name.clone())
+            .collect();
+        if !absent.is_empty() {
+            return Err(FeatureError::MissingColumns { names: absent });
+        }
+        let n_rows = table.n_rows();
+        if n_rows == 0 {
+            return Err(FeatureError::EmptyTable);
+        }
+        let mut columns = Vec::with_capacity(schema.features.len());
+        for spec in &schema.features {
+            let Some(column) = table.column(&spec.name) else {
+                continue; // unreachable: absence was checked above
+            };
+            let found = data_kind(&column.data);
+            if found != spec.kind {
+                return Err(FeatureError::KindMismatch {
+                    column: spec.name.clone(),
+                    expected: spec.kind,
+                    found,
+                });
+            }
+            columns.push(self.fit_column(&spec.name, spec.kind, &column.data, n_rows));
+        }
+        let n_dropped = columns
+            .iter()
+            .filter(|c| matches!(c.outcome, ColumnOutcome::Dropped { .. }))
+            .count();
+        if n_dropped == columns.len() {
+            return Err(FeatureError::AllColumnsDropped { n_dropped });
+        }
+        let pre_pca_names: Vec<String> = columns
+            .iter()
+            .flat_map(|c| match &c.outcome {
+                ColumnOutcome::Dropped { .. } => &[][..],
+                ColumnOutcome::Numeric(fit) => &fit.outputs[..],
+                ColumnOutcome::Categorical(fit) => &fit.outputs[..],
+            })
+            .cloned()
+            .collect();
+        let mut fitted = FittedFeatures {
+            params: self.clone(),
+            fit_log: FitLog {
+                n_rows,
+                columns,
+                pca: None,
+                n_outputs: pre_pca_names.len(),
+            },
+            output_names: pre_pca_names.clone(),
+            pre_pca_names,
+            pca: None,
+        };
+        if let Some(target) = self.pca {
+            fitted = fit_pca(fitted, table, target)?;
+        }
+        Ok(fitted)
+    }
+
+    fn fit_column(
+        &self,
+        name: &str,
+        kind: ColumnKind,
+        data: &ColumnData,
+        n_rows: usize,
+    ) -> ColumnFitLog {
+        let n_missing = match data {
+            ColumnData::Numeric(v) => v.iter().filter(|x| !x.is_finite()).count(),
+            _ => data.missing_count(),
+        };
+        let missing_rate = n_missing as f64 / n_rows as f64;
+        let (SparsePolicy::Drop { max_missing_rate } | SparsePolicy::Indicate { max_missing_rate }) =
+            self.sparse;
+        let sparse = missing_rate > max_missing_rate;
+        let outcome = if n_missing == n_rows {
+            ColumnOutcome::Dropped {
+                reason: DropReason::AllMissing,
+            }
+        } else if sparse && matches!(self.sparse, SparsePolicy::Drop { .. }) {
+            ColumnOutcome::Dropped {
+                reason: DropReason::TooSparse { max_missing_rate },
+            }
+        } else {
+            match data {
+                ColumnData::Numeric(v) => {
+                    let present: Vec<f64> = v.iter().copied().filter_map(finite).collect();
+                    ColumnOutcome::Numeric(self.fit_numeric(name, present, n_missing, sparse, true))
+                }
+                ColumnData::Boolean(v) => {
+                    let present: Vec<f64> = v
+                        .iter()
+                        .flatten()
+                        .map(|&b| f64::from(u8::from(b)))
+                        .collect();
+                    ColumnOutcome::Numeric(
+                        self.fit_numeric(name, present, n_missing, sparse, false),
+                    )
+                }
+                ColumnData::Categorical(c) => {
+                    ColumnOutcome::Categorical(self.fit_categorical(name, c, n_missing, n_rows))
+                }
+            }
+        };
+        ColumnFitLog {
+            name: name.to_owned(),
+            kind,
+            n_missing,
+            missing_rate,
+            outcome,
+        }
+    }
+
+    /// `present` holds the non-missing training values (at least one).
+    fn fit_numeric(
+        &self,
+        name: &str,
+        mut present: Vec<f64>,
+        n_missing: usize,
+        sparse: bool,
+        is_numeric: bool,
+    ) -> NumericFit {
+        let n_present = present.len() as f64;
+        let training_range = is_numeric.then(|| ValueRange {
+            min: present.iter().copied().fold(f64::INFINITY, f64::min),
+            max: present.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+        });
+        let imputation_value = match self.imputation {
+            NumericImputation::Zero => Some(0.0),
+            NumericImputation::Constant(c) => Some(c),
+            NumericImputation::Mean => Some(present.iter().sum::<f64>() / n_present),
+            NumericImputation::Median => Some(median(&mut present)),
+            NumericImputation::Keep => None,
+        };
+        let scaling = self.standardize.then(|| {
+            // Statistics of the imputed training column (missing cells hold the fill value),
+            // or of the present values only when NaN is kept.
+            let fill = imputation_value.map_or(0.0, |v| v);
+            let n_fill = if imputation_value.is_some() {
+                n_missing as f64
+            } else {
+                0.0
+            };
+            let n = n_present + n_fill;
+            let mean = (present.iter().sum::<f64>() + fill * n_fill) / n;
+            let var = (present.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>()
+                + n_fill * (fill - mean) * (fill - mean))
+                / n;
+            let std = var.sqrt();
+            Scaling {
+                mean,
+                std: if std > 0.0 && std.is_finite() {
+                    std
+                } else {
+                    1.0
+                },
+            }
+        });
+        let indicator = n_missing > 0 && (self.missing_indicators || sparse);
+        let mut outputs = vec![name.to_owned()];
+        if indicator {
+            outputs.push(format!("{name}__is_missing"));
+        }
+        NumericFit {
+            imputation_value,
+            indicator,
+            scaling,
+            training_range,
+            outputs,
+        }
+    }
+
+    fn fit_categorical(
+        &self,
+        name: &str,
+        column: &CategoricalColumn,
+        n_missing: usize,
+        n_rows: usize,
+    ) -> CategoricalFit {
+        let mut counts = vec![0_usize; column.dictionary.len()];
+        for &code in &column.codes {
+            if code != MISSING_CODE {
+                counts[code as usize] += 1;
+            }
+        }
+        // The dictionary holds distinct strings, so a code count is a level count.
+        let mut levels: Vec<LevelCount> = column
+            .dictionary
+            .iter()
+            .zip(counts)
+            .filter(|(_, count)| *count > 0)
+            .map(|(level, count)| LevelCount {
+                level: level.clone(),
+                count,
+            })
+            .collect();
+        levels.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.level.cmp(&b.level)));
+        let keeps = |count: usize| match self.min_level_frequency {
+            MinLevelFrequency::Count(min) => count >= min,
+            MinLevelFrequency::Fraction(min) => count as f64 >= min * n_rows as f64,
+        };
+        let (kept, merged_into_other): (Vec<LevelCount>, Vec<LevelCount>) =
+            levels.into_iter().partition(|l| keeps(l.count));
+        let missing_level =
+            n_missing > 0 && self.categorical_missing == CategoricalMissing::OwnLevel;
+        let outputs = match self.encoding {
+            crate::CategoricalEncoding::Ordinal => vec![name.to_owned()],
+            crate::CategoricalEncoding::OneHot => {
+                let mut outputs: Vec<String> =
+                    kept.iter().map(|l| format!("{name}={}", l.level)).collect();
+                if !merged_into_other.is_empty() {
+                    outputs.push(format!("{name}={OTHER_LEVEL}"));
+                }
+                if missing_level {
+                    outputs.push(format!("{name}={MISSING_LEVEL}"));
+                }
+                outputs
+            }
+        };
+        CategoricalFit {
+            encoding: self.encoding,
+            kept,
+            merged_into_other,
+            missing_level,
+            outputs,
+        }
+    }
+}
+
+/// Fits PCA on the encoded training matrix and switches the outputs to the components.
+fn fit_pca(
+    mut fitted: FittedFeatures,
+    table: &Table,
+    target: PcaComponents,
+) -> Result<FittedFeatures> {
+    let encoded = fitted.encode(table, false)?.matrix;
+    let pca = FittedPca::fit(encoded.view(), target)?;
+    let n_components = pca.n_components();
+    fitted.fit_log.pca = Some(PcaLog {
+        n_inputs: encoded.ncols(),
+        n_components,
+        explained_variance: pca.explained_variance.clone(),
+        explained_variance_ratio: pca.explained_variance_ratio.clone(),
+        cumulative_ratio: pca.explained_variance_ratio.iter().sum(),
+    });
+    fitted.fit_log.n_outputs = n_components;
+    fitted.output_names = (1..=n_components).map(|k| format!("pc{k}")).collect();
+    fitted.pca = Some(pca);
+    Ok(fitted)
+}
+
+/// Maps level names to their slot: kept levels `0..k`, merged rare levels to the `__other__`
+/// slot. Built once per transform call per column (cost: number of fitted levels).
+pub(crate) fn level_slots(fit: &CategoricalFit) -> HashMap<&str, u32> {
+    let other = fit.kept.len() as u32;
+    fit.kept
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.level.as_str(), i as u32))
+        .chain(
+            fit.merged_into_other
+                .iter()
+                .map(|l| (l.level.as_str(), other)),
+        )
+        .collect()
+}

@@ -1,0 +1,471 @@
+//! The fitted state ([`FittedFeatures`]) and the transform.
+
+use ndarray::Array2;
+use pdscore_ingest::{ColumnData, MISSING_CODE, Table};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{FeatureError, Result};
+use crate::fit::{data_kind, level_slots};
+use crate::log::{
+    CategoricalFit, ColumnOutcome, ColumnTransformLog, FitLog, LevelCount,
+    MAX_LISTED_UNKNOWN_LEVELS, NumericFit, TransformLog,
+};
+use crate::params::{CategoricalEncoding, FeatureParams};
+use crate::pca::FittedPca;
+
+/// Rows per parallel work unit of a transform.
+const ROWS_PER_BLOCK: usize = 1024;
+
+/// The preprocessing learned by [`FeatureParams::fit`]. Serialisable (serde); transforming with
+/// it reads only the fitted state and the row itself, so a row's output never depends on the
+/// other rows of the table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedFeatures {
+    pub(crate) params: FeatureParams,
+    pub(crate) fit_log: FitLog,
+    pub(crate) pre_pca_names: Vec<String>,
+    pub(crate) pca: Option<FittedPca>,
+    pub(crate) output_names: Vec<String>,
+}
+
+/// The result of [`FittedFeatures::transform`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transformed {
+    /// Rows x output features, in the order of [`Transformed::names`].
+    pub matrix: Array2<f64>,
+    /// Output feature names.
+    pub names: Vec<String>,
+    /// What the transform met: imputed cells, unseen categories, out-of-range values.
+    pub log: TransformLog,
+}
+
+/// How one categorical cell is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// A fitted level (kept, `__other__` or `__missing__`): one-hot column or ordinal code.
+    Level(u32),
+    /// Never seen at fit time.
+    Unknown,
+    /// Missing, output as `NaN`.
+    Nan,
+}
+
+/// Encoding of one input column, bound to its data in the table being transformed.
+enum Bound<'a> {
+    Numeric {
+        values: &'a [f64],
+        fit: &'a NumericFit,
+        clip: bool,
+    },
+    Boolean {
+        values: &'a [Option<bool>],
+        fit: &'a NumericFit,
+    },
+    Categorical {
+        codes: &'a [u32],
+        /// Slot of each dictionary code of this table (the dictionary is mapped once).
+        slots: Vec<Slot>,
+        /// Slot of a missing cell.
+        missing: Slot,
+        one_hot: bool,
+        /// The table's dictionary, to name unseen levels in the log.
+        dictionary: &'a [String],
+    },
+}
+
+/// Per-column counters of one block of rows.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    filled: usize,
+    missing_kept: usize,
+    non_finite: usize,
+    out_of_range: usize,
+    clipped: usize,
+    unknown: usize,
+}
+
+impl Counts {
+    fn add(&mut self, other: &Counts) {
+        self.filled += other.filled;
+        self.missing_kept += other.missing_kept;
+        self.non_finite += other.non_finite;
+        self.out_of_range += other.out_of_range;
+        self.clipped += other.clipped;
+        self.unknown += other.unknown;
+    }
+}
+
+impl FittedFeatures {
+    /// The parameters this was fitted with.
+    pub fn params(&self) -> &FeatureParams {
+        &self.params
+    }
+
+    /// What fitting decided: dropped columns, imputation values, levels, scaling, PCA.
+    pub fn fit_log(&self) -> &FitLog {
+        &self.fit_log
+    }
+
+    /// Output feature names, in matrix column order (`pc1..pck` with PCA).
+    pub fn output_names(&self) -> &[String] {
+        &self.output_names
+    }
+
+    /// Number of output features.
+    pub fn n_outputs(&self) -> usize {
+        self.output_names.len()
+    }
+
+    /// Names of the features entering PCA (the same as [`FittedFeatures::output_names`]
+    /// without PCA).
+    pub fn pre_pca_names(&self) -> &[String] {
+        &self.pre_pca_names
+    }
+
+    /// Input columns a table must have to be transformed (schema features not dropped at fit
+    /// time), in schema order.
+    pub fn required_columns(&self) -> Vec<&str> {
+        self.fit_log
+            .columns
+            .iter()
+            .filter(|c| !matches!(c.outcome, ColumnOutcome::Dropped { .. }))
+            .map(|c| c.name.as_str())
+            .collect()
+    }
+
+    /// Transforms the rows of `table` with the fitted state only. Extra columns are ignored.
+    ///
+    /// # Errors
+    /// [`FeatureError::MissingColumns`] naming every required column absent from the table,
+    /// [`FeatureError::KindMismatch`] when a column holds another kind of data than at fit
+    /// time, and in strict mode [`FeatureError::UnknownCategory`] for the first unseen level.
+    pub fn transform(&self, table: &Table) -> Result<Transformed> {
+        self.encode(table, true)
+    }
+
+    /// Binds the used columns of `table` to their fitted encodings.
+    fn bind<'a>(&'a self, table: &'a Table) -> Result<Vec<(Bound<'a>, usize)>> {
+        let absent: Vec<String> = self
+            .required_columns()
+            .into_iter()
+            .filter(|name| table.column(name).is_none())
+            .map(str::to_owned)
+            .collect();
+        if !absent.is_empty() {
+            return Err(FeatureError::MissingColumns { names: absent });
+        }
+        let mut bound = Vec::new();
+        let mut offset = 0;
+        for column_fit in &self.fit_log.columns {
+            let width = match &column_fit.outcome {
+                ColumnOutcome::Dropped { .. } => continue,
+                ColumnOutcome::Numeric(fit) => fit.outputs.len(),
+                ColumnOutcome::Categorical(fit) => fit.outputs.len(),
+            };
+            let Some(column) = table.column(&column_fit.name) else {
+                continue; // unreachable: absence was checked above
+            };
+            let found = data_kind(&column.data);
+            if found != column_fit.kind {
+                return Err(FeatureError::KindMismatch {
+                    column: column_fit.name.clone(),
+                    expected: column_fit.kind,
+                    found,
+                });
+            }
+            let item = match (&column_fit.outcome, &column.data) {
+                (ColumnOutcome::Numeric(fit), ColumnData::Numeric(values)) => Bound::Numeric {
+                    values,
+                    fit,
+                    clip: self.params.clip_to_training_range,
+                },
+                (ColumnOutcome::Numeric(fit), ColumnData::Boolean(values)) => {
+                    Bound::Boolean { values, fit }
+                }
+                (ColumnOutcome::Categorical(fit), ColumnData::Categorical(column)) => {
+                    self.bind_categorical(&column_fit.name, fit, column)?
+                }
+                _ => continue, // unreachable: kinds were checked above
+            };
+            bound.push((item, offset));
+            offset += width;
+        }
+        Ok(bound)
+    }
+
+    fn bind_categorical<'a>(
+        &self,
+        name: &str,
+        fit: &CategoricalFit,
+        column: &'a pdscore_ingest::CategoricalColumn,
+    ) -> Result<Bound<'a>> {
+        let lookup = level_slots(fit);
+        let slots: Vec<Slot> = column
+            .dictionary
+            .iter()
+            .map(|level| {
+                lookup
+                    .get(level.as_str())
+                    .map_or(Slot::Unknown, |&s| Slot::Level(s))
+            })
+            .collect();
+        if self.params.strict_unknown && slots.contains(&Slot::Unknown) {
+            let first =
+                column.codes.iter().enumerate().find(|&(_, &code)| {
+                    code != MISSING_CODE && slots[code as usize] == Slot::Unknown
+                });
+            if let Some((row, &code)) = first {
+                return Err(FeatureError::UnknownCategory {
+                    column: name.to_owned(),
+                    value: column.dictionary[code as usize].clone(),
+                    row,
+                });
+            }
+        }
+        let missing = if fit.missing_level {
+            let other = u32::from(!fit.merged_into_other.is_empty());
+            Slot::Level(fit.kept.len() as u32 + other)
+        } else if self.params.categorical_missing == crate::CategoricalMissing::Nan {
+            Slot::Nan
+        } else {
+            Slot::Unknown
+        };
+        Ok(Bound::Categorical {
+            codes: &column.codes,
+            slots,
+            missing,
+            one_hot: fit.encoding == CategoricalEncoding::OneHot,
+            dictionary: &column.dictionary,
+        })
+    }
+
+    /// Encodes the table; with `apply_pca` false, stops before PCA (used to fit PCA).
+    pub(crate) fn encode(&self, table: &Table, apply_pca: bool) -> Result<Transformed> {
+        let bound = self.bind(table)?;
+        let n_rows = table.n_rows();
+        let width = self.pre_pca_names.len();
+        let pca = self.pca.as_ref().filter(|_| apply_pca);
+        let out_width = pca.map_or(width, FittedPca::n_components);
+        let mut data = vec![0.0; n_rows * out_width];
+        let block_counts: Vec<Vec<Counts>> = if out_width == 0 {
+            Vec::new()
+        } else {
+            data.par_chunks_mut(ROWS_PER_BLOCK * out_width)
+                .enumerate()
+                .map(|(block, out)| {
+                    let start = block * ROWS_PER_BLOCK;
+                    let rows = out.len() / out_width;
+                    match pca {
+                        None => encode_block(&bound, start, rows, width, out),
+                        Some(pca) => {
+                            let mut pre = vec![0.0; rows * width];
+                            let counts = encode_block(&bound, start, rows, width, &mut pre);
+                            for (input, output) in
+                                pre.chunks_exact(width).zip(out.chunks_exact_mut(out_width))
+                            {
+                                pca.project_row(input, output);
+                            }
+                            counts
+                        }
+                    }
+                })
+                .collect()
+        };
+        let mut totals = vec![Counts::default(); bound.len()];
+        for counts in &block_counts {
+            for (total, c) in totals.iter_mut().zip(counts) {
+                total.add(c);
+            }
+        }
+        let used = self
+            .fit_log
+            .columns
+            .iter()
+            .filter(|c| !matches!(c.outcome, ColumnOutcome::Dropped { .. }));
+        let columns = used
+            .zip(bound.iter().zip(&totals))
+            .map(|(column_fit, ((item, _), c))| {
+                let (unknown_levels, unknown_levels_not_listed) = if c.unknown > 0 {
+                    unknown_level_counts(item)
+                } else {
+                    (Vec::new(), 0)
+                };
+                ColumnTransformLog {
+                    name: column_fit.name.clone(),
+                    imputed: c.filled,
+                    missing_kept: c.missing_kept,
+                    non_finite: c.non_finite,
+                    out_of_range: c.out_of_range,
+                    clipped: c.clipped,
+                    unknown: c.unknown,
+                    unknown_levels,
+                    unknown_levels_not_listed,
+                }
+            })
+            .collect();
+        let matrix = Array2::from_shape_vec((n_rows, out_width), data)
+            .map_err(|_| FeatureError::EmptyTable)?; // shape is correct by construction
+        Ok(Transformed {
+            matrix,
+            names: if pca.is_some() {
+                self.output_names.clone()
+            } else {
+                self.pre_pca_names.clone()
+            },
+            log: TransformLog {
+                rows_read: n_rows,
+                columns,
+            },
+        })
+    }
+}
+
+/// Encodes rows `start..start + rows` into `out` (row-major, `width` columns, zero-filled).
+fn encode_block(
+    bound: &[(Bound<'_>, usize)],
+    start: usize,
+    rows: usize,
+    width: usize,
+    out: &mut [f64],
+) -> Vec<Counts> {
+    bound
+        .iter()
+        .map(|(item, offset)| {
+            let mut c = Counts::default();
+            let range = start..start + rows;
+            match item {
+                Bound::Numeric { values, fit, clip } => {
+                    for (row, &raw) in values[range].iter().enumerate() {
+                        let cell = &mut out[row * width + offset..(row + 1) * width];
+                        let value = if raw.is_finite() {
+                            let mut x = raw;
+                            if let Some(r) = fit.training_range
+                                && (x < r.min || x > r.max)
+                            {
+                                c.out_of_range += 1;
+                                if *clip {
+                                    x = x.clamp(r.min, r.max);
+                                    c.clipped += 1;
+                                }
+                            }
+                            x
+                        } else {
+                            if !raw.is_nan() {
+                                c.non_finite += 1;
+                            }
+                            missing_value(fit, cell, &mut c)
+                        };
+                        cell[0] = scale(fit, value);
+                    }
+                }
+                Bound::Boolean { values, fit } => {
+                    for (row, &raw) in values[range].iter().enumerate() {
+                        let cell = &mut out[row * width + offset..(row + 1) * width];
+                        let value = match raw {
+                            Some(b) => f64::from(u8::from(b)),
+                            None => missing_value(fit, cell, &mut c),
+                        };
+                        cell[0] = scale(fit, value);
+                    }
+                }
+                Bound::Categorical {
+                    codes,
+                    slots,
+                    missing,
+                    one_hot,
+                    ..
+                } => {
+                    for (row, &code) in codes[range].iter().enumerate() {
+                        let cell = &mut out[row * width + offset..(row + 1) * width];
+                        let slot = if code == MISSING_CODE {
+                            if let Slot::Level(_) = missing {
+                                c.filled += 1;
+                            }
+                            *missing
+                        } else {
+                            slots[code as usize]
+                        };
+                        match (slot, one_hot) {
+                            (Slot::Level(s), true) => cell[s as usize] = 1.0,
+                            (Slot::Level(s), false) => cell[0] = f64::from(s),
+                            (Slot::Unknown, true) => c.unknown += 1,
+                            (Slot::Unknown, false) => {
+                                c.unknown += 1;
+                                cell[0] = -1.0;
+                            }
+                            (Slot::Nan, _) => {
+                                c.missing_kept += 1;
+                                cell[0] = f64::NAN;
+                            }
+                        }
+                    }
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+/// Value of a missing numeric or boolean cell; sets its indicator and counts it.
+fn missing_value(fit: &NumericFit, cell: &mut [f64], c: &mut Counts) -> f64 {
+    if fit.indicator {
+        cell[1] = 1.0;
+    }
+    if let Some(v) = fit.imputation_value {
+        c.filled += 1;
+        v
+    } else {
+        c.missing_kept += 1;
+        f64::NAN
+    }
+}
+
+fn scale(fit: &NumericFit, value: f64) -> f64 {
+    match fit.scaling {
+        Some(s) => (value - s.mean) / s.std,
+        None => value,
+    }
+}
+
+/// Counts of the unseen levels of a categorical column, most frequent first, capped.
+fn unknown_level_counts(item: &Bound<'_>) -> (Vec<LevelCount>, usize) {
+    let Bound::Categorical {
+        codes,
+        slots,
+        missing,
+        dictionary,
+        ..
+    } = item
+    else {
+        return (Vec::new(), 0);
+    };
+    let mut per_code = vec![0_usize; slots.len()];
+    let mut missing_count = 0;
+    for &code in *codes {
+        if code == MISSING_CODE {
+            missing_count += usize::from(*missing == Slot::Unknown);
+        } else if slots[code as usize] == Slot::Unknown {
+            per_code[code as usize] += 1;
+        }
+    }
+    let mut levels: Vec<LevelCount> = per_code
+        .into_iter()
+        .enumerate()
+        .filter(|&(_, n)| n > 0)
+        .map(|(code, count)| LevelCount {
+            level: dictionary[code].clone(),
+            count,
+        })
+        .collect();
+    if missing_count > 0 {
+        levels.push(LevelCount {
+            level: "<missing>".into(),
+            count: missing_count,
+        });
+    }
+    levels.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.level.cmp(&b.level)));
+    let not_listed = levels.len().saturating_sub(MAX_LISTED_UNKNOWN_LEVELS);
+    levels.truncate(MAX_LISTED_UNKNOWN_LEVELS);
+    (levels, not_listed)
+}
