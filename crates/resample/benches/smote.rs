@@ -1,0 +1,2 @@
+//! Placeholder, replaced by the SMOTE bench.
+fn main() {}
