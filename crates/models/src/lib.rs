@@ -13,8 +13,10 @@
 pub mod binning;
 pub mod check;
 mod error;
+pub mod linear;
 
 pub use error::ModelError;
+pub use linear::{FittedLogisticRegression, LogisticRegressionParams};
 
 use ndarray::{Array1, ArrayView2};
 
