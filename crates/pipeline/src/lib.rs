@@ -1,4 +1,60 @@
 //! # pdscore-pipeline
 //!
-//! The fitted whole (features + model + threshold + model card) saved as one versioned file, and
-//! the cross-validated model comparison that picks the best candidate.
+//! The fitted whole — preprocessing + model + decision threshold + model card — saved as one
+//! versioned file, and the cross-validated model comparison that picks it.
+//!
+//! The flow every frontend (CLI, web app, `cargo xtask evaluate`, examples) follows:
+//!
+//! 1. [`LabelledData::new`] keeps the labelled rows of a table and records the input's
+//!    fingerprint.
+//! 2. [`compare`] cross-validates a list of [`Candidate`]s (preprocessing preset, optional class
+//!    weighting or weight grid, optional sampler, model) with stratified folds: everything is
+//!    refitted on each training fold only, out-of-fold predictions are kept, and the
+//!    [`SelectionRule`] picks the best (highest mean PR AUC by default).
+//! 3. [`Pipeline::fit`] refits the chosen candidate on all labelled rows, takes the threshold the
+//!    policy chose on its pooled out-of-fold predictions, and writes the [`ModelCard`].
+//! 4. [`Pipeline::save`] / [`Pipeline::load`] write and read one JSON file with a format
+//!    version and a SHA-256 checksum ([`file`]); [`Pipeline::score`] gives each row its PD and
+//!    decision, plus an [`Evaluation`] when the table has labels.
+//! 5. [`report`] renders the comparison as text, Markdown and self-contained HTML with SVG
+//!    charts.
+//!
+//! ```no_run
+//! use pdscore_ingest::{ReadOptions, Schema, read_csv};
+//! use pdscore_pipeline::{CvSpec, LabelledData, Pipeline, TrainOptions, compare, default_candidates};
+//!
+//! let table = read_csv(std::path::Path::new("data/klarna_synth_sample.csv"), &ReadOptions::new())?;
+//! let schema = Schema::infer(&table, Some("default"), Some("uuid"))?;
+//! let data = LabelledData::new(&table, &schema, None)?;
+//! let comparison = compare(&data, &default_candidates(0), &CvSpec::default(), None)?;
+//! let pipeline = Pipeline::fit(&data, &comparison, &TrainOptions::default())?;
+//! pipeline.save(std::path::Path::new("model.json"))?;
+//! let scored = Pipeline::load(std::path::Path::new("model.json"))?.score(&table)?;
+//! println!("first PD: {}", scored.pd[0]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod candidate;
+mod card;
+mod clock;
+mod compare;
+mod data;
+mod error;
+pub mod file;
+mod fit;
+mod pipeline;
+pub mod plot;
+pub mod report;
+
+pub use candidate::{
+    Candidate, CvSpec, FeaturePreset, SelectionMetric, SelectionRule, Weighting, default_candidates,
+};
+pub use card::{
+    ColumnCard, CvCard, CvRow, FeatureImportance, ImportanceMethod, ModelCard, ModelInfo,
+    SchemaCard, ThresholdCard, policy_text,
+};
+pub use clock::{rfc3339_from_unix, utc_now_rfc3339};
+pub use compare::{CandidateResult, Comparison, FailedCandidate, Progress, compare};
+pub use data::{DataFingerprint, LabelledData, row_ids, take_rows};
+pub use error::{PipelineError, Result};
+pub use pipeline::{Evaluation, Pipeline, Scored, TrainOptions};

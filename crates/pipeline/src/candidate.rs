@@ -1,0 +1,372 @@
+//! What the comparison compares: [`Candidate`]s (features + weighting + sampler + model), how
+//! they are cross-validated ([`CvSpec`]) and how the winner is chosen ([`SelectionRule`]).
+
+use pdscore_features::FeatureParams;
+use pdscore_metrics::ThresholdObjective;
+use pdscore_models::LogisticRegressionParams;
+use pdscore_models::registry::ModelSpec;
+use pdscore_resample::{ClassWeight, SamplerSpec, SmoteParams};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{PipelineError, Result};
+
+/// Which preprocessing a candidate fits on its training rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeaturePreset {
+    /// [`FeatureParams::for_linear`]: median imputation + indicators, one-hot, scaling.
+    Linear,
+    /// [`FeatureParams::for_trees`]: `NaN` kept, ordinal categories, no scaling.
+    Trees,
+    /// Any other parameters.
+    Custom(FeatureParams),
+}
+
+impl FeaturePreset {
+    /// The feature parameters of this preset.
+    pub fn params(&self) -> FeatureParams {
+        match self {
+            Self::Linear => FeatureParams::for_linear(),
+            Self::Trees => FeatureParams::for_trees(),
+            Self::Custom(p) => p.clone(),
+        }
+    }
+
+    /// Short name for tables: `linear`, `trees` or `custom`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Linear => "linear",
+            Self::Trees => "trees",
+            Self::Custom(_) => "custom",
+        }
+    }
+}
+
+/// Class weighting of a candidate: fixed, or searched on each training fold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weighting {
+    /// One class weighting for every fit.
+    Fixed(ClassWeight),
+    /// Search the positive-class weight (negative weight 1) over `positive_weights` with an
+    /// inner stratified `inner_folds`-fold CV on each training fold, scored by mean ROC AUC;
+    /// the winner is refitted on the whole training fold. The features are fitted once per
+    /// training fold and shared by the inner folds (a deliberate shortcut: the scaling
+    /// statistics of the inner validation rows leak into the inner fits, which cannot favour
+    /// one weight over another).
+    Grid {
+        /// Candidate positive-class weights, each finite and > 0.
+        positive_weights: Vec<f64>,
+        /// Folds of the inner CV, >= 2.
+        inner_folds: usize,
+    },
+}
+
+impl Weighting {
+    /// The default grid: positive weights 1, 3, 10, 30, 70, 150 (70 ≈ the Klarna class
+    /// ratio, i.e. "balanced"), 3 inner folds.
+    pub fn default_grid() -> Self {
+        Weighting::Grid {
+            positive_weights: vec![1.0, 3.0, 10.0, 30.0, 70.0, 150.0],
+            inner_folds: 3,
+        }
+    }
+
+    fn check(&self) -> Result<()> {
+        match self {
+            Self::Fixed(w) => w.check().map_err(Into::into),
+            Self::Grid {
+                positive_weights,
+                inner_folds,
+            } => {
+                if positive_weights.is_empty()
+                    || positive_weights
+                        .iter()
+                        .any(|w| !(w.is_finite() && *w > 0.0))
+                {
+                    return Err(PipelineError::InvalidParam {
+                        name: "positive_weights",
+                        value: format!("{positive_weights:?}"),
+                        reason: "at least one weight, each finite and > 0".into(),
+                    });
+                }
+                if *inner_folds < 2 {
+                    return Err(PipelineError::InvalidParam {
+                        name: "inner_folds",
+                        value: inner_folds.to_string(),
+                        reason: "at least 2".into(),
+                    });
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// One-line description for reports.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Fixed(ClassWeight::Balanced) => "class_weight=balanced".into(),
+            Self::Fixed(ClassWeight::Custom { negative, positive }) => {
+                format!("class_weight={{0: {negative}, 1: {positive}}}")
+            }
+            Self::Grid {
+                positive_weights,
+                inner_folds,
+            } => format!(
+                "class_weight grid over positive weight {positive_weights:?} ({inner_folds}-fold inner CV, ROC AUC)"
+            ),
+        }
+    }
+}
+
+/// One entry of the comparison: a name, the preprocessing, optional class weighting, optional
+/// sampler (applied to the training rows only, after the preprocessing) and the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// Unique name, e.g. `logreg_balanced`.
+    pub name: String,
+    /// Preprocessing preset.
+    pub features: FeaturePreset,
+    /// Class weighting, if any.
+    pub weighting: Option<Weighting>,
+    /// Sampler, if any.
+    pub sampler: Option<SamplerSpec>,
+    /// The model.
+    pub model: ModelSpec,
+}
+
+impl Candidate {
+    /// A candidate with no weighting and no sampler.
+    pub fn new(name: impl Into<String>, features: FeaturePreset, model: ModelSpec) -> Self {
+        Candidate {
+            name: name.into(),
+            features,
+            weighting: None,
+            sampler: None,
+            model,
+        }
+    }
+
+    /// Sets the class weighting. Default: none.
+    pub fn weighting(mut self, weighting: Weighting) -> Self {
+        self.weighting = Some(weighting);
+        self
+    }
+
+    /// Sets the sampler. Default: none.
+    pub fn sampler(mut self, sampler: SamplerSpec) -> Self {
+        self.sampler = Some(sampler);
+        self
+    }
+
+    /// Validates the candidate.
+    ///
+    /// # Errors
+    /// [`PipelineError::InvalidParam`] for an empty name or a bad weighting; the preprocessing
+    /// and sampler parameter errors.
+    pub fn check(&self) -> Result<()> {
+        if self.name.trim().is_empty() {
+            return Err(PipelineError::InvalidParam {
+                name: "name",
+                value: format!("{:?}", self.name),
+                reason: "a candidate needs a non-empty name".into(),
+            });
+        }
+        self.features.params().check()?;
+        if let Some(w) = &self.weighting {
+            w.check()?;
+        }
+        if let Some(s) = &self.sampler {
+            s.build()?;
+        }
+        Ok(())
+    }
+
+    /// One-line description of the weighting and resampling, `none` when there is neither.
+    pub fn resampling(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(w) = &self.weighting {
+            parts.push(w.describe());
+        }
+        if let Some(s) = &self.sampler {
+            parts.push(describe_sampler(s));
+        }
+        if parts.is_empty() {
+            "none".into()
+        } else {
+            parts.join(" + ")
+        }
+    }
+}
+
+fn describe_sampler(spec: &SamplerSpec) -> String {
+    match spec {
+        SamplerSpec::RandomOverSampler(_) => "random oversampling to 1:1".into(),
+        SamplerSpec::RandomUnderSampler(_) => "random undersampling to 1:1".into(),
+        SamplerSpec::Smote(_) => "SMOTE to 1:1".into(),
+    }
+}
+
+/// The default candidate list (the seed notebook's list, plus `logreg_smote`), restricted to
+/// the model families this build has. Every random choice inside uses `seed`.
+pub fn default_candidates(seed: u64) -> Vec<Candidate> {
+    let logreg = || ModelSpec::LogisticRegression(LogisticRegressionParams::new());
+    vec![
+        Candidate::new("logreg", FeaturePreset::Linear, logreg()),
+        Candidate::new("logreg_balanced", FeaturePreset::Linear, logreg())
+            .weighting(Weighting::Fixed(ClassWeight::Balanced)),
+        Candidate::new("logreg_grid", FeaturePreset::Linear, logreg())
+            .weighting(Weighting::default_grid()),
+        Candidate::new("logreg_smote", FeaturePreset::Linear, logreg())
+            .sampler(SamplerSpec::Smote(SmoteParams::new().seed(seed))),
+    ]
+}
+
+/// How the comparison cross-validates: stratified `folds`-fold with shuffling by `seed`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CvSpec {
+    /// Number of folds. Default 5.
+    pub folds: usize,
+    /// Seed of the fold assignment. Default 0.
+    pub seed: u64,
+    /// How the decision threshold is chosen on the pooled out-of-fold predictions. Default:
+    /// minimum expected cost with FN:FP = 10:1.
+    pub threshold: ThresholdObjective,
+    /// How the winner is chosen. Default: [`SelectionRule::default`].
+    pub selection: SelectionRule,
+}
+
+impl Default for CvSpec {
+    fn default() -> Self {
+        CvSpec {
+            folds: 5,
+            seed: 0,
+            threshold: ThresholdObjective::default(),
+            selection: SelectionRule::default(),
+        }
+    }
+}
+
+impl CvSpec {
+    /// Sets the number of folds. Default 5.
+    pub fn folds(mut self, folds: usize) -> Self {
+        self.folds = folds;
+        self
+    }
+
+    /// Sets the fold seed. Default 0.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Sets the threshold policy. Default: cost FN:FP = 10:1.
+    pub fn threshold(mut self, objective: ThresholdObjective) -> Self {
+        self.threshold = objective;
+        self
+    }
+
+    /// Sets the selection rule. Default: [`SelectionRule::default`].
+    pub fn selection(mut self, rule: SelectionRule) -> Self {
+        self.selection = rule;
+        self
+    }
+
+    /// Validates the spec.
+    ///
+    /// # Errors
+    /// [`PipelineError::InvalidParam`] when `folds < 2`; the threshold objective's errors.
+    pub fn check(&self) -> Result<()> {
+        if self.folds < 2 {
+            return Err(PipelineError::InvalidParam {
+                name: "folds",
+                value: self.folds.to_string(),
+                reason: "cross-validation needs at least 2 folds".into(),
+            });
+        }
+        self.threshold.check()?;
+        Ok(())
+    }
+}
+
+/// The metric a [`SelectionRule`] ranks by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SelectionMetric {
+    /// Mean fold PR AUC (average precision): the informative metric when positives are rare.
+    PrAuc,
+    /// Mean fold ROC AUC.
+    RocAuc,
+}
+
+impl SelectionMetric {
+    /// Name used in reports and JSON: `pr_auc` or `roc_auc`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::PrAuc => "pr_auc",
+            Self::RocAuc => "roc_auc",
+        }
+    }
+}
+
+/// How the best candidate is chosen.
+///
+/// 1. Rank by the mean of `metric` over folds; call the top candidate the leader.
+/// 2. When `ties_within_std`, every candidate whose mean is within one fold standard deviation
+///    (the leader's) of the leader's mean is tied with it.
+/// 3. Among the tied candidates, take the highest mean ROC AUC (or PR AUC when the metric is
+///    ROC AUC), then the fewest false negatives at the chosen threshold, then the list order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelectionRule {
+    /// The ranking metric. Default: PR AUC.
+    pub metric: SelectionMetric,
+    /// Treat candidates within one std of the leader as tied. Default: true.
+    pub ties_within_std: bool,
+}
+
+impl Default for SelectionRule {
+    fn default() -> Self {
+        SelectionRule {
+            metric: SelectionMetric::PrAuc,
+            ties_within_std: true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_candidates_are_valid_and_uniquely_named() {
+        let candidates = default_candidates(0);
+        let mut names: Vec<&str> = candidates.iter().map(|c| c.name.as_str()).collect();
+        for c in &candidates {
+            c.check().unwrap();
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), candidates.len());
+    }
+
+    #[test]
+    fn bad_specs_are_errors() {
+        assert!(CvSpec::default().folds(1).check().is_err());
+        let bad = Candidate::new(
+            "x",
+            FeaturePreset::Linear,
+            ModelSpec::LogisticRegression(LogisticRegressionParams::new()),
+        )
+        .weighting(Weighting::Grid {
+            positive_weights: vec![],
+            inner_folds: 3,
+        });
+        assert!(bad.check().is_err());
+        let unnamed = Candidate::new(
+            " ",
+            FeaturePreset::Trees,
+            ModelSpec::LogisticRegression(LogisticRegressionParams::new()),
+        );
+        assert!(unnamed.check().is_err());
+    }
+}

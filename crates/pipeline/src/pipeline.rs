@@ -1,0 +1,405 @@
+//! The fitted pipeline: preprocessing + model + threshold + model card, and scoring.
+
+use std::path::Path;
+
+use ndarray::{Array2, Axis};
+use pdscore_features::{FittedFeatures, TransformLog};
+use pdscore_ingest::labels::labels;
+use pdscore_ingest::{Schema, Table};
+use pdscore_metrics::{ConfusionMatrix, PrCurve, RankedScores, RocCurve, roc_auc_score};
+use pdscore_models::FittedClassifier;
+use pdscore_models::registry::FittedModel;
+use rand::SeedableRng;
+use rand::seq::SliceRandom;
+use rand_chacha::ChaCha8Rng;
+use serde::{Deserialize, Serialize};
+
+use crate::card::{
+    CvCard, FeatureImportance, ImportanceMethod, ModelCard, ModelInfo, SchemaCard, ThresholdCard,
+};
+use crate::compare::Comparison;
+use crate::data::{LabelledData, row_ids, take_rows};
+use crate::error::{PipelineError, Result};
+use crate::fit::fit_candidate;
+
+/// Largest number of held-out rows used for permutation importance.
+const IMPORTANCE_ROWS: usize = 2000;
+/// Shuffles per column in permutation importance.
+const IMPORTANCE_REPEATS: usize = 2;
+
+/// Options of [`Pipeline::fit`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrainOptions {
+    /// SHA-256 of the input bytes, recorded in the model card. Default: none.
+    pub input_sha256: Option<String>,
+    /// Creation time to record (RFC 3339). Default: `None`, the system clock at fit time (set
+    /// it in tests for reproducible files).
+    pub created_at: Option<String>,
+    /// Which candidate to fit: `None` (the default) for the comparison's best.
+    pub candidate: Option<String>,
+}
+
+/// A fitted pipeline: what scoring needs, and the model card. Save it with
+/// [`Pipeline::save`]; the result for a row never depends on the other rows scored with it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pipeline {
+    schema: Schema,
+    features: FittedFeatures,
+    model: FittedModel,
+    threshold: f64,
+    card: ModelCard,
+}
+
+/// Scores of a table: one id, PD and decision per row, in row order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scored {
+    /// Row ids (the id column's values, or row numbers when the table has no id column).
+    pub ids: Vec<String>,
+    /// P(default) of each row.
+    pub pd: Vec<f64>,
+    /// `pd >= threshold` for each row.
+    pub decision: Vec<bool>,
+    /// The threshold used.
+    pub threshold: f64,
+    /// What the preprocessing did to this table (imputed, unknown levels, ...).
+    pub transform_log: TransformLog,
+    /// Metrics against the target, when the table has the target column with labels.
+    pub evaluation: Option<Evaluation>,
+}
+
+/// Metrics of a scored table that has labels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evaluation {
+    /// Rows with a label.
+    pub labelled_rows: usize,
+    /// Labelled rows that are positive.
+    pub positives: usize,
+    /// ROC AUC (`None` unless both classes are present).
+    pub roc_auc: Option<f64>,
+    /// PR AUC / average precision (`None` unless both classes are present).
+    pub pr_auc: Option<f64>,
+    /// Confusion matrix at the pipeline's threshold.
+    pub confusion: ConfusionMatrix,
+    /// ROC curve (`None` unless both classes are present).
+    pub roc_curve: Option<RocCurve>,
+    /// Precision-recall curve (`None` unless both classes are present).
+    pub pr_curve: Option<PrCurve>,
+}
+
+impl Pipeline {
+    /// Refits a candidate of `comparison` (the best, or `options.candidate`) on every labelled
+    /// row of `data` and builds the model card. The threshold is the one the comparison's
+    /// threshold policy chose on that candidate's pooled out-of-fold predictions.
+    ///
+    /// `candidates` must be the list `comparison` was run on.
+    ///
+    /// # Errors
+    /// An unknown candidate name; the fitting errors of the candidate.
+    pub fn fit(
+        data: &LabelledData,
+        comparison: &Comparison,
+        options: &TrainOptions,
+    ) -> Result<Pipeline> {
+        let result = match &options.candidate {
+            None => comparison.best(),
+            Some(name) => {
+                comparison
+                    .result(name)
+                    .ok_or_else(|| PipelineError::UnknownCandidate {
+                        name: name.clone(),
+                        known: comparison
+                            .results
+                            .iter()
+                            .map(|r| r.candidate.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    })?
+            }
+        };
+        let candidate = &result.candidate;
+        let parts = fit_candidate(
+            candidate,
+            &data.table,
+            &data.schema,
+            &data.y,
+            comparison.cv.seed,
+        )?;
+        let feature_importance = match parts.model.feature_importance() {
+            Some(values) if values.len() == parts.features.n_outputs() => ranked_importance(
+                parts.features.output_names(),
+                values,
+                ImportanceMethod::Native,
+            ),
+            _ => permutation_importance(data, comparison, candidate)?,
+        };
+        let card = ModelCard {
+            pdscore_version: env!("CARGO_PKG_VERSION").to_owned(),
+            created_at: options
+                .created_at
+                .clone()
+                .unwrap_or_else(crate::clock::utc_now_rfc3339),
+            training_data: crate::data::DataFingerprint {
+                sha256: options.input_sha256.clone(),
+                ..data.fingerprint.clone()
+            },
+            schema: SchemaCard::new(&data.schema, &data.table),
+            feature_steps: parts.features.fit_log().clone(),
+            model: ModelInfo {
+                candidate: candidate.name.clone(),
+                family: candidate.model.family().to_owned(),
+                description: parts.model.describe(),
+                parameters: candidate.model.clone(),
+                feature_preset: candidate.features.clone(),
+            },
+            resampling: candidate.resampling(),
+            chosen_positive_weight: parts.chosen_positive_weight,
+            threshold: ThresholdCard {
+                value: result.threshold,
+                policy: comparison.cv.threshold,
+            },
+            cv: CvCard::new(comparison),
+            feature_importance,
+        };
+        Ok(Pipeline {
+            schema: data.schema.clone(),
+            features: parts.features,
+            model: parts.model,
+            threshold: result.threshold,
+            card,
+        })
+    }
+
+    /// Scores every row of `table`; ids fall back to row numbers counted from 0.
+    ///
+    /// # Errors
+    /// Missing feature columns or bad values (preprocessing errors), model errors.
+    pub fn score(&self, table: &Table) -> Result<Scored> {
+        self.score_from(table, 0)
+    }
+
+    /// Like [`Pipeline::score`], numbering rows from `first_row` when there is no id column
+    /// (for chunked scoring of a large file).
+    ///
+    /// # Errors
+    /// As [`Pipeline::score`].
+    pub fn score_from(&self, table: &Table, first_row: u64) -> Result<Scored> {
+        let transformed = self.features.transform(table)?;
+        let pd = self
+            .model
+            .predict_proba(transformed.matrix.view())?
+            .to_vec();
+        let decision = pd.iter().map(|&p| p >= self.threshold).collect();
+        let evaluation = self.evaluate(table, &pd)?;
+        Ok(Scored {
+            ids: row_ids(table, self.schema.id.as_deref(), first_row),
+            pd,
+            decision,
+            threshold: self.threshold,
+            transform_log: transformed.log,
+            evaluation,
+        })
+    }
+
+    /// P(default) of each row only (no ids, no evaluation): the fast path for streaming.
+    ///
+    /// # Errors
+    /// As [`Pipeline::score`].
+    pub fn predict_proba(&self, table: &Table) -> Result<Vec<f64>> {
+        let transformed = self.features.transform(table)?;
+        Ok(self
+            .model
+            .predict_proba(transformed.matrix.view())?
+            .to_vec())
+    }
+
+    fn evaluate(&self, table: &Table, pd: &[f64]) -> Result<Option<Evaluation>> {
+        let Some(target) = &self.schema.target else {
+            return Ok(None);
+        };
+        if table.column(&target.column).is_none() {
+            return Ok(None);
+        }
+        let labels = labels(table, target)?;
+        let (mut y, mut scores) = (Vec::new(), Vec::new());
+        for (label, &p) in labels.iter().zip(pd) {
+            if let Some(v) = label {
+                y.push(*v);
+                scores.push(p);
+            }
+        }
+        if y.is_empty() {
+            return Ok(None);
+        }
+        let positives = y.iter().filter(|&&v| v).count();
+        let confusion = ConfusionMatrix::at_threshold(&y, &scores, None, self.threshold)?;
+        let both = positives > 0 && positives < y.len();
+        let (roc_auc, pr_auc, roc_curve, pr_curve) = if both {
+            let ranked = RankedScores::new(&y, &scores, None)?;
+            (
+                Some(ranked.roc_auc()?),
+                Some(ranked.average_precision()?),
+                Some(ranked.roc_curve(true)?),
+                Some(ranked.precision_recall_curve(false)?),
+            )
+        } else {
+            (None, None, None, None)
+        };
+        Ok(Some(Evaluation {
+            labelled_rows: y.len(),
+            positives,
+            roc_auc,
+            pr_auc,
+            confusion,
+            roc_curve,
+            pr_curve,
+        }))
+    }
+
+    /// The model card.
+    pub fn card(&self) -> &ModelCard {
+        &self.card
+    }
+
+    /// The decision threshold: a row is flagged when `pd >= threshold`.
+    pub fn threshold(&self) -> f64 {
+        self.threshold
+    }
+
+    /// Returns a copy deciding with another threshold (recorded in the card with `policy`).
+    pub fn with_threshold(
+        mut self,
+        threshold: f64,
+        policy: pdscore_metrics::ThresholdObjective,
+    ) -> Self {
+        self.threshold = threshold;
+        self.card.threshold = ThresholdCard {
+            value: threshold,
+            policy,
+        };
+        self
+    }
+
+    /// The schema the pipeline reads (id, target, features).
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The fitted preprocessing.
+    pub fn features(&self) -> &FittedFeatures {
+        &self.features
+    }
+
+    /// The fitted model.
+    pub fn model(&self) -> &FittedModel {
+        &self.model
+    }
+
+    /// Saves the pipeline as one versioned, checksummed JSON file (see [`crate::file`]).
+    ///
+    /// # Errors
+    /// I/O and serialisation errors.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        crate::file::save(self, path)
+    }
+
+    /// Loads a pipeline saved by [`Pipeline::save`], checking format version and checksum.
+    ///
+    /// # Errors
+    /// I/O errors, [`PipelineError::NotAPipelineFile`] (e.g. truncated),
+    /// [`PipelineError::UnsupportedVersion`], [`PipelineError::ChecksumMismatch`].
+    pub fn load(path: &Path) -> Result<Pipeline> {
+        crate::file::load(path)
+    }
+
+    /// The file bytes [`Pipeline::save`] writes.
+    ///
+    /// # Errors
+    /// Serialisation errors.
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        crate::file::to_envelope_bytes(self)
+    }
+
+    /// Reads pipeline file bytes (e.g. an upload); `name` names the source in errors.
+    ///
+    /// # Errors
+    /// As [`Pipeline::load`].
+    pub fn from_bytes(bytes: &[u8], name: &str) -> Result<Pipeline> {
+        crate::file::from_envelope_bytes(bytes, Path::new(name))
+    }
+}
+
+fn ranked_importance(
+    names: &[String],
+    values: Vec<f64>,
+    method: ImportanceMethod,
+) -> FeatureImportance {
+    let mut pairs: Vec<(String, f64)> = names.iter().cloned().zip(values).collect();
+    pairs.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    FeatureImportance {
+        method,
+        values: pairs,
+    }
+}
+
+/// Permutation importance: the candidate is fitted on the training part of fold 0 of the
+/// comparison and scored on (up to [`IMPORTANCE_ROWS`] of) its held-out rows; each input
+/// column is shuffled in turn and the mean drop in ROC AUC is its importance.
+fn permutation_importance(
+    data: &LabelledData,
+    comparison: &Comparison,
+    candidate: &crate::candidate::Candidate,
+) -> Result<FeatureImportance> {
+    let seed = comparison.cv.seed;
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for (i, &fold) in comparison.fold_of_row.iter().enumerate() {
+        if fold == 0 {
+            test.push(i);
+        } else {
+            train.push(i);
+        }
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    if test.len() > IMPORTANCE_ROWS {
+        test.shuffle(&mut rng);
+        test.truncate(IMPORTANCE_ROWS);
+        test.sort_unstable();
+    }
+    let y_train: Vec<bool> = train.iter().map(|&i| data.y[i]).collect();
+    let y_test: Vec<bool> = test.iter().map(|&i| data.y[i]).collect();
+    let parts = fit_candidate(
+        candidate,
+        &take_rows(&data.table, &train),
+        &data.schema,
+        &y_train,
+        seed,
+    )?;
+    let x_test: Array2<f64> = parts
+        .features
+        .transform(&take_rows(&data.table, &test))?
+        .matrix;
+    let base = roc_auc_score(
+        &y_test,
+        &parts.model.predict_proba(x_test.view())?.to_vec(),
+        None,
+    )?;
+    let mut values = Vec::with_capacity(x_test.ncols());
+    for j in 0..x_test.ncols() {
+        let mut drop = 0.0;
+        for _ in 0..IMPORTANCE_REPEATS {
+            let mut shuffled = x_test.clone();
+            let mut column: Vec<f64> = x_test.column(j).to_vec();
+            column.shuffle(&mut rng);
+            for (cell, v) in shuffled.index_axis_mut(Axis(1), j).iter_mut().zip(column) {
+                *cell = v;
+            }
+            let p = parts.model.predict_proba(shuffled.view())?.to_vec();
+            drop += base - roc_auc_score(&y_test, &p, None)?;
+        }
+        values.push(drop / IMPORTANCE_REPEATS as f64);
+    }
+    Ok(ranked_importance(
+        parts.features.output_names(),
+        values,
+        ImportanceMethod::Permutation,
+    ))
+}
