@@ -60,6 +60,18 @@ impl LabelledData {
                 None => unlabelled_rows.push(i),
             }
         }
+        // Record the positive value that was detected, so that scoring a file whose labelled
+        // rows hold one class only still reads the labels the same way.
+        let mut schema = schema.clone();
+        if let (Some(t), Some(first)) = (
+            schema.target.as_mut(),
+            labels.iter().position(|l| *l == Some(true)),
+        ) && t.positive.is_none()
+        {
+            t.positive = table
+                .column(&t.column)
+                .and_then(|c| cell_text(&c.data, first));
+        }
         Ok(LabelledData {
             table: take_rows(table, &rows),
             fingerprint: DataFingerprint {
@@ -69,7 +81,7 @@ impl LabelledData {
                 sha256: input_sha256,
             },
             y,
-            schema: schema.clone(),
+            schema,
             unlabelled_rows,
         })
     }
@@ -128,6 +140,15 @@ pub fn row_ids(table: &Table, id: Option<&str>, first_row: u64) -> Vec<String> {
         None => (0..table.n_rows() as u64)
             .map(|r| (first_row + r).to_string())
             .collect(),
+    }
+}
+
+/// The text of one cell (`None` when missing).
+fn cell_text(data: &ColumnData, row: usize) -> Option<String> {
+    match data {
+        ColumnData::Categorical(cat) => cat.value(row).map(str::to_owned),
+        ColumnData::Numeric(v) => (!v[row].is_nan()).then(|| format_number(v[row])),
+        ColumnData::Boolean(v) => v[row].map(|b| b.to_string()),
     }
 }
 
@@ -190,6 +211,8 @@ mod tests {
         assert_eq!(data.unlabelled_rows, vec![2]);
         assert_eq!(data.fingerprint.positives, 1);
         assert_eq!(data.fingerprint.rows, 4);
+        let target = data.schema.target.as_ref().unwrap();
+        assert_eq!(target.positive.as_deref(), Some("1"));
         assert_eq!(row_ids(&data.table, Some("id"), 0), ["10", "11", "13"]);
     }
 

@@ -30,8 +30,6 @@ const IMPORTANCE_REPEATS: usize = 2;
 /// Options of [`Pipeline::fit`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TrainOptions {
-    /// SHA-256 of the input bytes, recorded in the model card. Default: none.
-    pub input_sha256: Option<String>,
     /// Creation time to record (RFC 3339). Default: `None`, the system clock at fit time (set
     /// it in tests for reproducible files).
     pub created_at: Option<String>,
@@ -138,10 +136,7 @@ impl Pipeline {
                 .created_at
                 .clone()
                 .unwrap_or_else(crate::clock::utc_now_rfc3339),
-            training_data: crate::data::DataFingerprint {
-                sha256: options.input_sha256.clone(),
-                ..data.fingerprint.clone()
-            },
+            training_data: data.fingerprint.clone(),
             schema: SchemaCard::new(&data.schema, &data.table),
             feature_steps: parts.features.fit_log().clone(),
             model: ModelInfo {
@@ -219,7 +214,11 @@ impl Pipeline {
         if table.column(&target.column).is_none() {
             return Ok(None);
         }
-        let labels = labels(table, target)?;
+        // A target column that cannot be read as labels (e.g. other values) only means there
+        // is nothing to evaluate: scoring must not fail because of it.
+        let Ok(labels) = labels(table, target) else {
+            return Ok(None);
+        };
         let (mut y, mut scores) = (Vec::new(), Vec::new());
         for (label, &p) in labels.iter().zip(pd) {
             if let Some(v) = label {
