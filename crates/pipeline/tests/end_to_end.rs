@@ -196,7 +196,7 @@ fn compare_fit_save_load_score() {
 
 /// Blanks the values of `"wall_seconds"` and `"fit_seconds"` fields and the checksum.
 fn strip_seconds(bytes: &mut Vec<u8>) {
-    let text = String::from_utf8(std::mem::take(bytes)).unwrap();
+    let text = String::from_utf8(std::mem::take(bytes)).expect("JSON is UTF-8");
     let mut out = String::new();
     let mut rest = text.as_str();
     while let Some(pos) = rest.find("_seconds\":") {
@@ -207,7 +207,7 @@ fn strip_seconds(bytes: &mut Vec<u8>) {
         rest = &tail[end..];
     }
     out.push_str(rest);
-    let start = out.find("\"sha256\":\"").unwrap() + 10;
+    let start = out.find("\"sha256\":\"").expect("a checksum field") + 10;
     out.replace_range(start..start + 64, &"0".repeat(64));
     *bytes = out.into_bytes();
 }
