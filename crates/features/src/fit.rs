@@ -359,3 +359,270 @@ pub(crate) fn level_slots(fit: &CategoricalFit) -> HashMap<&str, u32> {
         )
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{boolean, cat, num, schema_of, spec, table};
+    use crate::{CategoricalEncoding, ColumnFitLog};
+    use pdscore_ingest::ColumnKind;
+
+    fn numeric_fit(log: &ColumnFitLog) -> &NumericFit {
+        match &log.outcome {
+            ColumnOutcome::Numeric(fit) => fit,
+            other => panic!("expected numeric, got {other:?}"),
+        }
+    }
+
+    fn categorical_fit(log: &ColumnFitLog) -> &CategoricalFit {
+        match &log.outcome {
+            ColumnOutcome::Categorical(fit) => fit,
+            other => panic!("expected categorical, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn imputation_values_follow_the_policy() {
+        let t = table(vec![num("x", &[1.0, 3.0, f64::NAN, 10.0])]);
+        let s = schema_of(&t);
+        let cases = [
+            (NumericImputation::Median, Some(3.0)),
+            (NumericImputation::Mean, Some(14.0 / 3.0)),
+            (NumericImputation::Zero, Some(0.0)),
+            (NumericImputation::Constant(-7.5), Some(-7.5)),
+            (NumericImputation::Keep, None),
+        ];
+        for (imputation, expected) in cases {
+            let fitted = FeatureParams::for_linear()
+                .imputation(imputation)
+                .fit(&t, &s)
+                .unwrap();
+            let fit = numeric_fit(&fitted.fit_log().columns[0]);
+            assert_eq!(fit.imputation_value, expected, "{imputation:?}");
+        }
+    }
+
+    #[test]
+    fn median_of_even_count_averages_the_middle_pair() {
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert_eq!(median(&mut [5.0]), 5.0);
+    }
+
+    #[test]
+    fn scaling_uses_population_std_of_imputed_values() {
+        let t = table(vec![
+            num("x", &[1.0, 3.0, f64::NAN, 10.0]),
+            num("c", &[2.0; 4]),
+        ]);
+        let fitted = FeatureParams::for_linear().fit(&t, &schema_of(&t)).unwrap();
+        let scaling = numeric_fit(&fitted.fit_log().columns[0]).scaling.unwrap();
+        let imputed = [1.0, 3.0, 3.0, 10.0];
+        let mean = imputed.iter().sum::<f64>() / 4.0;
+        let var = imputed.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / 4.0;
+        assert!((scaling.mean - mean).abs() < 1e-12);
+        assert!((scaling.std - var.sqrt()).abs() < 1e-12);
+        let constant = numeric_fit(&fitted.fit_log().columns[1]).scaling.unwrap();
+        assert_eq!(constant.std, 1.0);
+        assert_eq!(constant.mean, 2.0);
+    }
+
+    #[test]
+    fn indicators_only_for_columns_with_missing_values() {
+        let t = table(vec![
+            num("a", &[1.0, f64::NAN, 2.0]),
+            num("b", &[1.0, 2.0, 3.0]),
+        ]);
+        let fitted = FeatureParams::for_linear().fit(&t, &schema_of(&t)).unwrap();
+        assert_eq!(fitted.output_names(), ["a", "a__is_missing", "b"]);
+        let fitted = FeatureParams::for_linear()
+            .missing_indicators(false)
+            .sparse(SparsePolicy::Indicate {
+                max_missing_rate: 0.5,
+            })
+            .fit(&t, &schema_of(&t))
+            .unwrap();
+        assert_eq!(
+            fitted.output_names(),
+            ["a", "b"],
+            "1/3 missing is not above 0.5"
+        );
+    }
+
+    #[test]
+    fn sparse_policy_indicate_forces_an_indicator() {
+        let t = table(vec![
+            num("a", &[1.0, f64::NAN, f64::NAN]),
+            boolean("f", &[Some(true), None, None]),
+        ]);
+        let fitted = FeatureParams::for_trees().fit(&t, &schema_of(&t)).unwrap();
+        assert_eq!(
+            fitted.output_names(),
+            ["a", "a__is_missing", "f", "f__is_missing"]
+        );
+    }
+
+    #[test]
+    fn sparse_policy_drop_and_all_missing_columns() {
+        let t = table(vec![
+            num("dense", &[1.0, 2.0, 3.0, 4.0, 5.0]),
+            num("sparse", &[1.0, f64::NAN, f64::NAN, 4.0, 5.0]),
+            num("empty", &[f64::NAN; 5]),
+        ]);
+        let params = FeatureParams::for_linear().sparse(SparsePolicy::Drop {
+            max_missing_rate: 0.3,
+        });
+        let fitted = params.fit(&t, &schema_of(&t)).unwrap();
+        let dropped: Vec<_> = fitted.fit_log().dropped().collect();
+        assert_eq!(
+            dropped,
+            vec![
+                (
+                    "sparse",
+                    DropReason::TooSparse {
+                        max_missing_rate: 0.3
+                    },
+                    0.4
+                ),
+                ("empty", DropReason::AllMissing, 1.0)
+            ]
+        );
+        assert_eq!(fitted.required_columns(), ["dense"]);
+        // Indicate keeps the sparse column but still drops the empty one.
+        let fitted = FeatureParams::for_linear().fit(&t, &schema_of(&t)).unwrap();
+        assert_eq!(fitted.required_columns(), ["dense", "sparse"]);
+    }
+
+    #[test]
+    fn levels_ordered_by_frequency_then_name_and_rare_merged() {
+        let values = [
+            Some("b"),
+            Some("a"),
+            Some("b"),
+            Some("a"),
+            Some("c"),
+            Some("z"),
+            Some("y"),
+            None,
+            Some("c"),
+            Some("c"),
+        ];
+        let t = table(vec![cat("shop", &values)]);
+        let params = FeatureParams::for_linear().min_level_frequency(MinLevelFrequency::Count(2));
+        let fitted = params.fit(&t, &schema_of(&t)).unwrap();
+        let fit = categorical_fit(&fitted.fit_log().columns[0]);
+        let names: Vec<_> = fit
+            .kept
+            .iter()
+            .map(|l| (l.level.as_str(), l.count))
+            .collect();
+        assert_eq!(names, [("c", 3), ("a", 2), ("b", 2)]);
+        let merged: Vec<_> = fit
+            .merged_into_other
+            .iter()
+            .map(|l| l.level.as_str())
+            .collect();
+        assert_eq!(merged, ["y", "z"]);
+        assert!(fit.missing_level);
+        assert_eq!(
+            fitted.output_names(),
+            [
+                "shop=c",
+                "shop=a",
+                "shop=b",
+                "shop=__other__",
+                "shop=__missing__"
+            ]
+        );
+        // A fraction threshold: 0.25 of 10 rows needs 3 rows.
+        let params = params.min_level_frequency(MinLevelFrequency::Fraction(0.25));
+        let fitted = params
+            .encoding(CategoricalEncoding::Ordinal)
+            .fit(&t, &schema_of(&t))
+            .unwrap();
+        let fit = categorical_fit(&fitted.fit_log().columns[0]);
+        assert_eq!(fit.kept.len(), 1);
+        assert_eq!(fit.merged_into_other.len(), 4);
+        assert_eq!(fitted.output_names(), ["shop"]);
+    }
+
+    #[test]
+    fn fit_errors_are_errors() {
+        let t = table(vec![num("x", &[1.0, 2.0]), cat("c", &[Some("a"), None])]);
+        let empty_schema = Schema {
+            id: None,
+            target: None,
+            features: vec![],
+        };
+        assert_eq!(
+            FeatureParams::default().fit(&t, &empty_schema),
+            Err(FeatureError::NoFeatures)
+        );
+        let schema = Schema {
+            id: None,
+            target: None,
+            features: vec![
+                spec("x", ColumnKind::Numeric),
+                spec("gone", ColumnKind::Numeric),
+                spec("also_gone", ColumnKind::Boolean),
+            ],
+        };
+        assert_eq!(
+            FeatureParams::default().fit(&t, &schema),
+            Err(FeatureError::MissingColumns {
+                names: vec!["gone".into(), "also_gone".into()]
+            })
+        );
+        let schema = Schema {
+            id: None,
+            target: None,
+            features: vec![spec("c", ColumnKind::Numeric)],
+        };
+        assert_eq!(
+            FeatureParams::default().fit(&t, &schema),
+            Err(FeatureError::KindMismatch {
+                column: "c".into(),
+                expected: ColumnKind::Numeric,
+                found: ColumnKind::Categorical
+            })
+        );
+        let empty = table(vec![num("x", &[])]);
+        assert_eq!(
+            FeatureParams::default().fit(&empty, &schema_of(&empty)),
+            Err(FeatureError::EmptyTable)
+        );
+        let all_missing = table(vec![num("x", &[f64::NAN, f64::NAN])]);
+        assert_eq!(
+            FeatureParams::default().fit(&all_missing, &schema_of(&all_missing)),
+            Err(FeatureError::AllColumnsDropped { n_dropped: 1 })
+        );
+        let bad = FeatureParams::default().min_level_frequency(MinLevelFrequency::Count(0));
+        assert!(matches!(
+            bad.fit(&t, &schema_of(&t)),
+            Err(FeatureError::InvalidParameter { .. })
+        ));
+    }
+
+    #[test]
+    fn pca_replaces_outputs_with_components() {
+        let t = table(vec![
+            num("a", &[1.0, 2.0, 3.0, 4.0, 5.0]),
+            num("b", &[2.0, 4.1, 5.9, 8.0, 10.2]),
+            num("c", &[0.3, -0.2, 0.1, 0.0, -0.1]),
+        ]);
+        let params = FeatureParams::for_linear().pca(Some(PcaComponents::Count(2)));
+        let fitted = params.fit(&t, &schema_of(&t)).unwrap();
+        assert_eq!(fitted.output_names(), ["pc1", "pc2"]);
+        assert_eq!(fitted.pre_pca_names(), ["a", "b", "c"]);
+        let log = fitted.fit_log().pca.as_ref().unwrap();
+        assert_eq!(log.n_inputs, 3);
+        assert!(log.cumulative_ratio < 1.0 && log.cumulative_ratio > 0.9);
+        let params = FeatureParams::for_linear().pca(Some(PcaComponents::Count(4)));
+        assert_eq!(
+            params.fit(&t, &schema_of(&t)),
+            Err(FeatureError::TooManyComponents {
+                requested: 4,
+                available: 3
+            })
+        );
+    }
+}

@@ -80,6 +80,8 @@ mod fitted;
 mod log;
 mod params;
 mod pca;
+#[cfg(test)]
+mod testutil;
 
 pub use error::{FeatureError, Result};
 pub use fitted::{FittedFeatures, Transformed};

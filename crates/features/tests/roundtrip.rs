@@ -1,0 +1,46 @@
+//! Fitted features saved to JSON and reloaded transform bit-for-bit identically.
+
+mod common;
+
+use common::{klarna_schema, synthetic_klarna};
+use pdscore_features::{FeatureParams, FittedFeatures, MinLevelFrequency, PcaComponents};
+
+fn roundtrip(params: &FeatureParams) {
+    let train = synthetic_klarna(2_000, 11);
+    let test = synthetic_klarna(500, 12);
+    let fitted = params.fit(&train, &klarna_schema()).expect("fit");
+    let json = serde_json::to_string(&fitted).expect("save");
+    let loaded: FittedFeatures = serde_json::from_str(&json).expect("load");
+    assert_eq!(loaded, fitted);
+    let before = fitted.transform(&test).expect("transform");
+    let after = loaded.transform(&test).expect("transform after reload");
+    assert_eq!(before.names, after.names);
+    assert_eq!(before.log, after.log);
+    assert!(
+        before
+            .matrix
+            .iter()
+            .zip(after.matrix.iter())
+            .all(|(a, b)| a.to_bits() == b.to_bits())
+    );
+}
+
+#[test]
+fn linear_preset_round_trips() {
+    roundtrip(&FeatureParams::for_linear());
+}
+
+#[test]
+fn trees_preset_round_trips() {
+    roundtrip(&FeatureParams::for_trees());
+}
+
+#[test]
+fn pca_round_trips() {
+    roundtrip(&FeatureParams::for_linear().pca(Some(PcaComponents::VarianceRatio(0.95))));
+    roundtrip(
+        &FeatureParams::for_linear()
+            .min_level_frequency(MinLevelFrequency::Fraction(0.01))
+            .pca(Some(PcaComponents::Count(5))),
+    );
+}
