@@ -121,6 +121,41 @@ mod tests {
     }
 
     #[test]
+    fn matches_scikit_learn_nearest_neighbors() {
+        let golden: serde_json::Value =
+            serde_json::from_str(include_str!("../tests/fixtures/golden.json")).unwrap();
+        let case = &golden["neighbours"];
+        let points: Vec<Vec<f64>> = case["x"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| {
+                row.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_f64().unwrap())
+                    .collect()
+            })
+            .collect();
+        let k = case["k"].as_u64().unwrap() as usize;
+        let want: Vec<usize> = case["neighbours"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|row| {
+                row.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_u64().unwrap() as usize)
+            })
+            .collect();
+        assert_eq!(
+            nearest_neighbours(&to_columns(&points), points.len(), k),
+            want
+        );
+    }
+
+    #[test]
     fn overflowing_distances_still_give_valid_neighbours() {
         let points = vec![vec![1e154], vec![-1e154], vec![0.0]];
         let got = nearest_neighbours(&to_columns(&points), 3, 2);

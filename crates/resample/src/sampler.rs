@@ -11,8 +11,10 @@
 //!
 //! With `r` the ratio of the strategy ([`SamplingStrategy::Auto`] is `r = 1`), `min` and `maj` the
 //! class counts before resampling, and `trunc` rounding toward zero as Python's `int()`:
-//! - oversamplers add `trunc(r * maj - min)` minority rows; if that is negative the ratio is
-//!   below the current one and the sampler returns [`ResampleError::UnreachableRatio`];
+//! - oversamplers add `trunc(r * maj - min)` minority rows; if that is negative (the ratio is
+//!   below the current one), or zero for an explicit [`SamplingStrategy::Ratio`], the sampler
+//!   returns [`ResampleError::UnreachableRatio`] (as imbalanced-learn does; `Auto` on already
+//!   balanced classes adds nothing and succeeds);
 //! - the undersampler keeps `trunc(min / r)` majority rows; if that exceeds `maj` it returns
 //!   [`ResampleError::UnreachableRatio`].
 //!
@@ -182,14 +184,16 @@ impl ClassCounts {
         let r = strategy.ratio();
         // Python's int(): truncation toward zero.
         let n_new = (r * self.majority as f64 - self.minority as f64).trunc();
-        if n_new < 0.0 {
+        // imbalanced-learn rejects an explicit ratio that adds no row at all ("auto" may add 0).
+        let explicit = matches!(strategy, SamplingStrategy::Ratio(_));
+        if n_new < 0.0 || (explicit && n_new <= 0.0) {
             return Err(ResampleError::UnreachableRatio {
                 sampler,
                 requested: r,
                 current: self.current_ratio(),
                 minority: self.minority,
                 majority: self.majority,
-                reason: "an oversampler cannot remove minority rows",
+                reason: "an oversampler must add at least one minority row",
             });
         }
         Ok(n_new as usize)
@@ -279,11 +283,23 @@ mod tests {
             35
         );
         assert_eq!(c.oversample_count(SamplingStrategy::Auto, "t").unwrap(), 80);
-        // 0.11 * 90 - 10 = -0.1 truncates to 0: no error, nothing added (as imblearn).
-        assert_eq!(
+        // 0.11 * 90 - 10 = -0.1 truncates to 0, which imblearn rejects for an explicit ratio.
+        assert!(
             c.oversample_count(SamplingStrategy::Ratio(0.11), "t")
-                .unwrap(),
+                .is_err()
+        );
+        let tie = ClassCounts {
+            minority_class: true,
+            minority: 50,
+            majority: 50,
+        };
+        assert_eq!(
+            tie.oversample_count(SamplingStrategy::Auto, "t").unwrap(),
             0
+        );
+        assert!(
+            tie.oversample_count(SamplingStrategy::Ratio(1.0), "t")
+                .is_err()
         );
         assert!(matches!(
             c.oversample_count(SamplingStrategy::Ratio(0.1), "t"),

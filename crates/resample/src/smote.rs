@@ -444,12 +444,14 @@ mod tests {
                 ..
             })
         ));
-        // Ratio 3/7 is already reached: nothing to add, no neighbours needed.
+        // Balanced classes with `Auto`: nothing to add, no neighbours needed.
+        let x = x.slice(s![..6, ..]);
+        let y = &y[..6];
         let none = SmoteParams::new()
-            .sampling_strategy(SamplingStrategy::Ratio(3.0 / 7.0))
+            .sampling_strategy(SamplingStrategy::Auto)
             .check()
             .unwrap()
-            .fit_resample(x.view(), &y)
+            .fit_resample(x, y)
             .unwrap();
         assert_eq!(none.x, x);
         assert_eq!(none.n_synthetic, 0);
