@@ -14,10 +14,12 @@ pub mod binning;
 pub mod check;
 mod error;
 pub mod linear;
+pub mod mlp;
 pub mod registry;
 
 pub use error::ModelError;
 pub use linear::{FittedLogisticRegression, LogisticRegressionParams};
+pub use mlp::{FittedMlp, MlpParams};
 pub use registry::{FittedModel, ModelSpec};
 
 use ndarray::{Array1, ArrayView2};
