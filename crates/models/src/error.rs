@@ -50,4 +50,13 @@ pub enum ModelError {
         /// Final gradient norm.
         grad_norm: f64,
     },
+    /// Fitting stopped before producing a usable model (e.g. AdaBoost's first base learner is
+    /// no better than chance).
+    #[error("{model} could not be fitted: {reason}")]
+    FitFailed {
+        /// Model name.
+        model: &'static str,
+        /// What went wrong.
+        reason: String,
+    },
 }

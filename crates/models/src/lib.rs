@@ -10,17 +10,23 @@
 //! The crate sees matrices (`ArrayView2<f64>`), boolean labels and optional per-row weights, never a
 //! table or a file. Every random choice takes a seed.
 
+pub mod adaboost;
 pub mod binning;
 pub mod check;
 mod error;
 pub mod linear;
 pub mod mlp;
 pub mod registry;
+pub mod forest;
+pub mod tree;
 
+pub use adaboost::{AdaBoostParams, FittedAdaBoost};
 pub use error::ModelError;
 pub use linear::{FittedLogisticRegression, LogisticRegressionParams};
 pub use mlp::{FittedMlp, MlpParams};
 pub use registry::{FittedModel, ModelSpec};
+pub use forest::{ClassWeight, FittedRandomForest, RandomForestParams};
+pub use tree::{DecisionTreeParams, FittedDecisionTree, MaxFeatures, SplitCriterion};
 
 use ndarray::{Array1, ArrayView2};
 
