@@ -13,8 +13,10 @@
 pub mod binning;
 pub mod check;
 mod error;
+pub mod gbm;
 
 pub use error::ModelError;
+pub use gbm::{FittedGbm, GbmParams};
 
 use ndarray::{Array1, ArrayView2};
 
