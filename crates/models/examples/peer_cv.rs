@@ -17,8 +17,8 @@ use std::{fs, path::Path, path::PathBuf, process::ExitCode};
 
 use ndarray::{Array2, ArrayView2};
 use pdscore_models::{
-    AdaBoostParams, ClassWeight, Classifier, DecisionTreeParams, FittedClassifier, ModelError,
-    RandomForestParams,
+    AdaBoostParams, ClassWeight, Classifier, DecisionTreeParams, FittedClassifier, GbmParams,
+    ModelError, RandomForestParams,
 };
 
 /// Fits the model called `name` with `sample_weight` (if the model uses weights as part of its
@@ -40,6 +40,8 @@ fn fit_model(
                 .fit(x, y, None),
         ),
         "adaboost_200" => boxed(AdaBoostParams::new().n_estimators(200).fit(x, y, None)),
+        "gbm" => boxed(GbmParams::lightgbm_300().fit(x, y, None)),
+        "gbm_balanced" => boxed(GbmParams::lightgbm_300().fit(x, y, Some(&balanced_weights(y)))),
         other => Err(format!("unknown model `{other}`")),
     }
 }

@@ -19,6 +19,7 @@ pub mod mlp;
 pub mod registry;
 pub mod forest;
 pub mod tree;
+pub mod gbm;
 
 pub use adaboost::{AdaBoostParams, FittedAdaBoost};
 pub use error::ModelError;
@@ -27,6 +28,7 @@ pub use mlp::{FittedMlp, MlpParams};
 pub use registry::{FittedModel, ModelSpec};
 pub use forest::{ClassWeight, FittedRandomForest, RandomForestParams};
 pub use tree::{DecisionTreeParams, FittedDecisionTree, MaxFeatures, SplitCriterion};
+pub use gbm::{FittedGbm, GbmParams};
 
 use ndarray::{Array1, ArrayView2};
 
