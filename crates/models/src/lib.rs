@@ -14,21 +14,21 @@ pub mod adaboost;
 pub mod binning;
 pub mod check;
 mod error;
+pub mod forest;
+pub mod gbm;
 pub mod linear;
 pub mod mlp;
 pub mod registry;
-pub mod forest;
 pub mod tree;
-pub mod gbm;
 
 pub use adaboost::{AdaBoostParams, FittedAdaBoost};
 pub use error::ModelError;
+pub use forest::{ClassWeight, FittedRandomForest, RandomForestParams};
+pub use gbm::{FittedGbm, GbmParams};
 pub use linear::{FittedLogisticRegression, LogisticRegressionParams};
 pub use mlp::{FittedMlp, MlpParams};
 pub use registry::{FittedModel, ModelSpec};
-pub use forest::{ClassWeight, FittedRandomForest, RandomForestParams};
 pub use tree::{DecisionTreeParams, FittedDecisionTree, MaxFeatures, SplitCriterion};
-pub use gbm::{FittedGbm, GbmParams};
 
 use ndarray::{Array1, ArrayView2};
 

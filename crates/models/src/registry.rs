@@ -92,4 +92,62 @@ impl FittedClassifier for FittedModel {
 registry! {
     /// Logistic regression (L2-penalised), see [`crate::linear`].
     LogisticRegression = "logistic_regression": crate::LogisticRegressionParams => crate::FittedLogisticRegression;
+    /// Multi-layer perceptron, see [`crate::mlp`].
+    Mlp = "mlp": crate::MlpParams => crate::FittedMlp;
+    /// CART decision tree, see [`crate::tree`].
+    DecisionTree = "decision_tree": crate::DecisionTreeParams => crate::FittedDecisionTree;
+    /// Random forest, see [`crate::forest`].
+    RandomForest = "random_forest": crate::RandomForestParams => crate::FittedRandomForest;
+    /// AdaBoost (SAMME), see [`crate::adaboost`].
+    AdaBoost = "adaboost": crate::AdaBoostParams => crate::FittedAdaBoost;
+    /// Histogram gradient boosting, see [`crate::gbm`].
+    Gbm = "gbm": crate::GbmParams => crate::FittedGbm;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::Array2;
+
+    fn toy() -> (Array2<f64>, Vec<bool>) {
+        let x = Array2::from_shape_fn((60, 2), |(i, j)| {
+            ((i * 7 + j * 3) % 11) as f64 + i as f64 / 10.0
+        });
+        let y = (0..60).map(|i| i % 3 == 0 || i > 50).collect();
+        (x, y)
+    }
+
+    fn every_family() -> Vec<ModelSpec> {
+        vec![
+            ModelSpec::LogisticRegression(crate::LogisticRegressionParams::new()),
+            ModelSpec::Mlp(crate::MlpParams::new().max_epochs(5)),
+            ModelSpec::DecisionTree(crate::DecisionTreeParams::new().max_depth(Some(3))),
+            ModelSpec::RandomForest(crate::RandomForestParams::new().n_estimators(5)),
+            ModelSpec::AdaBoost(crate::AdaBoostParams::new().n_estimators(5)),
+            ModelSpec::Gbm(crate::GbmParams::new().n_estimators(5)),
+        ]
+    }
+
+    #[test]
+    fn every_family_fits_and_round_trips_through_json() {
+        let (x, y) = toy();
+        let specs = every_family();
+        assert_eq!(specs.len(), ModelSpec::FAMILIES.len());
+        for spec in specs {
+            let json = serde_json::to_string(&spec).unwrap();
+            assert!(
+                json.contains(&format!("\"family\":\"{}\"", spec.family())),
+                "{json}"
+            );
+            let back: ModelSpec = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, spec);
+            let fitted = spec.fit(x.view(), &y, None).unwrap();
+            let p = fitted.predict_proba(x.view()).unwrap();
+            let saved = serde_json::to_string(&fitted).unwrap();
+            let loaded: FittedModel = serde_json::from_str(&saved).unwrap();
+            let q = loaded.predict_proba(x.view()).unwrap();
+            assert_eq!(p, q, "{}", spec.family());
+            assert!(!fitted.describe().is_empty());
+        }
+    }
 }

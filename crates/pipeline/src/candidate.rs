@@ -3,9 +3,12 @@
 
 use pdscore_features::FeatureParams;
 use pdscore_metrics::ThresholdObjective;
-use pdscore_models::LogisticRegressionParams;
 use pdscore_models::registry::ModelSpec;
-use pdscore_resample::{ClassWeight, SamplerSpec, SmoteParams};
+use pdscore_models::{
+    AdaBoostParams, DecisionTreeParams, GbmParams, LogisticRegressionParams, MlpParams,
+    RandomForestParams,
+};
+use pdscore_resample::{ClassWeight, RandomOverSamplerParams, SamplerSpec, SmoteParams};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{PipelineError, Result};
@@ -207,18 +210,55 @@ fn describe_sampler(spec: &SamplerSpec) -> String {
     }
 }
 
-/// The default candidate list (the seed notebook's list, plus `logreg_smote`), restricted to
-/// the model families this build has. Every random choice inside uses `seed`.
+/// The default candidate list: the seed notebook's models (`logreg`, `logreg_balanced`,
+/// `logreg_grid`, `decision_tree`, `random_forest`, `adaboost`, `gbm`, `mlp`, `mlp_balanced`,
+/// `mlp_oversampled`) plus `logreg_smote` and `gbm_balanced`. Every random choice inside uses
+/// `seed`.
+///
+/// Choices: linear models and MLPs get the [`FeaturePreset::Linear`] preprocessing, tree models
+/// the [`FeaturePreset::Trees`] one (native missing values). The decision tree is limited to
+/// depth 6 (an unlimited tree gives 0/1 probabilities, useless for ranking); the random forest
+/// has 200 trees with balanced-subsample class weights and AdaBoost 200 stumps, as the peer
+/// baseline's `rf_200_balsub` and `adaboost_200`; `gbm` is the peer's `lightgbm_300`.
 pub fn default_candidates(seed: u64) -> Vec<Candidate> {
     let logreg = || ModelSpec::LogisticRegression(LogisticRegressionParams::new());
+    let mlp = || ModelSpec::Mlp(MlpParams::new().seed(seed));
+    let gbm = || ModelSpec::Gbm(GbmParams::lightgbm_300().seed(seed));
+    let balanced = || Weighting::Fixed(ClassWeight::Balanced);
     vec![
         Candidate::new("logreg", FeaturePreset::Linear, logreg()),
-        Candidate::new("logreg_balanced", FeaturePreset::Linear, logreg())
-            .weighting(Weighting::Fixed(ClassWeight::Balanced)),
+        Candidate::new("logreg_balanced", FeaturePreset::Linear, logreg()).weighting(balanced()),
         Candidate::new("logreg_grid", FeaturePreset::Linear, logreg())
             .weighting(Weighting::default_grid()),
         Candidate::new("logreg_smote", FeaturePreset::Linear, logreg())
             .sampler(SamplerSpec::Smote(SmoteParams::new().seed(seed))),
+        Candidate::new(
+            "decision_tree",
+            FeaturePreset::Trees,
+            ModelSpec::DecisionTree(DecisionTreeParams::new().max_depth(Some(6)).seed(seed)),
+        ),
+        Candidate::new(
+            "random_forest",
+            FeaturePreset::Trees,
+            ModelSpec::RandomForest(
+                RandomForestParams::new()
+                    .n_estimators(200)
+                    .class_weight(pdscore_models::ClassWeight::BalancedSubsample)
+                    .seed(seed),
+            ),
+        ),
+        Candidate::new(
+            "adaboost",
+            FeaturePreset::Trees,
+            ModelSpec::AdaBoost(AdaBoostParams::new().n_estimators(200).seed(seed)),
+        ),
+        Candidate::new("gbm", FeaturePreset::Trees, gbm()),
+        Candidate::new("gbm_balanced", FeaturePreset::Trees, gbm()).weighting(balanced()),
+        Candidate::new("mlp", FeaturePreset::Linear, mlp()),
+        Candidate::new("mlp_balanced", FeaturePreset::Linear, mlp()).weighting(balanced()),
+        Candidate::new("mlp_oversampled", FeaturePreset::Linear, mlp()).sampler(
+            SamplerSpec::RandomOverSampler(RandomOverSamplerParams::new().seed(seed)),
+        ),
     ]
 }
 
