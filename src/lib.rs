@@ -20,3 +20,15 @@ pub use pdscore_metrics as metrics;
 pub use pdscore_models as models;
 pub use pdscore_pipeline as pipeline;
 pub use pdscore_resample as resample;
+
+/// The names most programs need: `use pdscore::prelude::*;`.
+pub mod prelude {
+    pub use pdscore_ingest::{ReadOptions, Schema, Table, read_csv};
+    pub use pdscore_metrics::ThresholdObjective;
+    pub use pdscore_models::{FittedClassifier, FittedModel, ModelSpec};
+    pub use pdscore_pipeline::{
+        Candidate, Comparison, CvSpec, EvaluateSpec, FeaturePreset, InputSpec, LabelledData,
+        Pipeline, PipelineError, Scored, SelectionRule, TrainOptions, Weighting, compare,
+        default_candidates, evaluate,
+    };
+}

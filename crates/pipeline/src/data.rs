@@ -29,6 +29,8 @@ pub struct LabelledData {
     pub y: Vec<bool>,
     /// The schema (with its target).
     pub schema: Schema,
+    /// For each row of `table`, its row index in the input table.
+    pub labelled_rows: Vec<usize>,
     /// Rows of the input table without a label (to score), in input order.
     pub unlabelled_rows: Vec<usize>,
     /// Counts (and the input checksum when given) for the model card.
@@ -82,6 +84,7 @@ impl LabelledData {
             },
             y,
             schema,
+            labelled_rows: rows,
             unlabelled_rows,
         })
     }

@@ -16,7 +16,9 @@
 //! 4. [`Pipeline::save`] / [`Pipeline::load`] write and read one JSON file with a format
 //!    version and a SHA-256 checksum ([`file`]); [`Pipeline::score`] gives each row its PD and
 //!    decision, plus an [`Evaluation`] when the table has labels.
-//! 5. [`report`] renders the comparison as text, Markdown and self-contained HTML with SVG
+//! 5. [`evaluate`] runs the whole job from a CSV path (what `pdscore evaluate` and
+//!    `cargo xtask evaluate` call) and [`Evaluated::write_all`] writes every output.
+//! 6. [`report`] renders the comparison as text, Markdown and self-contained HTML with SVG
 //!    charts.
 //!
 //! ```no_run
@@ -40,8 +42,10 @@ mod clock;
 mod compare;
 mod data;
 mod error;
+mod evaluate;
 pub mod file;
 mod fit;
+mod input;
 mod pipeline;
 pub mod plot;
 pub mod report;
@@ -57,4 +61,6 @@ pub use clock::{rfc3339_from_unix, utc_now_rfc3339};
 pub use compare::{CandidateResult, Comparison, FailedCandidate, Progress, compare};
 pub use data::{DataFingerprint, LabelledData, row_ids, take_rows};
 pub use error::{PipelineError, Result};
+pub use evaluate::{EvaluateSpec, Evaluated, ResultsJson, evaluate, select_candidates};
+pub use input::{InputSpec, TrainingInput, header_line, read_training_csv};
 pub use pipeline::{Evaluation, Pipeline, Scored, TrainOptions};

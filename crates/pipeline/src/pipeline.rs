@@ -5,7 +5,7 @@ use std::path::Path;
 use ndarray::{Array2, Axis};
 use pdscore_features::{FittedFeatures, TransformLog};
 use pdscore_ingest::labels::labels;
-use pdscore_ingest::{Schema, Table};
+use pdscore_ingest::{ReadOptions, Schema, Table};
 use pdscore_metrics::{ConfusionMatrix, PrCurve, RankedScores, RocCurve, roc_auc_score};
 use pdscore_models::FittedClassifier;
 use pdscore_models::registry::FittedModel;
@@ -183,7 +183,7 @@ impl Pipeline {
             .model
             .predict_proba(transformed.matrix.view())?
             .to_vec();
-        let decision = pd.iter().map(|&p| p >= self.threshold).collect();
+        let decision = pd.iter().map(|&p| self.decide(p)).collect();
         let evaluation = self.evaluate(table, &pd)?;
         Ok(Scored {
             ids: row_ids(table, self.schema.id.as_deref(), first_row),
@@ -252,6 +252,18 @@ impl Pipeline {
             roc_curve,
             pr_curve,
         }))
+    }
+
+    /// How to read a file to score: the training schema's columns with their training kinds
+    /// (so a column is parsed the same way it was at training), target optional, other columns
+    /// ignored.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions::new().schema(self.schema.clone())
+    }
+
+    /// The decision for one PD: `pd >= threshold`.
+    pub fn decide(&self, pd: f64) -> bool {
+        pd >= self.threshold
     }
 
     /// The model card.

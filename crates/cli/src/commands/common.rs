@@ -1,0 +1,110 @@
+//! Arguments and helpers shared by several subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use pdscore::metrics::ThresholdObjective;
+use pdscore::pipeline::{CvSpec, InputSpec, Progress};
+
+/// The labelled input file and the roles of its columns.
+#[derive(Debug, Args)]
+pub struct DataArgs {
+    /// Labelled CSV file (delimiter detected; empty target cells mark rows to score).
+    #[arg(long)]
+    pub data: PathBuf,
+    /// Target column (binary).
+    #[arg(long)]
+    pub target: String,
+    /// Target value meaning "defaulted" [default: 1, true or yes when present].
+    #[arg(long)]
+    pub positive: Option<String>,
+    /// Id column, copied to the outputs and never a feature [default: none; uuid for Klarna files].
+    #[arg(long)]
+    pub id: Option<String>,
+}
+
+impl DataArgs {
+    /// The pipeline's input spec.
+    pub fn input_spec(&self) -> InputSpec {
+        InputSpec::new(&self.data, &self.target)
+            .positive(self.positive.clone())
+            .id(self.id.clone())
+    }
+}
+
+/// How a threshold is chosen on the out-of-fold predictions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyArg {
+    /// Minimise expected cost (see --cost-fn, --cost-fp).
+    Cost,
+    /// Maximise F1.
+    F1,
+    /// Highest threshold reaching --target-recall.
+    Recall,
+}
+
+/// Cross-validation and threshold options.
+#[derive(Debug, Args)]
+pub struct CvArgs {
+    /// Number of stratified folds.
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// Seed of the folds and of every model and sampler.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Threshold policy.
+    #[arg(long, value_enum, default_value_t = PolicyArg::Cost)]
+    pub threshold_policy: PolicyArg,
+    /// Cost of a missed defaulter (false negative), for --threshold-policy cost.
+    #[arg(long, default_value_t = 10.0)]
+    pub cost_fn: f64,
+    /// Cost of a refused good customer (false positive), for --threshold-policy cost.
+    #[arg(long, default_value_t = 1.0)]
+    pub cost_fp: f64,
+    /// Target recall, for --threshold-policy recall.
+    #[arg(long, default_value_t = 0.8)]
+    pub target_recall: f64,
+}
+
+impl CvArgs {
+    /// The CV spec (validated later by the pipeline).
+    pub fn cv_spec(&self) -> CvSpec {
+        let threshold = match self.threshold_policy {
+            PolicyArg::Cost => ThresholdObjective::MinExpectedCost {
+                cost_false_negative: self.cost_fn,
+                cost_false_positive: self.cost_fp,
+            },
+            PolicyArg::F1 => ThresholdObjective::max_f1(),
+            PolicyArg::Recall => ThresholdObjective::TargetRecall {
+                recall: self.target_recall,
+            },
+        };
+        CvSpec::default()
+            .folds(self.folds)
+            .seed(self.seed)
+            .threshold(threshold)
+    }
+}
+
+/// A progress bar over candidate × fold fits on stderr (hidden when stderr is not a terminal
+/// or when `quiet`).
+pub fn fit_progress(quiet: bool) -> (ProgressBar, impl Fn(Progress) + Sync) {
+    let bar = if quiet {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::new(0)
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} fits, {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_prefix("cross-validating");
+    let handle = bar.clone();
+    let report = move |p: Progress| {
+        handle.set_length(p.total as u64);
+        handle.set_position(p.done as u64);
+    };
+    (bar, report)
+}

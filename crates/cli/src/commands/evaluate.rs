@@ -1,0 +1,78 @@
+//! `pdscore evaluate`: the cross-validated model comparison on a labelled CSV.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use pdscore::pipeline::{EvaluateSpec, evaluate, report};
+
+use super::common::{CvArgs, DataArgs, fit_progress};
+
+/// Arguments of `pdscore evaluate`.
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(flatten)]
+    pub cv: CvArgs,
+    /// Comma-separated candidate names [default: all].
+    #[arg(long, value_delimiter = ',')]
+    pub models: Option<Vec<String>>,
+    /// Directory for report.md, report.html, results.json, oof.csv, model.json and
+    /// predictions.csv.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write the summary as JSON to this file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Write every out-of-fold prediction (row,fold,model,y,score) to this file.
+    #[arg(long)]
+    pub oof: Option<PathBuf>,
+}
+
+/// Runs the comparison and prints the table.
+pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
+    let mut spec = EvaluateSpec::new(args.data.input_spec());
+    spec.cv = args.cv.cv_spec();
+    spec.models.clone_from(&args.models);
+    let (bar, progress) = fit_progress(quiet);
+    let evaluated = evaluate(&spec, Some(&progress))
+        .with_context(|| format!("cannot evaluate `{}`", args.data.data.display()))?;
+    bar.finish_and_clear();
+    let results = evaluated.results();
+    if !quiet {
+        for w in &evaluated.input.warnings {
+            eprintln!("warning: {w}");
+        }
+        let c = &evaluated.comparison;
+        println!(
+            "{} labelled rows ({} positive), {}-fold CV, {:.1} s",
+            c.y.len(),
+            c.y.iter().filter(|&&v| v).count(),
+            c.cv.folds,
+            c.wall_seconds
+        );
+        print!("{}", report::table_text(&results.models, &results.best));
+        for f in &c.failed {
+            println!("failed: {}: {}", f.name, f.error);
+        }
+        println!("best: {} (by {})", results.best, results.selection_metric);
+    }
+    if let Some(path) = &args.json {
+        std::fs::write(path, serde_json::to_vec_pretty(&results)?)
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+    }
+    if let Some(path) = &args.oof {
+        std::fs::write(path, evaluated.oof_csv())
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+    }
+    if let Some(dir) = &args.out {
+        let written = evaluated.write_all(dir)?;
+        if !quiet {
+            for p in written {
+                println!("wrote {}", p.display());
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod common;
+pub mod evaluate;
+pub mod inspect;
+pub mod predict;
+pub mod train;

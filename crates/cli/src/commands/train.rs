@@ -1,0 +1,60 @@
+//! `pdscore train`: fit one pipeline and save it.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use pdscore::pipeline::{EvaluateSpec, evaluate};
+
+use super::common::{CvArgs, DataArgs, fit_progress};
+
+/// Arguments of `pdscore train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    #[command(flatten)]
+    pub cv: CvArgs,
+    /// Candidate to train, or `best` to compare every candidate and keep the best. A named
+    /// candidate is still cross-validated alone, to choose its threshold.
+    #[arg(long, default_value = "best")]
+    pub model: String,
+    /// Where to write the pipeline file.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// Trains and saves.
+pub fn run(args: &TrainArgs, quiet: bool) -> anyhow::Result<()> {
+    let mut spec = EvaluateSpec::new(args.data.input_spec());
+    spec.cv = args.cv.cv_spec();
+    if args.model != "best" {
+        spec.models = Some(vec![args.model.clone()]);
+    }
+    let (bar, progress) = fit_progress(quiet);
+    let evaluated = evaluate(&spec, Some(&progress))
+        .with_context(|| format!("cannot train on `{}`", args.data.data.display()))?;
+    bar.finish_and_clear();
+    evaluated
+        .pipeline
+        .save(&args.out)
+        .with_context(|| format!("cannot save the model to `{}`", args.out.display()))?;
+    if !quiet {
+        let card = evaluated.pipeline.card();
+        let row = card
+            .cv
+            .models
+            .iter()
+            .find(|r| r.name == card.model.candidate);
+        println!(
+            "trained {} on {} labelled rows; CV ROC AUC {:.4}, PR AUC {:.4}; threshold {:.4}; saved to {}",
+            card.model.candidate,
+            card.training_data.labelled_rows,
+            row.map_or(f64::NAN, |r| r.roc_auc),
+            row.map_or(f64::NAN, |r| r.pr_auc),
+            card.threshold.value,
+            args.out.display()
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,219 @@
+//! The whole "evaluate" job shared by `pdscore evaluate`, `pdscore train` and
+//! `cargo xtask evaluate`: read a labelled CSV, compare candidates, refit the chosen one, and
+//! write the reports and outputs.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::candidate::{Candidate, CvSpec, default_candidates};
+use crate::card::CvRow;
+use crate::compare::{Comparison, Progress, compare};
+use crate::data::{LabelledData, take_rows};
+use crate::error::{PipelineError, Result};
+use crate::input::{InputSpec, TrainingInput, read_training_csv};
+use crate::pipeline::{Pipeline, TrainOptions};
+
+/// What to evaluate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvaluateSpec {
+    /// The labelled CSV and its column roles.
+    pub input: InputSpec,
+    /// Cross-validation, threshold policy and selection rule. Default: [`CvSpec::default`].
+    pub cv: CvSpec,
+    /// Restrict the default candidates to these names (in this order). Default: all.
+    pub models: Option<Vec<String>>,
+    /// Which candidate to save: `None` (default) for the best.
+    pub save: Option<String>,
+    /// Creation time for the model card (tests); default: the clock.
+    pub created_at: Option<String>,
+}
+
+impl EvaluateSpec {
+    /// A spec with the defaults for `input`.
+    pub fn new(input: InputSpec) -> Self {
+        EvaluateSpec {
+            input,
+            cv: CvSpec::default(),
+            models: None,
+            save: None,
+            created_at: None,
+        }
+    }
+
+    /// The candidate list: the default candidates (seeded with the CV seed), filtered by
+    /// `models`.
+    ///
+    /// # Errors
+    /// [`PipelineError::UnknownCandidate`] for a name that is not a default candidate.
+    pub fn candidates(&self) -> Result<Vec<Candidate>> {
+        select_candidates(default_candidates(self.cv.seed), self.models.as_deref())
+    }
+}
+
+/// Keeps the candidates named in `names` (in that order); all when `names` is `None`.
+///
+/// # Errors
+/// [`PipelineError::UnknownCandidate`] listing the known names.
+pub fn select_candidates(all: Vec<Candidate>, names: Option<&[String]>) -> Result<Vec<Candidate>> {
+    let Some(names) = names else {
+        return Ok(all);
+    };
+    names
+        .iter()
+        .map(|name| {
+            all.iter()
+                .find(|c| &c.name == name)
+                .cloned()
+                .ok_or_else(|| PipelineError::UnknownCandidate {
+                    name: name.clone(),
+                    known: all
+                        .iter()
+                        .map(|c| c.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+        })
+        .collect()
+}
+
+/// The outcome of [`evaluate`].
+#[derive(Debug, Clone)]
+pub struct Evaluated {
+    /// The input as read.
+    pub input: TrainingInput,
+    /// Its labelled rows.
+    pub data: LabelledData,
+    /// The comparison.
+    pub comparison: Comparison,
+    /// The chosen candidate refitted on every labelled row.
+    pub pipeline: Pipeline,
+}
+
+/// The `--json` summary: best model, selection metric and one row per model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResultsJson {
+    /// The selected candidate.
+    pub best: String,
+    /// `pr_auc` or `roc_auc`.
+    pub selection_metric: String,
+    /// One row per candidate that ran.
+    pub models: Vec<CvRow>,
+}
+
+/// Runs the whole job. `progress` is called after each (candidate, fold) fit.
+///
+/// # Errors
+/// Read errors, label errors, comparison and fitting errors.
+pub fn evaluate(
+    spec: &EvaluateSpec,
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
+) -> Result<Evaluated> {
+    let candidates = spec.candidates()?;
+    let input = read_training_csv(&spec.input)?;
+    let data = LabelledData::new(&input.table, &input.schema, Some(input.sha256.clone()))?;
+    let comparison = compare(&data, &candidates, &spec.cv, progress)?;
+    let pipeline = Pipeline::fit(
+        &data,
+        &comparison,
+        &TrainOptions {
+            created_at: spec.created_at.clone(),
+            candidate: spec.save.clone(),
+        },
+    )?;
+    Ok(Evaluated {
+        input,
+        data,
+        comparison,
+        pipeline,
+    })
+}
+
+impl Evaluated {
+    /// The `--json` summary.
+    pub fn results(&self) -> ResultsJson {
+        ResultsJson {
+            best: self.comparison.best().candidate.name.clone(),
+            selection_metric: self.comparison.cv.selection.metric.name().to_owned(),
+            models: self.comparison.results.iter().map(CvRow::new).collect(),
+        }
+    }
+
+    /// Every out-of-fold prediction as CSV: `row,fold,model,y,score`, where `row` is the
+    /// 0-based data row of the input file and `y` is 0/1.
+    pub fn oof_csv(&self) -> String {
+        let mut s = String::from("row,fold,model,y,score\n");
+        for r in &self.comparison.results {
+            for (i, &score) in r.oof.iter().enumerate() {
+                let _ = writeln!(
+                    s,
+                    "{},{},{},{},{score}",
+                    self.data.labelled_rows[i],
+                    self.comparison.fold_of_row[i],
+                    r.candidate.name,
+                    u8::from(self.data.y[i])
+                );
+            }
+        }
+        s
+    }
+
+    /// PDs of the rows whose target is empty, as the original task asked: `<id>;pd`. `None`
+    /// when every row is labelled.
+    ///
+    /// # Errors
+    /// Scoring errors.
+    pub fn predictions_csv(&self) -> Result<Option<String>> {
+        if self.data.unlabelled_rows.is_empty() {
+            return Ok(None);
+        }
+        let rows = take_rows(&self.input.table, &self.data.unlabelled_rows);
+        let scored = self.pipeline.score(&rows)?;
+        let id = self.input.schema.id.as_deref().unwrap_or("row");
+        let mut s = format!("{id};pd\n");
+        for (id, pd) in scored.ids.iter().zip(&scored.pd) {
+            let _ = writeln!(s, "{id};{pd}");
+        }
+        Ok(Some(s))
+    }
+
+    /// Writes `report.md`, `report.html`, `results.json`, `oof.csv`, `model.json` and (when
+    /// some rows are unlabelled) `predictions.csv` into `dir` (created if needed); returns the
+    /// paths written.
+    ///
+    /// # Errors
+    /// I/O, serialisation, plotting and scoring errors.
+    pub fn write_all(&self, dir: &Path) -> Result<Vec<PathBuf>> {
+        std::fs::create_dir_all(dir).map_err(|source| PipelineError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let card = self.pipeline.card();
+        let mut written = Vec::new();
+        let mut put = |name: &str, bytes: &[u8]| -> Result<()> {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).map_err(|source| PipelineError::Io {
+                path: path.clone(),
+                source,
+            })?;
+            written.push(path);
+            Ok(())
+        };
+        put(
+            "report.md",
+            crate::report::markdown(&self.comparison, card).as_bytes(),
+        )?;
+        put(
+            "report.html",
+            crate::report::html(&self.comparison, card)?.as_bytes(),
+        )?;
+        put("results.json", &serde_json::to_vec_pretty(&self.results())?)?;
+        put("oof.csv", self.oof_csv().as_bytes())?;
+        put("model.json", &self.pipeline.to_bytes()?)?;
+        if let Some(p) = self.predictions_csv()? {
+            put("predictions.csv", p.as_bytes())?;
+        }
+        Ok(written)
+    }
+}
