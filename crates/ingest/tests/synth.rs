@@ -169,3 +169,15 @@ fn levels_and_has_paid_rate() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+#[test]
+fn shipped_sample_matches_its_documented_command() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/klarna_synth_sample.csv");
+    let shipped = std::fs::read(&path).expect("data/klarna_synth_sample.csv");
+    assert_eq!(
+        shipped,
+        synth(5_000, 500, 0),
+        "regenerate with `pdscore generate --rows 5000 --unlabelled 500 --seed 0`"
+    );
+}
