@@ -31,6 +31,8 @@ enum Command {
     Predict(commands::predict::PredictArgs),
     /// Print the model card of a saved pipeline.
     Inspect(commands::inspect::InspectArgs),
+    /// Write synthetic customers in the original Klarna file format.
+    Generate(commands::generate::GenerateArgs),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -39,6 +41,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Train(args) => commands::train::run(&args, cli.quiet),
         Command::Predict(args) => commands::predict::run(&args, cli.quiet),
         Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Generate(args) => commands::generate::run(&args),
     }
 }
 

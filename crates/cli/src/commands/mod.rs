@@ -2,6 +2,7 @@
 
 pub mod common;
 pub mod evaluate;
+pub mod generate;
 pub mod inspect;
 pub mod predict;
 pub mod train;

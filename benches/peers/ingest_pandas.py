@@ -1,0 +1,49 @@
+"""Times pandas `read_csv(sep=';')` on the synthetic Klarna file the `ingest` criterion bench
+reads, in the same session, for a side-by-side figure.
+
+Usage:
+    $PDSCORE_PYTHON benches/peers/ingest_pandas.py FILE.csv [--repeats 10]
+
+FILE.csv: the path the bench prints (`<target>/pdscore-bench/klarna_synth_100k.csv`), or any
+file written by `pdscore generate`. Prints the median, min and max wall time and MB/s as JSON.
+
+Needs: pip install pandas
+"""
+
+import argparse
+import json
+import os
+import statistics
+import time
+
+import pandas as pd
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("file")
+    parser.add_argument("--repeats", type=int, default=10)
+    args = parser.parse_args()
+    size = os.path.getsize(args.file)
+    pd.read_csv(args.file, sep=";")  # warm the page cache and pandas
+    times = []
+    for _ in range(args.repeats):
+        start = time.perf_counter()
+        df = pd.read_csv(args.file, sep=";")
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(json.dumps({
+        "pandas": pd.__version__,
+        "file": args.file,
+        "bytes": size,
+        "shape": list(df.shape),
+        "repeats": args.repeats,
+        "median_ms": round(median * 1e3, 1),
+        "min_ms": round(min(times) * 1e3, 1),
+        "max_ms": round(max(times) * 1e3, 1),
+        "mb_per_s": round(size / median / 1e6, 1),
+    }, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+//! Reading a 100,000-row synthetic Klarna file (90,000 labelled + 10,000 unlabelled rows,
+//! ~20 MB, semicolons and `NA`), whole and in chunks.
+//!
+//! `cargo bench -p pdscore-ingest --bench ingest -- --sample-size 10`
+//!
+//! The file is generated into the target directory on first use and reused; the path is
+//! printed so `benches/peers/ingest_pandas.py` can time pandas on the same bytes.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use pdscore_ingest::synth::{SynthParams, generate_to_path};
+use pdscore_ingest::{CsvChunks, ReadOptions, Schema, read_csv};
+
+fn bench_file() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"),
+        PathBuf::from,
+    );
+    let path = target.join("pdscore-bench/klarna_synth_100k.csv");
+    if !path.exists() {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("bench dir");
+        let params = SynthParams::new()
+            .labelled_rows(90_000)
+            .unlabelled_rows(10_000)
+            .seed(42);
+        generate_to_path(&params, &path).expect("generate bench file");
+    }
+    println!("bench file: {}", path.display());
+    path
+}
+
+fn ingest(c: &mut Criterion) {
+    let path = bench_file();
+    let bytes = std::fs::read(&path).expect("bench file");
+    let mut group = c.benchmark_group("ingest_100k");
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.measurement_time(Duration::from_secs(5));
+    let klarna = ReadOptions::new().schema(Schema::klarna());
+    group.bench_function("read_csv_file_klarna_schema", |b| {
+        b.iter(|| read_csv(path.as_path(), &klarna).expect("read"));
+    });
+    group.bench_function("read_csv_bytes_klarna_schema", |b| {
+        b.iter(|| read_csv(bytes.as_slice(), &klarna).expect("read"));
+    });
+    let inferred = ReadOptions::new();
+    group.bench_function("read_csv_bytes_inferred", |b| {
+        b.iter(|| read_csv(bytes.as_slice(), &inferred).expect("read"));
+    });
+    group.bench_function("csv_chunks_10k_rows", |b| {
+        b.iter(|| {
+            let mut rows = 0;
+            for chunk in CsvChunks::open(&path, &klarna, 10_000).expect("open") {
+                rows += chunk.expect("chunk").table.n_rows();
+            }
+            rows
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ingest);
+criterion_main!(benches);

@@ -1,0 +1,207 @@
+//! Reading well-formed inputs: quoting, CRLF, BOM, kind inference, schemas, chunked reading.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use pdscore_ingest::{
+    ColumnData, ColumnKind, CsvChunks, ReadOptions, Schema, read_csv, read_csv_with_report,
+};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn numeric<'a>(table: &'a pdscore_ingest::Table, name: &str) -> &'a [f64] {
+    match table.column(name).map(|c| &c.data) {
+        Some(ColumnData::Numeric(v)) => v,
+        other => panic!("`{name}` is not numeric: {other:?}"),
+    }
+}
+
+fn texts(table: &pdscore_ingest::Table, name: &str) -> Vec<Option<String>> {
+    match table.column(name).map(|c| &c.data) {
+        Some(ColumnData::Categorical(c)) => (0..c.codes.len())
+            .map(|r| c.value(r).map(str::to_owned))
+            .collect(),
+        other => panic!("`{name}` is not categorical: {other:?}"),
+    }
+}
+
+#[test]
+fn quoted_fields_crlf_and_bom() {
+    let read = read_csv_with_report(fixture("quoted_crlf_bom.csv"), &ReadOptions::new())
+        .expect("readable");
+    assert_eq!(read.delimiter, b',');
+    let t = read.table;
+    assert_eq!(
+        t.column_names().collect::<Vec<_>>(),
+        ["id", "text", "amount", "flag"]
+    );
+    assert_eq!(
+        texts(&t, "text"),
+        [
+            Some("a, b".to_owned()),
+            Some("say \"hi\"".to_owned()),
+            Some("multi\r\nline".to_owned())
+        ]
+    );
+    let amount = numeric(&t, "amount");
+    assert_eq!(amount[0], 500_000.0);
+    assert!(amount[1].is_nan());
+    assert_eq!(amount[2], -1.5);
+    assert_eq!(
+        t.column("flag").map(|c| &c.data),
+        Some(&ColumnData::Boolean(vec![Some(true), Some(false), None]))
+    );
+}
+
+#[test]
+fn inference_rules() {
+    let csv = b"zero_one;words;mixed;codes;empty\n0;True;1;1.0;NA\n1;false;a;2;\n1;TRUE;2;1;null\n";
+    let t = read_csv(csv, &ReadOptions::new()).expect("readable");
+    let kinds: Vec<ColumnKind> = Schema::infer(&t, None, None)
+        .expect("schema")
+        .features
+        .iter()
+        .map(|f| f.kind)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ColumnKind::Numeric,
+            ColumnKind::Boolean,
+            ColumnKind::Categorical,
+            ColumnKind::Numeric,
+            ColumnKind::Numeric
+        ]
+    );
+    // Declared categorical, integral codes are canonicalised: `1.0` and `1` are one level.
+    let schema = Schema::infer(&t, None, None)
+        .expect("schema")
+        .with_kind("codes", ColumnKind::Categorical);
+    let t = read_csv(csv, &ReadOptions::new().schema(schema)).expect("readable");
+    match &t.column("codes").expect("codes").data {
+        ColumnData::Categorical(c) => {
+            assert_eq!(c.dictionary, ["1", "2"]);
+            assert_eq!(c.codes, [0, 1, 0]);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn schema_infer_sets_roles() {
+    let t = read_csv(b"id,y,x\na,1,2\nb,0,3\n", &ReadOptions::new()).expect("ok");
+    let s = Schema::infer(&t, Some("y"), Some("id")).expect("schema");
+    assert_eq!(s.id.as_deref(), Some("id"));
+    assert_eq!(s.target.as_ref().map(|t| t.column.as_str()), Some("y"));
+    assert_eq!(s.features.len(), 1);
+    // Reading with the inferred schema keeps the id text as written.
+    let t = read_csv(b"id,y,x\n01.0,1,2\n", &ReadOptions::new().schema(s)).expect("ok");
+    assert_eq!(texts(&t, "id"), [Some("01.0".to_owned())]);
+}
+
+#[test]
+fn custom_missing_tokens_and_delimiter() {
+    let options = ReadOptions::new().delimiter(b'\t').missing_tokens(["?"]);
+    let t = read_csv(b"a\tb\n?\tx\n1\tNA\n", &options).expect("ok");
+    assert!(numeric(&t, "a")[0].is_nan());
+    assert_eq!(
+        texts(&t, "b"),
+        [Some("x".to_owned()), Some("NA".to_owned())]
+    );
+}
+
+#[test]
+fn large_plain_input_is_read_in_parallel_chunks_with_correct_lines() {
+    // ~2 MB, so the parallel path splits it into several chunks; one bad cell near the end.
+    let mut csv = String::from("i;x\n");
+    for i in 0..150_000 {
+        writeln!(csv, "{i};{}", f64::from(i) * 0.5).expect("write to string");
+    }
+    csv.push_str("150000;oops\n");
+    let schema = Schema::new()
+        .with_kind("i", ColumnKind::Numeric)
+        .with_kind("x", ColumnKind::Numeric);
+    let err = read_csv(csv.as_bytes(), &ReadOptions::new().schema(schema)).expect_err("bad");
+    match err {
+        pdscore_ingest::IngestError::BadValues { examples, .. } => {
+            assert_eq!(examples[0].line, 150_002);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    csv.truncate(csv.len() - "150000;oops\n".len());
+    let t = read_csv(csv.as_bytes(), &ReadOptions::new()).expect("ok");
+    assert_eq!(t.n_rows(), 150_000);
+    let i = numeric(&t, "i");
+    assert!(i.iter().enumerate().all(|(r, v)| *v == r as f64));
+}
+
+#[test]
+fn chunked_reading_matches_whole_reading() {
+    let csv = std::fs::read(fixture("quoted_crlf_bom.csv")).expect("fixture");
+    let whole = read_csv(csv.as_slice(), &ReadOptions::new()).expect("whole");
+    let schema = Schema::infer(&whole, None, Some("id")).expect("schema");
+    let options = ReadOptions::new().schema(schema);
+    let whole = read_csv(csv.as_slice(), &options).expect("whole");
+    let chunks: Vec<_> = CsvChunks::new(csv.as_slice(), &options, 2)
+        .expect("header")
+        .collect::<Result<_, _>>()
+        .expect("chunks");
+    assert_eq!(chunks.len(), 2);
+    assert_eq!(chunks[0].first_line, 2);
+    assert_eq!(chunks[1].first_line, 4);
+    assert_eq!(chunks[1].first_row, 2);
+    let ids: Vec<Option<&str>> = chunks
+        .iter()
+        .flat_map(|c| c.ids().expect("id column").collect::<Vec<_>>())
+        .collect();
+    assert_eq!(ids, [Some("1"), Some("2"), Some("3")]);
+    let amounts: Vec<f64> = chunks
+        .iter()
+        .flat_map(|c| numeric(&c.table, "amount").to_vec())
+        .collect();
+    let expected = numeric(&whole, "amount");
+    assert_eq!(amounts.len(), expected.len());
+    assert!(
+        amounts
+            .iter()
+            .zip(expected)
+            .all(|(a, b)| a == b || (a.is_nan() && b.is_nan()))
+    );
+}
+
+#[test]
+fn chunked_reading_reports_a_bad_batch_and_goes_on() {
+    let csv = b"a,b\n1,2\nx,3\n4,5\n";
+    let schema = Schema::new()
+        .with_kind("a", ColumnKind::Numeric)
+        .with_kind("b", ColumnKind::Numeric);
+    let results: Vec<_> = CsvChunks::new(&csv[..], &ReadOptions::new().schema(schema), 1)
+        .expect("header")
+        .collect();
+    assert_eq!(results.len(), 3);
+    assert!(results[0].is_ok());
+    match &results[1] {
+        Err(pdscore_ingest::IngestError::BadValues { examples, .. }) => {
+            assert_eq!(examples[0].line, 3);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert!(results[2].is_ok());
+}
+
+#[test]
+fn chunked_reading_fixes_inferred_kinds_from_the_first_batch() {
+    let csv = b"a\n1\n2\nx\n";
+    let results: Vec<_> = CsvChunks::new(&csv[..], &ReadOptions::new(), 2)
+        .expect("header")
+        .collect();
+    assert!(results[0].is_ok());
+    assert!(
+        results[1].is_err(),
+        "`x` is not numeric like the first batch"
+    );
+}
