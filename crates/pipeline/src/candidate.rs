@@ -66,11 +66,12 @@ pub enum Weighting {
 }
 
 impl Weighting {
-    /// The default grid: positive weights 1, 3, 10, 30, 70, 150 (70 ≈ the Klarna class
-    /// ratio, i.e. "balanced"), 3 inner folds.
+    /// The default grid: positive weights 1, 5, 20, 70 (70 ≈ the Klarna class ratio, i.e.
+    /// "balanced"), 3 inner folds: 12 inner fits per training fold. (The seed searched 35
+    /// weight pairs; four points on a log scale keep `cargo xtask evaluate` under a minute.)
     pub fn default_grid() -> Self {
         Weighting::Grid {
-            positive_weights: vec![1.0, 3.0, 10.0, 30.0, 70.0, 150.0],
+            positive_weights: vec![1.0, 5.0, 20.0, 70.0],
             inner_folds: 3,
         }
     }
