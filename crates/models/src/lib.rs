@@ -19,6 +19,7 @@ pub mod gbm;
 pub mod linear;
 pub mod mlp;
 pub mod registry;
+pub mod serde_nan;
 pub mod tree;
 
 pub use adaboost::{AdaBoostParams, FittedAdaBoost};

@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tree {
     pub(crate) feature: Vec<u32>,
+    /// May hold non-finite values: saved with [`crate::serde_nan::vec`] (JSON has none).
+    #[serde(with = "crate::serde_nan::vec")]
     pub(crate) threshold: Vec<f64>,
     /// The bin of the threshold (`bin <= threshold_bin` goes left), for scoring binned rows.
     pub(crate) threshold_bin: Vec<u8>,
