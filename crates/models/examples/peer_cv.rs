@@ -15,8 +15,12 @@
 use std::time::Instant;
 use std::{fs, path::Path, path::PathBuf, process::ExitCode};
 
-use ndarray::{Array2, ArrayView2};
-use pdscore_models::{FittedClassifier, ModelError};
+use ndarray::{Array2, ArrayView2, Axis};
+use pdscore_models::{
+    Classifier, FittedClassifier, LogisticRegressionParams, MlpParams, ModelError,
+};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 /// Fits the model called `name` with `sample_weight` (if the model uses weights as part of its
 /// recipe, e.g. `balanced` variants, it computes them here from `y`).
@@ -25,17 +29,49 @@ fn fit_model(
     x: ArrayView2<'_, f64>,
     y: &[bool],
 ) -> Result<Box<dyn FittedClassifier>, String> {
-    let _ = (x, y);
-    #[allow(clippy::match_single_binding)]
     match name {
         // Each model family adds its arms here, e.g.
         // "gbm" => boxed(GbmParams::lightgbm_like().fit(x, y, None)),
+        // peer `logreg`: LogisticRegression(C=1) on the `linear` matrices.
+        "logreg" => boxed(LogisticRegressionParams::new().fit(x, y, None)),
+        // peer `logreg_balanced`: class_weight='balanced' as per-row weights.
+        "logreg_balanced" => {
+            boxed(LogisticRegressionParams::new().fit(x, y, Some(&balanced_weights(y))))
+        }
+        // peer `mlp32_ros`: RandomOverSampler (positives to 1:1) -> MLP (32,), early stopping,
+        // at most 500 epochs (the peer's max_iter).
+        "mlp32_ros" => {
+            let (xs, ys) = random_oversample(x, y, 0);
+            boxed(
+                MlpParams::new()
+                    .max_epochs(500)
+                    .seed(0)
+                    .fit(xs.view(), &ys, None),
+            )
+        }
         other => Err(format!("unknown model `{other}`")),
     }
 }
 
+/// Seeded random oversampling of the minority class to 1:1 (imbalanced-learn's
+/// `RandomOverSampler` recipe: every original row plus minority rows drawn with replacement),
+/// local to the harness because the models crate cannot depend on the resample crate.
+fn random_oversample(x: ArrayView2<'_, f64>, y: &[bool], seed: u64) -> (Array2<f64>, Vec<bool>) {
+    let positives: Vec<usize> = (0..y.len()).filter(|&i| y[i]).collect();
+    let negatives: Vec<usize> = (0..y.len()).filter(|&i| !y[i]).collect();
+    let (minority, majority_len) = if positives.len() <= negatives.len() {
+        (positives, negatives.len())
+    } else {
+        (negatives, positives.len())
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut rows: Vec<usize> = (0..y.len()).collect();
+    rows.extend((minority.len()..majority_len).map(|_| minority[rng.gen_range(0..minority.len())]));
+    let ys = rows.iter().map(|&i| y[i]).collect();
+    (x.select(Axis(0), &rows), ys)
+}
+
 /// Boxes a fit result for [`fit_model`].
-#[allow(dead_code)]
 fn boxed<F: FittedClassifier + 'static>(
     fitted: Result<F, ModelError>,
 ) -> Result<Box<dyn FittedClassifier>, String> {
@@ -45,12 +81,17 @@ fn boxed<F: FittedClassifier + 'static>(
 }
 
 /// `balanced` class weights (n / (2 * count)) as per-row weights.
-#[allow(dead_code)]
 fn balanced_weights(y: &[bool]) -> Vec<f64> {
     let n = y.len() as f64;
     let pos = y.iter().filter(|&&v| v).count() as f64;
     y.iter()
-        .map(|&v| if v { n / (2.0 * pos) } else { n / (2.0 * (n - pos)) })
+        .map(|&v| {
+            if v {
+                n / (2.0 * pos)
+            } else {
+                n / (2.0 * (n - pos))
+            }
+        })
         .collect()
 }
 
@@ -123,10 +164,12 @@ fn run() -> Result<(), String> {
     let mut fold_reports = Vec::new();
     for k in 0..folds {
         let idx = |name: &str| -> Result<Vec<usize>, String> {
-            Ok(read_f64(&args.data.join(format!("fold{k}_{name}_idx.bin")))?
-                .iter()
-                .map(|&v| v as usize)
-                .collect())
+            Ok(
+                read_f64(&args.data.join(format!("fold{k}_{name}_idx.bin")))?
+                    .iter()
+                    .map(|&v| v as usize)
+                    .collect(),
+            )
         };
         let (train_idx, test_idx) = (idx("train")?, idx("test")?);
         let dir = args.data.join(&args.kind);
@@ -137,7 +180,9 @@ fn run() -> Result<(), String> {
         let model = fit_model(&args.model, x_train.view(), &y_train)?;
         let fit_s = t0.elapsed().as_secs_f64();
         let t1 = Instant::now();
-        let p = model.predict_proba(x_test.view()).map_err(|e| e.to_string())?;
+        let p = model
+            .predict_proba(x_test.view())
+            .map_err(|e| e.to_string())?;
         let predict_s = t1.elapsed().as_secs_f64();
         for (&i, &v) in test_idx.iter().zip(p.iter()) {
             oof[i] = v;
@@ -146,8 +191,10 @@ fn run() -> Result<(), String> {
             "fold {k}: fit {fit_s:.3}s, predict {predict_s:.4}s ({})",
             model.describe()
         );
-        fold_reports.push(serde_json::json!({"fold": k, "fit_s": fit_s, "predict_s": predict_s,
-            "test_rows": test_idx.len()}));
+        fold_reports.push(
+            serde_json::json!({"fold": k, "fit_s": fit_s, "predict_s": predict_s,
+            "test_rows": test_idx.len()}),
+        );
     }
     let report = serde_json::json!({
         "model": args.model, "kind": args.kind, "threads": rayon::current_num_threads(),
