@@ -57,11 +57,10 @@ use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::check::{check_fit_input, check_predict_input};
-use crate::linear::{sigmoid, softplus};
+use crate::check::check_fit_input;
+use crate::linear::{score_in_blocks, sigmoid, softplus};
 use crate::{Classifier, FittedClassifier, ModelError, Result};
 
 /// Rows per parallel task when scoring.
@@ -672,16 +671,9 @@ impl FittedMlp {
 
 impl FittedClassifier for FittedMlp {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        check_predict_input(x, self.n_features, false)?;
-        let mut out = Array1::<f64>::zeros(x.nrows());
-        let Some(out_slice) = out.as_slice_mut() else {
-            return Err(ModelError::Shape("output not contiguous".into()));
-        };
-        out_slice
-            .par_chunks_mut(PREDICT_BLOCK)
-            .zip(x.axis_chunks_iter(Axis(0), PREDICT_BLOCK).into_par_iter())
-            .for_each(|(dst, rows)| self.score_block(rows, dst));
-        Ok(out)
+        score_in_blocks(x, self.n_features, PREDICT_BLOCK, |rows, out| {
+            self.score_block(rows, out);
+        })
     }
 
     fn name(&self) -> &'static str {
