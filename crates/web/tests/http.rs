@@ -555,8 +555,9 @@ async fn uploads_beyond_the_limits_are_413() {
 
 #[tokio::test]
 async fn a_request_over_the_timeout_is_503() {
-    let app = app_with(Limits::default().request_timeout(Duration::from_nanos(1)));
-    let (status, _, body) = send(&app, api_post("text/csv", scoring_csv())).await;
+    // 20,000 rows take far longer than the 1 ms timeout, whose timer then fires first.
+    let app = app_with(Limits::default().request_timeout(Duration::from_millis(1)));
+    let (status, _, body) = send(&app, api_post("text/csv", synth_csv(0, 20_000, 9))).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(json(&body)["type"], "urn:pdscore:problem:timeout");
 }
