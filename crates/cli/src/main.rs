@@ -29,6 +29,8 @@ enum Command {
     Train(commands::train::TrainArgs),
     /// Score a CSV with a saved pipeline: id, pd, decision per row.
     Predict(commands::predict::PredictArgs),
+    /// Serve a saved pipeline: upload page, results, JSON API (see pdscore-web).
+    Serve(commands::serve::ServeCmdArgs),
     /// Print the model card of a saved pipeline.
     Inspect(commands::inspect::InspectArgs),
     /// Write synthetic customers in the original Klarna file format.
@@ -40,6 +42,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Evaluate(args) => commands::evaluate::run(&args, cli.quiet),
         Command::Train(args) => commands::train::run(&args, cli.quiet),
         Command::Predict(args) => commands::predict::run(&args, cli.quiet),
+        Command::Serve(args) => commands::serve::run(&args),
         Command::Inspect(args) => commands::inspect::run(&args),
         Command::Generate(args) => commands::generate::run(&args),
     }

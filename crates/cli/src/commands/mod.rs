@@ -5,4 +5,5 @@ pub mod evaluate;
 pub mod generate;
 pub mod inspect;
 pub mod predict;
+pub mod serve;
 pub mod train;
