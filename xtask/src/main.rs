@@ -6,6 +6,8 @@
 //!   original case-study file, when a user has placed it there), prints the comparison table and
 //!   writes `target/evaluate/{report.md, report.html, results.json, oof.csv, model.json}` and,
 //!   for rows whose target is empty, `predictions.csv` (`uuid;pd`).
+//! - `cargo xtask loadtest [--duration 60] [--clients 16] [--csv-clients 2] [--model FILE]`:
+//!   load on the web API of an in-process pdscore-web server on 127.0.0.1 (see `loadtest.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,6 +16,8 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use pdscore::pipeline::{CvSpec, EvaluateSpec, InputSpec, evaluate, report};
+
+mod loadtest;
 
 /// Developer tasks.
 #[derive(Debug, Parser)]
@@ -48,6 +52,9 @@ enum Task {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+    /// Load-test `POST /api/v1/predict` (1-row JSON, then 10,000-row CSV) on 127.0.0.1 and
+    /// print requests/s, latency percentiles and errors.
+    Loadtest(loadtest::LoadtestArgs),
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -59,6 +66,7 @@ fn workspace_root() -> PathBuf {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.task {
+        Task::Loadtest(args) => loadtest::run(&args, &workspace_root()),
         Task::Evaluate {
             data,
             target,
