@@ -17,30 +17,38 @@ fn axis_top(max_pd: f64) -> f64 {
         .unwrap_or(1.0)
 }
 
-/// Counts of `pd` in [`HISTOGRAM_BINS`] equal bins from 0 to `top` (the last bin is closed).
-pub fn histogram_counts(pd: &[f64], top: f64) -> Vec<usize> {
-    let mut counts = vec![0usize; HISTOGRAM_BINS];
+/// Counts of `pd` in [`HISTOGRAM_BINS`] equal bins from 0 to `top` (the last bin is closed),
+/// split into rows below the threshold and rows at or above it: `(below, flagged)` per bin.
+pub fn histogram_counts(pd: &[f64], top: f64, threshold: f64) -> Vec<(usize, usize)> {
+    let mut counts = vec![(0usize, 0usize); HISTOGRAM_BINS];
     for &p in pd {
         let bin = ((p / top) * HISTOGRAM_BINS as f64).floor();
         let bin = if bin.is_nan() { 0.0 } else { bin };
         let index = (bin.max(0.0) as usize).min(HISTOGRAM_BINS - 1);
-        counts[index] += 1;
+        if p >= threshold {
+            counts[index].1 += 1;
+        } else {
+            counts[index].0 += 1;
+        }
     }
     counts
 }
 
-/// The PD histogram as an accessible inline SVG: bars at or above the threshold in the
-/// "flagged" colour, a dashed line at the threshold, axes with ticks.
+/// The PD histogram as an accessible inline SVG: each bar split into rows below the threshold
+/// (blue) and flagged rows (orange), a dashed line at the threshold, counts on a square-root
+/// scale so that the thin tail of high PDs stays visible.
 pub fn pd_histogram_svg(pd: &[f64], threshold: f64) -> String {
     let max_pd = pd.iter().copied().fold(threshold, f64::max);
     let top = axis_top(max_pd);
-    let counts = histogram_counts(pd, top);
-    let tallest = counts.iter().copied().max().unwrap_or(0).max(1);
-    let (width, height) = (640.0, 260.0);
-    let (left, right, top_pad, bottom) = (56.0, 16.0, 16.0, 44.0);
+    let counts = histogram_counts(pd, top, threshold);
+    let tallest = counts.iter().map(|(a, b)| a + b).max().unwrap_or(0).max(1);
+    let scale = |count: usize| (count as f64 / tallest as f64).sqrt();
+    let (width, height) = (960.0, 270.0);
+    let (left, right, top_pad, bottom) = (64.0, 16.0, 30.0, 46.0);
     let plot_w = width - left - right;
     let plot_h = height - top_pad - bottom;
     let bar_w = plot_w / HISTOGRAM_BINS as f64;
+    let flagged: usize = counts.iter().map(|c| c.1).sum();
     let mut svg = String::with_capacity(8 * 1024);
     let _ = write!(
         svg,
@@ -48,36 +56,53 @@ pub fn pd_histogram_svg(pd: &[f64], threshold: f64) -> String {
     );
     let _ = write!(
         svg,
-        r#"<title id="hist-title">Distribution of predicted PD</title><desc id="hist-desc">{} rows in {HISTOGRAM_BINS} bins from 0 to {top}; the dashed line marks the threshold {threshold:.4}; the tallest bin holds {tallest} rows.</desc>"#,
+        r#"<title id="hist-title">Distribution of predicted PD</title><desc id="hist-desc">{} rows in {HISTOGRAM_BINS} bins from 0 to {top}, {flagged} at or above the threshold {threshold:.4} (dashed line); bar heights on a square-root scale, the tallest bin holds {tallest} rows.</desc>"#,
         pd.len()
     );
-    // Grid and y ticks.
+    // Grid and y ticks (square-root scale: tick k of 4 sits at (k/4)^2 of the tallest bin).
     for i in 0..=4 {
         let frac = f64::from(i) / 4.0;
         let y = top_pad + plot_h * (1.0 - frac);
-        let value = (tallest as f64 * frac).round() as usize;
+        let value = (tallest as f64 * frac * frac).round() as usize;
         let _ = write!(
             svg,
-            r##"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#e3e7ee"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#475467">{value}</text>"##,
+            r##"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#e3e7ee"/><text x="{:.1}" y="{:.1}" font-size="12" text-anchor="end" fill="#475467">{value}</text>"##,
             left + plot_w,
-            left - 6.0,
+            left - 8.0,
             y + 4.0
         );
     }
-    for (i, &count) in counts.iter().enumerate() {
+    for (i, &(below, above)) in counts.iter().enumerate() {
         let lo = top * i as f64 / HISTOGRAM_BINS as f64;
         let hi = top * (i + 1) as f64 / HISTOGRAM_BINS as f64;
-        let h = plot_h * count as f64 / tallest as f64;
-        let x = left + bar_w * i as f64;
-        let flagged = hi > threshold;
-        let fill = if flagged { "#c2410c" } else { "#2f5d8a" };
-        let _ = write!(
-            svg,
-            r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{h:.1}" fill="{fill}"><title>PD {lo:.4} to {hi:.4}: {count} rows</title></rect>"#,
-            x + 1.0,
-            top_pad + plot_h - h,
-            (bar_w - 2.0).max(1.0)
+        let x = left + bar_w * i as f64 + 1.5;
+        let w = (bar_w - 3.0).max(1.0);
+        let total_h = plot_h * scale(below + above);
+        let below_h = if below + above == 0 {
+            0.0
+        } else {
+            total_h * below as f64 / (below + above) as f64
+        };
+        let base = top_pad + plot_h;
+        let label = format!(
+            "PD {lo:.4} to {hi:.4}: {} rows, {above} flagged",
+            below + above
         );
+        if below > 0 {
+            let _ = write!(
+                svg,
+                r##"<rect x="{x:.1}" y="{:.1}" width="{w:.1}" height="{below_h:.1}" fill="#2f5d8a"><title>{label}</title></rect>"##,
+                base - below_h
+            );
+        }
+        if above > 0 {
+            let _ = write!(
+                svg,
+                r##"<rect x="{x:.1}" y="{:.1}" width="{w:.1}" height="{:.1}" fill="#c2410c"><title>{label}</title></rect>"##,
+                base - total_h,
+                total_h - below_h
+            );
+        }
     }
     // X axis with ticks at 0, top/5, ..., top.
     let _ = write!(
@@ -92,22 +117,23 @@ pub fn pd_histogram_svg(pd: &[f64], threshold: f64) -> String {
         let x = left + plot_w * f64::from(i) / 5.0;
         let _ = write!(
             svg,
-            r##"<text x="{x:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="#475467">{}</text>"##,
-            top_pad + plot_h + 16.0,
+            r##"<text x="{x:.1}" y="{:.1}" font-size="12" text-anchor="middle" fill="#475467">{}</text>"##,
+            top_pad + plot_h + 17.0,
             trim_number(value)
         );
     }
     let tx = left + plot_w * (threshold / top).clamp(0.0, 1.0);
     let _ = write!(
         svg,
-        r##"<line x1="{tx:.1}" y1="{top_pad}" x2="{tx:.1}" y2="{:.1}" stroke="#111827" stroke-dasharray="5 4" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#111827">threshold {threshold:.4}</text>"##,
+        r##"<line x1="{tx:.1}" y1="{:.1}" x2="{tx:.1}" y2="{:.1}" stroke="#111827" stroke-dasharray="5 4" stroke-width="1.5"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#111827">threshold {threshold:.4}</text>"##,
+        top_pad - 6.0,
         top_pad + plot_h,
-        (tx + 4.0).min(width - 110.0),
-        top_pad + 12.0
+        (tx + 6.0).min(width - 120.0),
+        top_pad - 10.0
     );
     let _ = write!(
         svg,
-        r##"<text x="{:.1}" y="{:.1}" font-size="12" text-anchor="middle" fill="#1f2937">predicted probability of default</text><text x="14" y="{:.1}" font-size="12" text-anchor="middle" fill="#1f2937" transform="rotate(-90 14 {:.1})">rows</text></svg>"##,
+        r##"<text x="{:.1}" y="{:.1}" font-size="13" text-anchor="middle" fill="#1f2937">predicted probability of default</text><text x="16" y="{:.1}" font-size="12" text-anchor="middle" fill="#1f2937" transform="rotate(-90 16 {:.1})">rows (square-root scale)</text></svg>"##,
         left + plot_w / 2.0,
         height - 6.0,
         top_pad + plot_h / 2.0,
@@ -183,16 +209,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_pd_lands_in_one_bin() {
+    fn every_pd_lands_in_one_bin_on_its_side_of_the_threshold() {
         let pd = [0.0, 0.001, 0.02, 0.0399, 0.04, 1.0, f64::NAN];
-        let counts = histogram_counts(&pd, 0.04);
-        assert_eq!(counts.iter().sum::<usize>(), pd.len());
-        assert_eq!(counts[0], 3, "0, 0.001 and NaN");
+        let counts = histogram_counts(&pd, 0.04, 0.03);
+        let total: usize = counts.iter().map(|(a, b)| a + b).sum();
+        assert_eq!(total, pd.len());
+        assert_eq!(counts[0], (3, 0), "0, 0.001 and NaN, none flagged");
         assert_eq!(
             counts[HISTOGRAM_BINS - 1],
-            3,
-            "0.0399, 0.04 and 1 clamp to the top bin"
+            (0, 3),
+            "0.0399, 0.04 and 1 clamp to the top bin, all flagged"
         );
+        let straddling = histogram_counts(&[0.001, 0.0012], 0.04, 0.0011);
+        assert_eq!(straddling[0], (1, 1), "one bin, split at the threshold");
     }
 
     #[test]
@@ -201,7 +230,9 @@ mod tests {
         let svg = pd_histogram_svg(&pd, 0.05);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert!(svg.contains("<title id=\"hist-title\">"));
-        assert_eq!(svg.matches("<rect").count(), HISTOGRAM_BINS);
+        // PDs 0 to 0.099 over 25 bins of 0.004: every bin has rows; the bin holding the
+        // threshold 0.05 is split in two.
+        assert_eq!(svg.matches("<rect").count(), HISTOGRAM_BINS + 1);
         assert!(svg.contains("threshold 0.0500"));
         assert_eq!(axis_top(0.099), 0.1);
         assert_eq!(axis_top(0.7), 1.0);
