@@ -41,6 +41,15 @@ fn data() -> (Vec<bool>, Vec<f64>) {
 
 fn bench_ranking(c: &mut Criterion) {
     let (y, scores) = data();
+    // Printed so they can be compared with the values the Python peer prints.
+    let positives = y.iter().filter(|&&v| v).count();
+    let auc = roc_auc_score(&y, &scores, None);
+    let ap = average_precision_score(&y, &scores, None);
+    println!(
+        "n={N} positives={positives} first_scores={:?}",
+        &scores[..3]
+    );
+    println!("roc_auc_score={auc:?} average_precision_score={ap:?}");
     let mut group = c.benchmark_group("ranking_1m");
     group.bench_function("roc_auc_score", |b| {
         b.iter(|| roc_auc_score(black_box(&y), black_box(&scores), None));

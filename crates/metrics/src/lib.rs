@@ -48,6 +48,7 @@ mod error;
 mod input;
 mod probability;
 mod ranked;
+mod sort;
 mod threshold;
 
 pub use calibration::{BinStrategy, CalibrationCurve, calibration_curve};

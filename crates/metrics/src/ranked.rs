@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::input::check_scored;
+use crate::sort;
 use crate::threshold::{ChosenThreshold, ThresholdObjective};
 use crate::{ConfusionMatrix, MetricsError, Result};
 
@@ -49,6 +50,20 @@ fn descending_key(score: f64) -> u64 {
     !ascending
 }
 
+/// Inverse of [`descending_key`] (for `+0.0`, which is the only zero it produces).
+fn score_of_key(key: u64) -> f64 {
+    let ascending = !key;
+    let bits = if ascending >> 63 == 1 {
+        ascending & !(1 << 63)
+    } else {
+        !ascending
+    };
+    f64::from_bits(bits)
+}
+
+/// Rows are stored as `row << 1 | label` in a `u32`.
+const MAX_SAMPLES: usize = 1 << 31;
+
 impl RankedScores {
     /// Sorts `scores` (any real-valued scores, not only probabilities) with labels `y_true` and
     /// optional non-negative `sample_weight`.
@@ -61,44 +76,38 @@ impl RankedScores {
     /// weights zero.
     pub fn new(y_true: &[bool], scores: &[f64], sample_weight: Option<&[f64]>) -> Result<Self> {
         check_scored(y_true, scores, sample_weight)?;
-        if u32::try_from(y_true.len()).is_err() {
+        if y_true.len() > MAX_SAMPLES {
             return Err(MetricsError::param(
                 "n_samples",
                 y_true.len(),
-                "at most u32::MAX samples are supported",
+                "at most 2^31 samples are supported",
             ));
         }
-        let mut keyed: Vec<(u64, u32)> = match sample_weight {
-            None => scores
-                .iter()
-                .enumerate()
-                .map(|(i, &s)| (descending_key(s), i as u32))
-                .collect(),
-            Some(w) => scores
-                .iter()
-                .zip(w)
-                .enumerate()
-                .filter(|(_, (_, w))| **w != 0.0)
-                .map(|(i, (&s, _))| (descending_key(s), i as u32))
-                .collect(),
-        };
-        keyed.sort_unstable_by_key(|&(key, _)| key);
+        // Sort (key, row << 1 | label) pairs: the walk below then reads the label and the score
+        // (from the key) without touching the inputs, except for the weights.
+        let mut keys = Vec::with_capacity(scores.len());
+        let mut rows = Vec::with_capacity(scores.len());
+        for (row, (&score, &label)) in scores.iter().zip(y_true).enumerate() {
+            if sample_weight.is_none_or(|w| w[row] != 0.0) {
+                keys.push(descending_key(score));
+                rows.push(((row as u32) << 1) | u32::from(label));
+            }
+        }
+        sort::sort_by_key(&mut keys, &mut rows);
 
         let mut thresholds = Vec::new();
         let mut tps = Vec::new();
         let mut fps = Vec::new();
         let (mut tp, mut fp) = (0.0_f64, 0.0_f64);
-        for (position, &(key, row)) in keyed.iter().enumerate() {
-            let row = row as usize;
-            let weight = sample_weight.map_or(1.0, |w| w[row]);
-            if y_true[row] {
+        for (position, (&key, &row)) in keys.iter().zip(&rows).enumerate() {
+            let weight = sample_weight.map_or(1.0, |w| w[(row >> 1) as usize]);
+            if row & 1 == 1 {
                 tp += weight;
             } else {
                 fp += weight;
             }
-            let last_of_group = keyed.get(position + 1).is_none_or(|next| next.0 != key);
-            if last_of_group {
-                thresholds.push(scores[row] + 0.0);
+            if keys.get(position + 1).is_none_or(|&next| next != key) {
+                thresholds.push(score_of_key(key));
                 tps.push(tp);
                 fps.push(fp);
             }
@@ -409,6 +418,9 @@ mod tests {
         assert_eq!(values[values.len() - 1], f64::MIN);
         assert_eq!(descending_key(-0.0), descending_key(0.0));
         assert!(values.windows(2).all(|w| w[0] >= w[1]));
+        for v in values {
+            assert_eq!(score_of_key(descending_key(v)), v + 0.0);
+        }
     }
 
     #[test]
@@ -425,6 +437,40 @@ mod tests {
         assert_eq!(pr.thresholds, vec![0.1, 0.35, 0.4, 0.8]);
         assert_eq!(pr.recall, vec![1.0, 1.0, 0.5, 0.5, 0.0]);
         assert_eq!(pr.precision, vec![0.5, 2.0 / 3.0, 0.5, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn large_inputs_use_the_radix_path_correctly() {
+        // 20,000 rows (above the radix sort cut-off) with many ties and negative scores,
+        // checked against a BTreeMap tally of (positives, negatives) per distinct score.
+        use std::collections::BTreeMap;
+        let n = 20_000_u64;
+        let mix = |i: u64| i.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17);
+        let scores: Vec<f64> = (0..n)
+            .map(|i| (mix(i) % 3001) as f64 / 1000.0 - 1.5)
+            .collect();
+        let y: Vec<bool> = (0..n).map(|i| mix(i + n) % 7 == 0).collect();
+        let ranked = RankedScores::new(&y, &scores, None).unwrap();
+        let mut tally: BTreeMap<u64, (f64, f64)> = BTreeMap::new();
+        for (&s, &label) in scores.iter().zip(&y) {
+            let cell = tally.entry(descending_key(s)).or_default();
+            if label {
+                cell.0 += 1.0;
+            } else {
+                cell.1 += 1.0;
+            }
+        }
+        let (mut tp, mut fp) = (0.0, 0.0);
+        assert_eq!(ranked.thresholds().len(), tally.len());
+        for (i, (&key, &(p, q))) in tally.iter().enumerate() {
+            tp += p;
+            fp += q;
+            assert_eq!(ranked.thresholds()[i], score_of_key(key));
+            assert_eq!(
+                (ranked.true_positives()[i], ranked.false_positives()[i]),
+                (tp, fp)
+            );
+        }
     }
 
     #[test]
