@@ -95,9 +95,10 @@ impl RankedScores {
         }
         sort::sort_by_key(&mut keys, &mut rows);
 
-        let mut thresholds = Vec::new();
-        let mut tps = Vec::new();
-        let mut fps = Vec::new();
+        let distinct = 1 + keys.windows(2).filter(|pair| pair[0] != pair[1]).count();
+        let mut thresholds = Vec::with_capacity(distinct);
+        let mut tps = Vec::with_capacity(distinct);
+        let mut fps = Vec::with_capacity(distinct);
         let (mut tp, mut fp) = (0.0_f64, 0.0_f64);
         for (position, (&key, &row)) in keys.iter().zip(&rows).enumerate() {
             let weight = sample_weight.map_or(1.0, |w| w[(row >> 1) as usize]);
