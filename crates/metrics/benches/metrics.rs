@@ -5,7 +5,10 @@
 //! scores uniform in [0, 1) with 53 random bits, and a label that is positive with probability
 //! `0.0286 · score` (about 1.43 % positives, the reference prevalence).
 //!
-//! Run: `cargo bench -p pdscore-metrics --bench metrics -- --sample-size 10`
+//! Run (from the workspace root, one after the other in the same session):
+//! `cargo bench -p pdscore-metrics --bench metrics -- --sample-size 10` and
+//! `${PDSCORE_PYTHON:-python3} benches/peers/metrics_sklearn.py 10`. Both print the values they
+//! compute; the ROC AUCs agree exactly and the APs to 1e-16.
 
 use std::hint::black_box;
 
