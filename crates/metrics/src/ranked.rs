@@ -518,7 +518,8 @@ pub struct RocCurve {
     /// True positive rates, non-decreasing, from 0 to 1.
     pub tpr: Vec<f64>,
     /// Decreasing thresholds; `thresholds[0]` is `+inf` (the `(0, 0)` point). Note that
-    /// JSON has no infinity: `serde_json` writes it as `null`.
+    /// JSON has no infinity: `serde_json` writes it as `null` and cannot read that back into
+    /// an `f64`, so persist a [`RankedScores`] (all finite) rather than a curve.
     pub thresholds: Vec<f64>,
 }
 
@@ -622,6 +623,28 @@ mod tests {
         );
         let no_positive = SortedRows::new(&[false], &[0.1], None).unwrap();
         assert!(no_positive.average_precision().is_err());
+    }
+
+    #[test]
+    fn serde_round_trip() {
+        let ranked = RankedScores::new(&[true, false, true], &[0.9, 0.5, 0.5], None).unwrap();
+        let json = serde_json::to_string(&ranked).unwrap();
+        assert_eq!(serde_json::from_str::<RankedScores>(&json).unwrap(), ranked);
+        let chosen = ranked
+            .choose_threshold(&crate::ThresholdObjective::default())
+            .unwrap();
+        let json = serde_json::to_string(&chosen).unwrap();
+        assert_eq!(
+            serde_json::from_str::<crate::ChosenThreshold>(&json).unwrap(),
+            chosen
+        );
+        // JSON has no infinity: the ROC curve's first threshold is written as null.
+        let roc = ranked.roc_curve(true).unwrap();
+        assert!(
+            serde_json::to_string(&roc)
+                .unwrap()
+                .contains("\"thresholds\":[null,")
+        );
     }
 
     #[test]
