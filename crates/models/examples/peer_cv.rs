@@ -15,11 +15,13 @@
 use std::time::Instant;
 use std::{fs, path::Path, path::PathBuf, process::ExitCode};
 
-use ndarray::{Array2, ArrayView2};
+use ndarray::{Array2, ArrayView2, Axis};
 use pdscore_models::{
     AdaBoostParams, ClassWeight, Classifier, DecisionTreeParams, FittedClassifier, GbmParams,
-    ModelError, RandomForestParams,
+    LogisticRegressionParams, MlpParams, ModelError, RandomForestParams,
 };
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 /// Fits the model called `name` with `sample_weight` (if the model uses weights as part of its
 /// recipe, e.g. `balanced` variants, it computes them here from `y`).
@@ -42,8 +44,43 @@ fn fit_model(
         "adaboost_200" => boxed(AdaBoostParams::new().n_estimators(200).fit(x, y, None)),
         "gbm" => boxed(GbmParams::lightgbm_300().fit(x, y, None)),
         "gbm_balanced" => boxed(GbmParams::lightgbm_300().fit(x, y, Some(&balanced_weights(y)))),
+        // peer `logreg`: LogisticRegression(C=1) on the `linear` matrices.
+        "logreg" => boxed(LogisticRegressionParams::new().fit(x, y, None)),
+        // peer `logreg_balanced`: class_weight='balanced' as per-row weights.
+        "logreg_balanced" => {
+            boxed(LogisticRegressionParams::new().fit(x, y, Some(&balanced_weights(y))))
+        }
+        // peer `mlp32_ros`: RandomOverSampler (positives to 1:1) -> MLP (32,), early stopping,
+        // at most 500 epochs (the peer's max_iter).
+        "mlp32_ros" => {
+            let (xs, ys) = random_oversample(x, y, 0);
+            boxed(
+                MlpParams::new()
+                    .max_epochs(500)
+                    .seed(0)
+                    .fit(xs.view(), &ys, None),
+            )
+        }
         other => Err(format!("unknown model `{other}`")),
     }
+}
+
+/// Seeded random oversampling of the minority class to 1:1 (imbalanced-learn's
+/// `RandomOverSampler` recipe: every original row plus minority rows drawn with replacement),
+/// local to the harness because the models crate cannot depend on the resample crate.
+fn random_oversample(x: ArrayView2<'_, f64>, y: &[bool], seed: u64) -> (Array2<f64>, Vec<bool>) {
+    let positives: Vec<usize> = (0..y.len()).filter(|&i| y[i]).collect();
+    let negatives: Vec<usize> = (0..y.len()).filter(|&i| !y[i]).collect();
+    let (minority, majority_len) = if positives.len() <= negatives.len() {
+        (positives, negatives.len())
+    } else {
+        (negatives, positives.len())
+    };
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut rows: Vec<usize> = (0..y.len()).collect();
+    rows.extend((minority.len()..majority_len).map(|_| minority[rng.gen_range(0..minority.len())]));
+    let ys = rows.iter().map(|&i| y[i]).collect();
+    (x.select(Axis(0), &rows), ys)
 }
 
 /// Boxes a fit result for [`fit_model`].

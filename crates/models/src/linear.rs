@@ -53,7 +53,7 @@ use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::check::{check_fit_input, check_predict_input};
+use crate::check::check_fit_input;
 use crate::{Classifier, FittedClassifier, ModelError, Result};
 
 /// Rows per block when accumulating the gradient and the Hessian (fixed, so that the summation
@@ -596,20 +596,60 @@ impl FittedLogisticRegression {
     }
 
     fn score_rows(&self, x: ArrayView2<'_, f64>, link: fn(f64) -> f64) -> Result<Array1<f64>> {
-        check_predict_input(x, self.coefficients.len(), false)?;
-        let mut out = Array1::<f64>::zeros(x.nrows());
-        let Some(out_slice) = out.as_slice_mut() else {
-            return Err(ModelError::Shape("output not contiguous".into()));
-        };
-        out_slice
-            .par_chunks_mut(PREDICT_BLOCK)
-            .zip(x.axis_chunks_iter(Axis(0), PREDICT_BLOCK).into_par_iter())
-            .for_each(|(dst, rows)| {
-                for (d, row) in dst.iter_mut().zip(rows.outer_iter()) {
-                    *d = link(dot(row.as_slice(), row, &self.coefficients) + self.intercept);
+        score_in_blocks(
+            x,
+            self.coefficients.len(),
+            PREDICT_BLOCK,
+            |rows: ArrayView2<'_, f64>, out: &mut [f64]| {
+                for (o, row) in out.iter_mut().zip(rows.outer_iter()) {
+                    *o = link(dot(row.as_slice(), row, &self.coefficients) + self.intercept);
                 }
-            });
-        Ok(out)
+            },
+        )
+    }
+}
+
+/// Scores the rows of `x` in fixed blocks of `block` rows, in parallel: each block is first
+/// checked for non-finite values and then scored by `score` (one pass over memory that is still
+/// in cache). Errors on a column count other than `n_features`, or on the first non-finite value
+/// (lowest row, then lowest column), exactly as [`crate::check::check_predict_input`] would.
+pub(crate) fn score_in_blocks<F>(
+    x: ArrayView2<'_, f64>,
+    n_features: usize,
+    block: usize,
+    score: F,
+) -> Result<Array1<f64>>
+where
+    F: Fn(ArrayView2<'_, f64>, &mut [f64]) + Sync,
+{
+    if x.ncols() != n_features {
+        return Err(ModelError::Shape(format!(
+            "model was fitted on {n_features} columns, got {}",
+            x.ncols()
+        )));
+    }
+    let mut out = Array1::<f64>::zeros(x.nrows());
+    let Some(out_slice) = out.as_slice_mut() else {
+        return Err(ModelError::Shape("output not contiguous".into()));
+    };
+    let first_bad = out_slice
+        .par_chunks_mut(block)
+        .zip(x.axis_chunks_iter(Axis(0), block).into_par_iter())
+        .enumerate()
+        .map(|(b, (dst, rows))| {
+            for (r, row) in rows.outer_iter().enumerate() {
+                if let Some(column) = row.iter().position(|v| !v.is_finite()) {
+                    return Some((b * block + r, column));
+                }
+            }
+            score(rows, dst);
+            None
+        })
+        .find_first(Option::is_some)
+        .flatten();
+    match first_bad {
+        Some((row, column)) => Err(ModelError::NonFinite { row, column }),
+        None => Ok(out),
     }
 }
 
@@ -711,6 +751,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn the_first_non_finite_value_is_reported_across_blocks() {
+        let coefficients = vec![1.0; 3];
+        let model = FittedLogisticRegression {
+            coefficients,
+            intercept: 0.0,
+            iterations: 0,
+            grad_norm: 0.0,
+            params: LogisticRegressionParams::new(),
+        };
+        let mut x = Array2::<f64>::zeros((3 * PREDICT_BLOCK, 3));
+        x[[2 * PREDICT_BLOCK + 5, 0]] = f64::NAN;
+        x[[PREDICT_BLOCK + 7, 2]] = f64::INFINITY;
+        x[[PREDICT_BLOCK + 7, 1]] = f64::NEG_INFINITY;
+        let err = model.predict_proba(x.view());
+        assert!(matches!(
+            err,
+            Err(ModelError::NonFinite { row, column: 1 }) if row == PREDICT_BLOCK + 7
+        ));
+        x[[PREDICT_BLOCK + 7, 1]] = 0.0;
+        x[[PREDICT_BLOCK + 7, 2]] = 0.0;
+        assert!(matches!(
+            model.predict_proba(x.view()),
+            Err(ModelError::NonFinite { row, column: 0 }) if row == 2 * PREDICT_BLOCK + 5
+        ));
     }
 
     #[test]

@@ -57,11 +57,10 @@ use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::check::{check_fit_input, check_predict_input};
-use crate::linear::{sigmoid, softplus};
+use crate::check::check_fit_input;
+use crate::linear::{score_in_blocks, sigmoid, softplus};
 use crate::{Classifier, FittedClassifier, ModelError, Result};
 
 /// Rows per parallel task when scoring.
@@ -654,6 +653,28 @@ impl FittedMlp {
         &self.params
     }
 
+    /// Checks that the layers chain (`n_features -> ... -> 1`), so that a hand-edited or
+    /// corrupted saved model is an error rather than a panic in a matrix product.
+    fn check_layer_shapes(&self) -> Result<()> {
+        let mut width = self.n_features;
+        for (l, layer) in self.layers.iter().enumerate() {
+            let (fan_in, fan_out) = layer.weights.dim();
+            if fan_in != width || layer.bias.len() != fan_out || fan_out == 0 {
+                return Err(ModelError::Shape(format!(
+                    "layer {l} is {fan_in} x {fan_out} with {} biases, after a width of {width}",
+                    layer.bias.len()
+                )));
+            }
+            width = fan_out;
+        }
+        if self.layers.is_empty() || width != 1 {
+            return Err(ModelError::Shape(format!(
+                "the network must end in one output, ends in {width}"
+            )));
+        }
+        Ok(())
+    }
+
     fn score_block(&self, rows: ArrayView2<'_, f64>, out: &mut [f64]) {
         let z = if rows.nrows() < MIN_PRODUCT_ROWS {
             let mut padded = Array2::<f64>::zeros((MIN_PRODUCT_ROWS, rows.ncols()));
@@ -672,16 +693,10 @@ impl FittedMlp {
 
 impl FittedClassifier for FittedMlp {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        check_predict_input(x, self.n_features, false)?;
-        let mut out = Array1::<f64>::zeros(x.nrows());
-        let Some(out_slice) = out.as_slice_mut() else {
-            return Err(ModelError::Shape("output not contiguous".into()));
-        };
-        out_slice
-            .par_chunks_mut(PREDICT_BLOCK)
-            .zip(x.axis_chunks_iter(Axis(0), PREDICT_BLOCK).into_par_iter())
-            .for_each(|(dst, rows)| self.score_block(rows, dst));
-        Ok(out)
+        self.check_layer_shapes()?;
+        score_in_blocks(x, self.n_features, PREDICT_BLOCK, |rows, out| {
+            self.score_block(rows, out);
+        })
     }
 
     fn name(&self) -> &'static str {
@@ -796,6 +811,23 @@ mod tests {
         assert_eq!(validation.len(), 2 + 98);
         assert_eq!(split(4), (train, validation.clone()));
         assert_ne!(split(5).1, validation);
+    }
+
+    #[test]
+    fn a_corrupted_saved_model_is_an_error_not_a_panic() {
+        let x = Array2::from_shape_fn((40, 3), |(i, j)| (i * 3 + j) as f64 / 10.0);
+        let y: Vec<bool> = (0..40).map(|i| i % 2 == 0).collect();
+        let model = MlpParams::new()
+            .max_epochs(2)
+            .fit(x.view(), &y, None)
+            .expect("fit");
+        let mut json: serde_json::Value = serde_json::to_value(&model).expect("serialise");
+        json["layers"][1]["bias"] = serde_json::json!({"v": 1, "dim": [2], "data": [0.0, 0.0]});
+        let broken: FittedMlp = serde_json::from_value(json).expect("still valid JSON");
+        assert!(matches!(
+            broken.predict_proba(x.view()),
+            Err(ModelError::Shape(_))
+        ));
     }
 
     #[test]

@@ -114,3 +114,31 @@ fn non_contiguous_input_scores_like_contiguous_input() {
         assert_eq!(a[i].to_bits(), c[i].to_bits());
     }
 }
+
+#[test]
+fn the_fit_does_not_depend_on_the_thread_count() {
+    // More rows than one accumulation block, so that several blocks are summed.
+    let (x, y) = conformance::noisy_data(10_000, 8);
+    let fit_with = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        pool.install(|| {
+            let model = LogisticRegressionParams::new()
+                .fit(x.view(), &y, None)
+                .expect("fit");
+            let p = model.predict_proba(x.view()).expect("predict");
+            (serde_json::to_string(&model).expect("json"), p)
+        })
+    };
+    let (one, p_one) = fit_with(1);
+    let (three, p_three) = fit_with(3);
+    assert_eq!(one, three);
+    assert!(
+        p_one
+            .iter()
+            .zip(&p_three)
+            .all(|(a, b)| a.to_bits() == b.to_bits())
+    );
+}
