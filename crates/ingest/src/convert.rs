@@ -253,6 +253,9 @@ impl std::hash::Hasher for FxHasher {
 
 type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
+/// Dictionaries up to this size are searched linearly.
+const SMALL_DICTIONARY: usize = 16;
+
 /// One column's cells from one chunk, typed.
 #[derive(Debug)]
 pub(crate) enum Partial {
@@ -325,6 +328,7 @@ pub(crate) fn convert_chunk_column(
                 index.reserve(n);
             }
             let mut dictionary = Vec::new();
+            let mut keys: Vec<&[u8]> = Vec::new();
             let mut codes = Vec::with_capacity(n);
             // Runs of the same value are common (status codes): remember the last one.
             let mut last: Option<(&[u8], u32)> = None;
@@ -345,12 +349,26 @@ pub(crate) fn convert_chunk_column(
                     codes.push(c);
                     continue;
                 }
-                let code = if let Some(&c) = index.get(key) {
+                // Few levels (status codes, groups): a linear scan beats hashing; the map is
+                // filled only once the dictionary outgrows `SMALL_DICTIONARY`.
+                let found = if keys.len() <= SMALL_DICTIONARY {
+                    keys.iter().position(|k| short_eq(k, key)).map(|i| i as u32)
+                } else {
+                    index.get(key).copied()
+                };
+                let code = if let Some(c) = found {
                     c
                 } else if let Ok(text) = std::str::from_utf8(key) {
                     let c = dictionary.len() as u32;
                     dictionary.push(text.to_owned());
-                    index.insert(key, c);
+                    keys.push(key);
+                    if keys.len() > SMALL_DICTIONARY {
+                        if index.is_empty() {
+                            index.extend(keys.iter().enumerate().map(|(i, k)| (*k, i as u32)));
+                        } else {
+                            index.insert(key, c);
+                        }
+                    }
                     c
                 } else {
                     invalid_utf8.get_or_insert(line);
