@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::convert::{Conversion, MissingTokens, convert_column};
+use crate::convert::{
+    Conversion, KindFacts, MissingTokens, PartialColumn, convert_chunk_column, merge_column,
+};
 use crate::error::{IngestError, IngestWarning};
 use crate::schema::{ColumnKind, Schema};
 use crate::table::{Column, ColumnData, Table};
@@ -17,6 +19,10 @@ use crate::tokenize::{MAX_CHUNK_BYTES, Ragged, TokenChunk, detect_delimiter, tok
 
 /// The tokens read as a missing value by default: `""`, `NA`, `NaN`, `null`, `None`.
 pub const DEFAULT_MISSING_TOKENS: [&str; 5] = ["", "NA", "NaN", "null", "None"];
+
+/// Size of the slices the input is cut into: small enough that a slice and its tokens stay in
+/// cache while all its columns are converted.
+const CACHE_CHUNK_BYTES: usize = 1 << 19;
 
 /// Where CSV bytes come from: a file path or bytes in memory.
 #[derive(Debug, Clone)]
@@ -252,16 +258,65 @@ impl Plan {
     }
 
     /// Converts tokenized chunks into a table, collecting every problem (ragged rows first).
+    ///
+    /// Work is parallel over chunks (each chunk is small enough to stay in cache while all its
+    /// columns are converted); the per-chunk parts are then joined column by column.
     fn build(
         &self,
         chunks: &[TokenChunk<'_>],
         ragged: Ragged,
         missing: &MissingTokens,
     ) -> Result<Table, IngestError> {
-        let results: Vec<Result<ColumnData, IngestError>> = self
+        let needs_facts = self.outputs.iter().any(|o| o.2 == Conversion::Infer);
+        let facts: Vec<KindFacts> = if needs_facts {
+            chunks
+                .par_iter()
+                .map(|chunk| {
+                    self.outputs
+                        .iter()
+                        .map(|(i, _, conv)| {
+                            if *conv == Conversion::Infer {
+                                KindFacts::of_chunk(chunk, *i, missing)
+                            } else {
+                                KindFacts::default()
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .reduce(
+                    || vec![KindFacts::default(); self.outputs.len()],
+                    |a, b| a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect(),
+                )
+        } else {
+            vec![KindFacts::default(); self.outputs.len()]
+        };
+        let kinds: Vec<Option<ColumnKind>> = self
             .outputs
-            .par_iter()
-            .map(|(i, name, conv)| convert_column(chunks, *i, name, *conv, missing))
+            .iter()
+            .zip(&facts)
+            .map(|((_, _, conv), f)| conv.resolved(*f))
+            .collect();
+        // One work item per (chunk, column), chunk-major: rayon hands out contiguous ranges,
+        // so a thread converts the columns of one chunk while its bytes are in cache, and a
+        // single chunk (a streaming batch) is still converted in parallel over columns.
+        let n_out = self.outputs.len();
+        let parts: Vec<PartialColumn> = (0..chunks.len() * n_out)
+            .into_par_iter()
+            .map(|k| {
+                let (chunk, out) = (&chunks[k / n_out], k % n_out);
+                convert_chunk_column(chunk, self.outputs[out].0, kinds[out], missing)
+            })
+            .collect();
+        let mut per_column: Vec<Vec<PartialColumn>> = (0..n_out)
+            .map(|_| Vec::with_capacity(chunks.len()))
+            .collect();
+        for (k, part) in parts.into_iter().enumerate() {
+            per_column[k % n_out].push(part);
+        }
+        let results: Vec<Result<ColumnData, IngestError>> = per_column
+            .into_par_iter()
+            .zip(self.outputs.par_iter().zip(kinds.par_iter()))
+            .map(|(parts, ((_, name, _), kind))| merge_column(parts, name, *kind))
             .collect();
         let omitted = ragged.total - ragged.examples.len();
         let mut problems = ragged.examples;
@@ -352,7 +407,15 @@ fn parse_header(
     if !complete && !at_eof {
         return Ok(None);
     }
-    let t = tokenize(body, delimiter, n_fields, 1 + skipped, 1, at_eof)?;
+    let t = tokenize(
+        body,
+        delimiter,
+        n_fields,
+        1 + skipped,
+        1,
+        MAX_CHUNK_BYTES,
+        at_eof,
+    )?;
     if t.chunk.n_rows() != 1 {
         return if at_eof {
             Err(IngestError::EmptyFile)
@@ -454,7 +517,7 @@ fn tokenize_parallel(
     first_line: u64,
 ) -> (Vec<TokenChunk<'_>>, Ragged) {
     let threads = rayon::current_num_threads().max(1);
-    let target = (body.len() / (threads * 4)).clamp(1 << 18, MAX_CHUNK_BYTES / 2);
+    let target = (body.len() / (threads * 4)).clamp(1 << 16, CACHE_CHUNK_BYTES);
     let mut bounds = Vec::new();
     let mut start = 0;
     while start < body.len() {
@@ -467,7 +530,17 @@ fn tokenize_parallel(
     }
     let parts: Vec<_> = bounds
         .par_iter()
-        .map(|&(s, e)| tokenize(&body[s..e], delimiter, n_cols, 0, usize::MAX, true))
+        .map(|&(s, e)| {
+            tokenize(
+                &body[s..e],
+                delimiter,
+                n_cols,
+                0,
+                usize::MAX,
+                MAX_CHUNK_BYTES,
+                true,
+            )
+        })
         .collect();
     let mut chunks = Vec::with_capacity(parts.len());
     let mut ragged = Ragged::default();
@@ -496,7 +569,15 @@ fn tokenize_sequential(
     let mut pos = 0;
     let mut line = first_line;
     while pos < body.len() {
-        let t = tokenize(&body[pos..], delimiter, n_cols, line, usize::MAX, true)?;
+        let t = tokenize(
+            &body[pos..],
+            delimiter,
+            n_cols,
+            line,
+            usize::MAX,
+            CACHE_CHUNK_BYTES,
+            true,
+        )?;
         if t.consumed == 0 {
             break;
         }
@@ -706,6 +787,7 @@ impl<R: Read> CsvChunks<R> {
                 self.plan.n_file_cols,
                 self.next_line,
                 self.rows_per_chunk,
+                MAX_CHUNK_BYTES,
                 self.eof,
             )?;
             let rows = t.chunk.n_rows();
