@@ -117,6 +117,12 @@ impl FittedFeatures {
         self.output_names.len()
     }
 
+    /// The PCA components kept (`n_components x pre-PCA features`, one unit-length component
+    /// per row, largest-magnitude loading positive), when PCA is on.
+    pub fn pca_components(&self) -> Option<ndarray::ArrayView2<'_, f64>> {
+        self.pca.as_ref().map(|p| p.components.view())
+    }
+
     /// Names of the features entering PCA (the same as [`FittedFeatures::output_names`]
     /// without PCA).
     pub fn pre_pca_names(&self) -> &[String] {
@@ -247,10 +253,15 @@ impl FittedFeatures {
             Some(pca) => pca.n_components(),
             None => self.pre_pca_names.len(),
         };
-        let mut data = vec![0.0; n_rows * out_width];
-        let log = self.encode_into(table, apply_pca, &mut data, true)?;
-        let matrix = Array2::from_shape_vec((n_rows, out_width), data)
-            .map_err(|_| FeatureError::EmptyTable)?; // the shape is right by construction
+        let mut matrix = Array2::zeros((n_rows, out_width));
+        let Some(data) = matrix.as_slice_mut() else {
+            // A fresh array is always contiguous; kept as an error rather than a panic.
+            return Err(FeatureError::OutputShape {
+                expected: (n_rows, out_width),
+                found: (n_rows, out_width),
+            });
+        };
+        let log = self.encode_into(table, apply_pca, data, true)?;
         Ok(Transformed {
             matrix,
             names: if apply_pca {
