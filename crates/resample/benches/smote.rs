@@ -172,4 +172,45 @@ fn main() {
     }
     group.finish();
     criterion.final_summary();
+
+    // Load-robust supplement: CPU time per run (all threads of the process), since the machine
+    // is shared and wall times vary with the load.
+    if let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+        let per_run = cpu_time_per_run(20, || {
+            pool.install(|| black_box(smote.fit_resample(x.view(), &y)).is_ok())
+        });
+        match per_run {
+            Some(ms) => {
+                eprintln!("cpu time per fit_resample, 1 thread: median {ms:.1} ms over 20 runs");
+            }
+            None => eprintln!("cpu time not measured (needs Linux /proc/self/task/*/schedstat)"),
+        }
+    }
+}
+
+/// CPU time of all threads of this process in nanoseconds (Linux), std only.
+fn process_cpu_ns() -> Option<u64> {
+    let mut total = 0;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;
+        total += stat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(total)
+}
+
+/// Median CPU milliseconds of `runs` calls of `f` (after one warm-up call).
+fn cpu_time_per_run(runs: usize, mut f: impl FnMut() -> bool) -> Option<f64> {
+    f();
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let before = process_cpu_ns()?;
+        let ok = f();
+        let after = process_cpu_ns()?;
+        if !ok {
+            return None;
+        }
+        times.push(after.saturating_sub(before) as f64 / 1e6);
+    }
+    times.sort_by(f64::total_cmp);
+    Some(times[runs / 2])
 }

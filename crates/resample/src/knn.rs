@@ -1,30 +1,174 @@
 //! Exact k-nearest-neighbour search among a set of points (used by SMOTE on the minority rows of
 //! a training fold).
 //!
-//! # Method: brute force with projection pruning
+//! # Method: a kd-tree that returns the brute-force answer
 //!
-//! The result is the one of a brute-force search (every pair's squared Euclidean distance,
-//! summed over the columns in order, the `k` smallest kept, ties going to the lower index), but
-//! most pairs are never computed:
-//! 1. the points are projected on their first principal direction `u` (unit vector, from a power
-//!    iteration on the covariance matrix) and sorted by projection, stored row by row in that
-//!    order;
-//! 2. each query scans the sorted points outwards from its own position, in blocks of 64
-//!    points, nearest projection first (each block's distances are accumulated column by column,
-//!    which the compiler vectorises); since `|u·(a - b)| <= |a - b|`, once the projection gap (less a rounding margin)
-//!    exceeds the current `k`-th smallest distance, no further point can enter the result, and
-//!    the scan stops.
+//! The result is exactly the one of a brute-force search: every candidate's squared Euclidean
+//! distance is summed over the columns in order, the `k` smallest are kept, and ties go to the
+//! lower index. A kd-tree only decides which candidates are never computed:
+//! 1. the points are split recursively at the median of the column with the widest range, down to
+//!    leaves of at most 32 points; each node keeps the bounding box of its points, and the points
+//!    are stored column by column in leaf order;
+//! 2. each query walks the tree nearest box first, scans leaves in vectorised blocks, and skips a
+//!    box whose squared distance to the query exceeds its current `k`-th distance.
 //!
-//! The pruning only skips points that cannot be neighbours, so the result does not depend on
-//! `u`; in the worst case (all projections equal) every pair is computed. Queries run in
-//! parallel with rayon; each is computed independently and in a fixed order, so the result does
-//! not depend on the number of threads.
+//! The skip is exact in floating point: the box distance is accumulated in the same column order
+//! as a point distance, and each term is no larger than the same term for any point in the box
+//! (subtraction, squaring and addition are monotone under rounding), so a skipped box cannot
+//! contain a point that belongs in the result, not even a tie. Queries run in parallel with
+//! rayon; each is computed independently, so the result does not depend on the number of threads.
 
 use rayon::prelude::*;
 
-/// Candidates per block: the block's distance buffer and column slices stay in L1 cache while
-/// the distances are accumulated one column at a time (vectorised).
-const BLOCK: usize = 64;
+/// Largest number of points in a leaf.
+const LEAF_SIZE: usize = 32;
+
+/// A node of the tree: the points `start..end` of the tree order, and two children unless it is
+/// a leaf.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    start: usize,
+    end: usize,
+    children: Option<(usize, usize)>,
+}
+
+/// A kd-tree over `m` points with `p` coordinates.
+struct KdTree {
+    nodes: Vec<Node>,
+    /// Bounding box of node `n`: `lower[n * p + c]`, `upper[n * p + c]`.
+    lower: Vec<f64>,
+    upper: Vec<f64>,
+    /// Point index at each tree position.
+    order: Vec<usize>,
+    /// Coordinates in tree order: `columns[c][position]`.
+    columns: Vec<Vec<f64>>,
+}
+
+impl KdTree {
+    fn build(columns: &[Vec<f64>], m: usize) -> Self {
+        let mut tree = Self {
+            nodes: Vec::new(),
+            lower: Vec::new(),
+            upper: Vec::new(),
+            order: (0..m).collect(),
+            columns: Vec::new(),
+        };
+        tree.split(columns, 0, m);
+        tree.columns = columns
+            .iter()
+            .map(|c| tree.order.iter().map(|&i| c[i]).collect())
+            .collect();
+        tree
+    }
+
+    /// Adds the node of positions `start..end` (and its subtree); returns its id.
+    fn split(&mut self, columns: &[Vec<f64>], start: usize, end: usize) -> usize {
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            start,
+            end,
+            children: None,
+        });
+        let mut widest = (0, f64::NEG_INFINITY);
+        for (c, column) in columns.iter().enumerate() {
+            let (lo, hi) = self.order[start..end]
+                .iter()
+                .map(|&i| column[i])
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+                    (lo.min(v), hi.max(v))
+                });
+            self.lower.push(lo);
+            self.upper.push(hi);
+            if hi - lo > widest.1 {
+                widest = (c, hi - lo);
+            }
+        }
+        // Split unless small, or all points coincide (then no split separates them).
+        if end - start > LEAF_SIZE && widest.1 > 0.0 {
+            let column = &columns[widest.0];
+            let middle = (end - start) / 2;
+            self.order[start..end].select_nth_unstable_by(middle, |&a, &b| {
+                column[a].total_cmp(&column[b]).then(a.cmp(&b))
+            });
+            let left = self.split(columns, start, start + middle);
+            let right = self.split(columns, start + middle, end);
+            self.nodes[id].children = Some((left, right));
+        }
+        id
+    }
+
+    /// Squared distance from `query` to the bounding box of `node` (0 inside it).
+    fn box_distance(&self, node: usize, query: &[f64]) -> f64 {
+        let p = query.len();
+        let lower = &self.lower[node * p..(node + 1) * p];
+        let upper = &self.upper[node * p..(node + 1) * p];
+        let mut distance = 0.0;
+        for ((&q, &lo), &hi) in query.iter().zip(lower).zip(upper) {
+            let gap = if q < lo {
+                lo - q
+            } else if q > hi {
+                q - hi
+            } else {
+                0.0
+            };
+            distance += gap * gap;
+        }
+        distance
+    }
+
+    /// Fills `best` with the k nearest points of `query` (point index `skip`), sorted.
+    fn search(
+        &self,
+        query: &[f64],
+        skip: usize,
+        best: &mut [(f64, usize)],
+        stack: &mut Vec<(usize, f64)>,
+        block: &mut [f64; LEAF_SIZE],
+    ) {
+        let k = best.len();
+        best.fill((f64::INFINITY, usize::MAX));
+        stack.clear();
+        stack.push((0, 0.0));
+        while let Some((node, bound)) = stack.pop() {
+            if bound > best[k - 1].0 {
+                continue;
+            }
+            let Node {
+                start,
+                end,
+                children,
+            } = self.nodes[node];
+            if let Some((left, right)) = children {
+                let (d_left, d_right) = (
+                    self.box_distance(left, query),
+                    self.box_distance(right, query),
+                );
+                // Push the farther child first so that the nearer one is searched first.
+                if d_left <= d_right {
+                    stack.push((right, d_right));
+                    stack.push((left, d_left));
+                } else {
+                    stack.push((left, d_left));
+                    stack.push((right, d_right));
+                }
+                continue;
+            }
+            let distances = &mut block[..end - start];
+            distances.fill(0.0);
+            for (column, &q) in self.columns.iter().zip(query) {
+                for (d, &v) in distances.iter_mut().zip(&column[start..end]) {
+                    let diff = v - q;
+                    *d += diff * diff;
+                }
+            }
+            for (&distance, &index) in distances.iter().zip(&self.order[start..end]) {
+                if distance <= best[k - 1].0 && index != skip {
+                    offer(best, distance, index);
+                }
+            }
+        }
+    }
+}
 
 /// The `k` nearest other points of every point, by squared Euclidean distance, nearest first,
 /// ties broken by the lower point index. A point is never its own neighbour, but an exact
@@ -35,98 +179,34 @@ const BLOCK: usize = 64;
 pub(crate) fn nearest_neighbours(columns: &[Vec<f64>], m: usize, k: usize) -> Vec<usize> {
     debug_assert!(m > k && k > 0);
     debug_assert!(columns.iter().all(|c| c.len() == m));
-    let direction = principal_direction(columns, m);
-    let projection: Vec<f64> = (0..m)
-        .map(|i| columns.iter().zip(&direction).map(|(c, u)| u * c[i]).sum())
-        .collect();
-    // Bound on the rounding error of a difference of two projections.
-    let largest_terms = (0..m)
-        .map(|i| {
-            columns
-                .iter()
-                .zip(&direction)
-                .map(|(c, u)| (u * c[i]).abs())
-                .sum::<f64>()
-        })
-        .fold(0.0, f64::max);
-    let margin = 1e-12 * largest_terms + f64::MIN_POSITIVE;
-
-    let mut order: Vec<usize> = (0..m).collect();
-    order.sort_by(|&a, &b| projection[a].total_cmp(&projection[b]).then(a.cmp(&b)));
-    let mut position = vec![0_usize; m];
-    for (pos, &point) in order.iter().enumerate() {
-        position[point] = pos;
-    }
-    let sorted_projection: Vec<f64> = order.iter().map(|&i| projection[i]).collect();
-    let sorted_columns: Vec<Vec<f64>> = columns
-        .iter()
-        .map(|c| order.iter().map(|&i| c[i]).collect())
-        .collect();
-
-    let mut result = vec![0_usize; m * k];
-    result.par_chunks_mut(k).enumerate().for_each_init(
-        || ([0.0_f64; BLOCK], vec![(f64::INFINITY, usize::MAX); k]),
-        |(block, best), (query, neighbours)| {
-            best.fill((f64::INFINITY, usize::MAX));
-            let at = position[query];
-            let query_projection = sorted_projection[at];
-            // Unvisited sorted positions are `..below` and `above..`.
-            let (mut below, mut above) = (at, at + 1);
-            while below > 0 || above < m {
-                let gap_below = if below > 0 {
-                    query_projection - sorted_projection[below - 1]
-                } else {
-                    f64::INFINITY
-                };
-                let gap_above = if above < m {
-                    sorted_projection[above] - query_projection
-                } else {
-                    f64::INFINITY
-                };
-                let take_below = below > 0 && (above == m || gap_below <= gap_above);
-                let gap = if take_below { gap_below } else { gap_above };
-                // Every unvisited point is at least `gap` away in projection (the other side's
-                // gap is as large), so none can enter the result: both sides are done. NaN gaps
-                // (overflowing projections) never prune.
-                let bound = gap - margin;
-                if bound > 0.0 && bound * bound > best[k - 1].0 {
-                    break;
-                }
-                let range = if take_below {
-                    let end = below;
-                    below = below.saturating_sub(BLOCK);
-                    below..end
-                } else {
-                    let end = (above + BLOCK).min(m);
-                    let range = above..end;
-                    above = end;
-                    range
-                };
-                let distances = &mut block[..range.len()];
-                distances.fill(0.0);
-                for (column, &q) in sorted_columns.iter().zip(query_columns(columns, query)) {
-                    for (d, &v) in distances.iter_mut().zip(&column[range.clone()]) {
-                        let diff = v - q;
-                        *d += diff * diff;
-                    }
-                }
-                for (&distance, pos) in distances.iter().zip(range) {
-                    if distance <= best[k - 1].0 {
-                        offer(best, distance, order[pos]);
-                    }
-                }
+    let tree = KdTree::build(columns, m);
+    // Queries in tree order (nearby queries visit the same leaves), results per point.
+    let mut by_position = vec![0_usize; m * k];
+    by_position.par_chunks_mut(k).enumerate().for_each_init(
+        || {
+            (
+                vec![0.0; columns.len()],
+                vec![(f64::INFINITY, usize::MAX); k],
+                Vec::new(),
+                [0.0; LEAF_SIZE],
+            )
+        },
+        |(query, best, stack, block), (position, neighbours)| {
+            for (q, column) in query.iter_mut().zip(&tree.columns) {
+                *q = column[position];
             }
+            tree.search(query, tree.order[position], best, stack, block);
             for (slot, &(_, index)) in neighbours.iter_mut().zip(best.iter()) {
                 *slot = index;
             }
         },
     );
+    let mut result = vec![0_usize; m * k];
+    for (position, &point) in tree.order.iter().enumerate() {
+        result[point * k..(point + 1) * k]
+            .copy_from_slice(&by_position[position * k..(position + 1) * k]);
+    }
     result
-}
-
-/// Coordinates of point `point`.
-fn query_columns(columns: &[Vec<f64>], point: usize) -> impl Iterator<Item = &f64> {
-    columns.iter().map(move |c| &c[point])
 }
 
 /// Inserts `(distance, index)` into `best` (the k smallest pairs so far, sorted by distance then
@@ -146,41 +226,7 @@ fn offer(best: &mut [(f64, usize)], distance: f64, index: usize) {
     best[pos] = key;
 }
 
-/// Unit vector along the first principal direction of the points (power iteration on the
-/// covariance matrix; any unit vector is correct for the search, a better one prunes more).
-fn principal_direction(columns: &[Vec<f64>], m: usize) -> Vec<f64> {
-    let p = columns.len();
-    let means: Vec<f64> = columns
-        .iter()
-        .map(|c| c.iter().sum::<f64>() / m as f64)
-        .collect();
-    let mut covariance = vec![0.0; p * p];
-    for a in 0..p {
-        for b in a..p {
-            let cov = columns[a]
-                .iter()
-                .zip(&columns[b])
-                .map(|(x, y)| (x - means[a]) * (y - means[b]))
-                .sum::<f64>()
-                / m as f64;
-            covariance[a * p + b] = cov;
-            covariance[b * p + a] = cov;
-        }
-    }
-    let mut direction = vec![1.0 / (p as f64).sqrt(); p];
-    for _ in 0..100 {
-        let next: Vec<f64> = (0..p)
-            .map(|a| (0..p).map(|b| covariance[a * p + b] * direction[b]).sum())
-            .collect();
-        let norm = next.iter().map(|v| v * v).sum::<f64>().sqrt();
-        if !(norm.is_finite() && norm > 0.0) {
-            break;
-        }
-        direction = next.into_iter().map(|v| v / norm).collect();
-    }
-    direction
-}
-
+/// Orders `(distance, index)` pairs: by distance, then by index.
 fn less(a: (f64, usize), b: (f64, usize)) -> bool {
     a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).is_lt()
 }
@@ -275,7 +321,7 @@ mod tests {
     }
 
     #[test]
-    fn correct_when_projections_cannot_prune() {
+    fn correct_on_a_sphere_and_on_a_line() {
         // All points on a sphere around the origin, projection direction irrelevant; plus points
         // with equal projections along any axis.
         let mut rng = ChaCha8Rng::seed_from_u64(9);
@@ -314,7 +360,22 @@ mod tests {
     }
 
     #[test]
-    fn overflowing_projections_still_find_every_neighbour() {
+    fn matches_brute_force_on_discrete_data_full_of_ties_and_duplicates() {
+        let mut rng = ChaCha8Rng::seed_from_u64(12);
+        for (m, p, k) in [(300, 4, 5), (97, 2, 10), (1000, 3, 3), (40, 7, 1)] {
+            let points: Vec<Vec<f64>> = (0..m)
+                .map(|_| (0..p).map(|_| f64::from(rng.gen_range(0..3_u8))).collect())
+                .collect();
+            assert_eq!(
+                nearest_neighbours(&to_columns(&points), m, k),
+                brute_force(&points, k),
+                "m={m} p={p} k={k}"
+            );
+        }
+    }
+
+    #[test]
+    fn huge_coordinates_still_find_every_neighbour() {
         let points = vec![
             vec![1e308, 1e308],
             vec![1e308, 1e308],

@@ -5,10 +5,9 @@
 //! 1. Find the `k_neighbors` nearest minority rows of every minority row (exact brute-force
 //!    search over the minority rows of the training data, squared Euclidean distance, parallel;
 //!    ties go to the lower row index; a row is never its own neighbour but an exact duplicate
-//!    of it can be). The search gives the brute-force result but skips pairs that cannot be
-//!    neighbours: rows are sorted by their projection on the first principal direction, and each
-//!    row scans outwards from its own position, in vectorised blocks of 64 rows, until the
-//!    projection gap exceeds its current `k`-th distance.
+//!    of it can be). The search returns exactly the brute-force result, but a kd-tree over the
+//!    minority rows (leaves of 32 rows scanned in vectorised blocks) skips the boxes of rows that
+//!    cannot be neighbours; the skip test is exact in floating point, ties included.
 //! 2. For each new row: draw a (minority row, one of its `k` neighbours) pair uniformly among the
 //!    `m * k` pairs, and a gap `u` uniform in `[0, 1)`; the new row is `row + u * (neighbour - row)`.
 //!
