@@ -262,6 +262,9 @@ impl Sampler for Smote {
             if !self.sorted_groups.is_empty() {
                 let median_std = median(continuous.iter().map(|&c| std_dev(&columns[c])).collect());
                 let scale = median_std / std::f64::consts::SQRT_2;
+                // Overflowing standard deviations (values near f64::MAX) must not turn the 0s of
+                // the one-hot columns into NaN.
+                let scale = if scale.is_finite() { scale } else { f64::MAX };
                 for group in &self.sorted_groups {
                     for column in &mut columns[group.clone()] {
                         for v in column.iter_mut() {
@@ -430,6 +433,34 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn smote_nc_survives_overflowing_standard_deviations() {
+        let x = Array2::from_shape_fn((12, 3), |(i, j)| match j {
+            0 => {
+                if i % 2 == 0 {
+                    1e308
+                } else {
+                    -1e308
+                }
+            }
+            1 => f64::from(u8::from(i % 3 == 0)),
+            _ => f64::from(u8::from(i % 3 != 0)),
+        });
+        let y: Vec<bool> = (0..12).map(|i| i < 4).collect();
+        let out = SmoteParams::new()
+            .k_neighbors(2)
+            .categorical_groups(std::iter::once(1..3))
+            .check()
+            .unwrap()
+            .fit_resample(x.view(), &y)
+            .unwrap();
+        assert_eq!(out.n_synthetic, 4);
+        assert!(out.sample_indices.iter().all(|&i| i < 12));
+        for row in out.x.slice(s![12.., 1..3]).rows() {
+            assert_eq!(row.sum(), 1.0);
+        }
     }
 
     #[test]
