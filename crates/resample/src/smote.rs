@@ -5,7 +5,9 @@
 //! 1. Find the `k_neighbors` nearest minority rows of every minority row (exact brute-force
 //!    search over the minority rows of the training data, squared Euclidean distance, parallel;
 //!    ties go to the lower row index; a row is never its own neighbour but an exact duplicate
-//!    of it can be).
+//!    of it can be). The search returns exactly the brute-force result, but a kd-tree over the
+//!    minority rows (leaves of 32 rows scanned in vectorised blocks) skips the boxes of rows that
+//!    cannot be neighbours; the skip test is exact in floating point, ties included.
 //! 2. For each new row: draw a (minority row, one of its `k` neighbours) pair uniformly among the
 //!    `m * k` pairs, and a gap `u` uniform in `[0, 1)`; the new row is `row + u * (neighbour - row)`.
 //!
@@ -260,6 +262,9 @@ impl Sampler for Smote {
             if !self.sorted_groups.is_empty() {
                 let median_std = median(continuous.iter().map(|&c| std_dev(&columns[c])).collect());
                 let scale = median_std / std::f64::consts::SQRT_2;
+                // Overflowing standard deviations (values near f64::MAX) must not turn the 0s of
+                // the one-hot columns into NaN.
+                let scale = if scale.is_finite() { scale } else { f64::MAX };
                 for group in &self.sorted_groups {
                     for column in &mut columns[group.clone()] {
                         for v in column.iter_mut() {
@@ -428,6 +433,34 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn smote_nc_survives_overflowing_standard_deviations() {
+        let x = Array2::from_shape_fn((12, 3), |(i, j)| match j {
+            0 => {
+                if i % 2 == 0 {
+                    1e308
+                } else {
+                    -1e308
+                }
+            }
+            1 => f64::from(u8::from(i % 3 == 0)),
+            _ => f64::from(u8::from(i % 3 != 0)),
+        });
+        let y: Vec<bool> = (0..12).map(|i| i < 4).collect();
+        let out = SmoteParams::new()
+            .k_neighbors(2)
+            .categorical_groups(std::iter::once(1..3))
+            .check()
+            .unwrap()
+            .fit_resample(x.view(), &y)
+            .unwrap();
+        assert_eq!(out.n_synthetic, 4);
+        assert!(out.sample_indices.iter().all(|&i| i < 12));
+        for row in out.x.slice(s![12.., 1..3]).rows() {
+            assert_eq!(row.sum(), 1.0);
+        }
     }
 
     #[test]
