@@ -297,11 +297,13 @@ impl FittedClassifier for FittedRandomForest {
 
     fn describe(&self) -> String {
         format!(
-            "random forest ({} trees, bootstrap {}, class_weight {:?}, {:?})",
+            "random forest ({} trees, bootstrap {}, class_weight {:?}, max_features {:?}, mean depth {:.1})",
             self.trees.len(),
             self.params.bootstrap,
             self.params.class_weight,
-            self.params.tree
+            self.params.tree.max_features_setting(),
+            self.trees.iter().map(Tree::depth).sum::<usize>() as f64
+                / self.trees.len().max(1) as f64
         )
     }
 

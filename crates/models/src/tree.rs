@@ -277,6 +277,11 @@ impl DecisionTreeParams {
         }
     }
 
+    /// The `max_features` setting.
+    pub fn max_features_setting(&self) -> MaxFeatures {
+        self.max_features
+    }
+
     /// The maximum number of bins (for models that bin once and grow many trees).
     pub(crate) fn bins(&self) -> usize {
         self.max_bin
@@ -401,32 +406,39 @@ where
     Array1::from(out)
 }
 
-/// One node of a [`Tree`]. A leaf has `left == 0` (the root is node 0, so it is never a child).
+/// Bit of [`Node`]'s packed feature word saying that missing values go left.
+const MISSING_LEFT_BIT: u32 = 1 << 31;
+
+/// One node of a [`Tree`], packed in 16 bytes so that deep trees stay in cache when scoring.
+///
+/// A split sends a row left when `x[feature] <= threshold` (raw scale), or when the value is
+/// missing and missing values go left; its children are `left` and `left + 1`. A leaf (`left ==
+/// 0`; the root is node 0, so it is never a child) holds P(positive), the weighted fraction of
+/// positives among its training rows.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Node {
-    /// Feature tested (unused in a leaf).
-    pub feature: u32,
-    /// Rows with `x[feature] <= threshold` go left (raw scale).
-    pub threshold: f64,
-    /// Where missing values (`NaN`) go.
-    pub missing_left: bool,
-    /// Index of the left child, `0` for a leaf.
-    pub left: u32,
-    /// Index of the right child, `0` for a leaf.
-    pub right: u32,
-    /// Weighted fraction of positives among the node's training rows.
-    pub value: f64,
+    /// The threshold of a split, the probability of a leaf.
+    threshold_or_value: f64,
+    /// Feature index, with [`MISSING_LEFT_BIT`] set when missing values go left.
+    feature_and_missing: u32,
+    /// Index of the left child (the right child follows it); `0` for a leaf.
+    left: u32,
 }
 
 impl Node {
     fn leaf(value: f64) -> Self {
         Node {
-            feature: 0,
-            threshold: 0.0,
-            missing_left: false,
+            threshold_or_value: value,
+            feature_and_missing: 0,
             left: 0,
-            right: 0,
-            value,
+        }
+    }
+
+    fn split(feature: usize, threshold: f64, missing_left: bool, left: u32) -> Self {
+        Node {
+            threshold_or_value: threshold,
+            feature_and_missing: feature as u32 | if missing_left { MISSING_LEFT_BIT } else { 0 },
+            left,
         }
     }
 
@@ -434,6 +446,31 @@ impl Node {
     #[inline]
     pub fn is_leaf(&self) -> bool {
         self.left == 0
+    }
+
+    /// P(positive) of a leaf (`None` for a split).
+    pub fn value(&self) -> Option<f64> {
+        self.is_leaf().then_some(self.threshold_or_value)
+    }
+
+    /// The feature a split tests (`None` for a leaf).
+    pub fn feature(&self) -> Option<usize> {
+        (!self.is_leaf()).then_some((self.feature_and_missing & !MISSING_LEFT_BIT) as usize)
+    }
+
+    /// A split's threshold on the raw scale: `x <= threshold` goes left (`None` for a leaf).
+    pub fn threshold(&self) -> Option<f64> {
+        (!self.is_leaf()).then_some(self.threshold_or_value)
+    }
+
+    /// Whether missing values go left (`false` for a leaf).
+    pub fn missing_left(&self) -> bool {
+        !self.is_leaf() && self.feature_and_missing & MISSING_LEFT_BIT != 0
+    }
+
+    /// Indices of a split's (left, right) children (`None` for a leaf).
+    pub fn children(&self) -> Option<(usize, usize)> {
+        (!self.is_leaf()).then_some((self.left as usize, self.left as usize + 1))
     }
 }
 
@@ -467,10 +504,10 @@ impl Tree {
         let mut depth = vec![0usize; self.nodes.len()];
         let mut max = 0;
         for (i, node) in self.nodes.iter().enumerate() {
-            if !node.is_leaf() {
+            if let Some((left, right)) = node.children() {
                 let d = depth[i] + 1;
-                depth[node.left as usize] = d;
-                depth[node.right as usize] = d;
+                depth[left] = d;
+                depth[right] = d;
                 max = max.max(d);
             }
         }
@@ -481,17 +518,18 @@ impl Tree {
     #[inline]
     pub fn predict_row(&self, row: &[f64]) -> f64 {
         let nodes = &self.nodes;
-        let mut node = &nodes[0];
-        while !node.is_leaf() {
-            let v = row[node.feature as usize];
+        let mut node = nodes[0];
+        while node.left != 0 {
+            let word = node.feature_and_missing;
+            let v = row[(word & !MISSING_LEFT_BIT) as usize];
             let go_left = if v.is_nan() {
-                node.missing_left
+                word & MISSING_LEFT_BIT != 0
             } else {
-                v <= node.threshold
+                v <= node.threshold_or_value
             };
-            node = &nodes[if go_left { node.left } else { node.right } as usize];
+            node = nodes[(node.left + u32::from(!go_left)) as usize];
         }
-        node.value
+        node.threshold_or_value
     }
 
     /// Weighted impurity decrease per feature, normalised to sum to 1 (all zeros for a single
@@ -692,7 +730,7 @@ impl Grower<'_> {
         let mut feature_hist: Vec<BinStat> = Vec::new();
 
         while let Some(task) = stack.pop() {
-            nodes[task.node].value = task.stat.value();
+            nodes[task.node] = Node::leaf(task.stat.value());
             if !self.can_split(&task.stat, task.depth) {
                 continue;
             }
@@ -732,19 +770,14 @@ impl Grower<'_> {
             let left_id = nodes.len();
             let mapper = self.binned.mapper(split.feature);
             let threshold = mapper.threshold(split.bin);
-            nodes[task.node] = Node {
-                feature: split.feature as u32,
-                // +inf ("every value goes left") is stored as f64::MAX, which JSON can hold.
-                threshold: if threshold.is_finite() {
-                    threshold
-                } else {
-                    f64::MAX
-                },
-                missing_left: split.missing_left,
-                left: left_id as u32,
-                right: left_id as u32 + 1,
-                value: task.stat.value(),
+            // +inf ("every value goes left") is stored as f64::MAX, which JSON can hold.
+            let threshold = if threshold.is_finite() {
+                threshold
+            } else {
+                f64::MAX
             };
+            nodes[task.node] =
+                Node::split(split.feature, threshold, split.missing_left, left_id as u32);
             nodes.push(Node::leaf(split.left.value()));
             nodes.push(Node::leaf(split.right.value()));
             let gain = config.criterion.cost(&task.stat) - split.cost;
@@ -1015,7 +1048,8 @@ mod tests {
         let tree = model.tree();
         assert_eq!(tree.n_leaves(), 2);
         let root = tree.nodes()[0];
-        assert!(root.threshold >= 3.0 && root.threshold < 10.0, "{root:?}");
+        let threshold = root.threshold().unwrap();
+        assert!((3.0..10.0).contains(&threshold), "{root:?}");
         let p = model
             .predict_proba(array![[6.0], [7.0], [-5.0], [50.0]].view())
             .unwrap();
@@ -1031,7 +1065,7 @@ mod tests {
         let model = fit(&DecisionTreeParams::new(), &x, &y);
         let p = model.predict_proba(x.view()).unwrap();
         assert_eq!(p.to_vec(), vec![0.0, 1.0, 0.0, 1.0, 0.0, 0.0]);
-        assert!(!model.tree().nodes()[0].missing_left);
+        assert!(!model.tree().nodes()[0].missing_left());
     }
 
     #[test]
@@ -1060,13 +1094,13 @@ mod tests {
         let mut per_leaf = vec![0usize; tree.nodes().len()];
         for row in x.outer_iter() {
             let mut i = 0;
-            while !tree.nodes()[i].is_leaf() {
+            while let Some((left, right)) = tree.nodes()[i].children() {
                 let node = tree.nodes()[i];
-                i = if row[node.feature as usize] <= node.threshold {
-                    node.left
+                i = if row[node.feature().unwrap()] <= node.threshold().unwrap() {
+                    left
                 } else {
-                    node.right
-                } as usize;
+                    right
+                };
             }
             per_leaf[i] += 1;
         }
