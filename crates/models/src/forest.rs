@@ -280,9 +280,7 @@ impl FittedClassifier for FittedRandomForest {
             {
                 // Each row sums its trees in tree order, whatever the block it is in.
                 for tree in &self.trees {
-                    for (row, o) in rows.chunks_exact(p).zip(out.iter_mut()) {
-                        *o += tree.predict_row(row);
-                    }
+                    tree.accumulate_rows(rows, p, out);
                 }
                 for o in out.iter_mut() {
                     *o = (*o / n_trees).clamp(0.0, 1.0);
