@@ -39,9 +39,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::binning::BinnedMatrix;
-use crate::check::{check_fit_input, check_predict_input};
+use crate::check::check_fit_input;
 use crate::tree::{
-    DecisionTreeParams, MaxFeatures, SplitCriterion, Tree, grow, invalid, normalise, predict_blocks,
+    DecisionTreeParams, MaxFeatures, SplitCriterion, Tree, checked_predict_blocks, grow, invalid,
+    normalise,
 };
 use crate::{Classifier, FittedClassifier, Result};
 
@@ -271,9 +272,8 @@ const TREE_MAJOR_ROWS: usize = 256;
 
 impl FittedClassifier for FittedRandomForest {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        check_predict_input(x, self.n_features, true)?;
         let n_trees = self.trees.len() as f64;
-        Ok(predict_blocks(x, |rows, p, out| {
+        checked_predict_blocks(x, self.n_features, |rows, p, out| {
             for (rows, out) in rows
                 .chunks(TREE_MAJOR_ROWS * p)
                 .zip(out.chunks_mut(TREE_MAJOR_ROWS))
@@ -286,7 +286,7 @@ impl FittedClassifier for FittedRandomForest {
                     *o = (*o / n_trees).clamp(0.0, 1.0);
                 }
             }
-        }))
+        })
     }
 
     fn name(&self) -> &'static str {

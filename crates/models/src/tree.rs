@@ -338,10 +338,9 @@ impl FittedDecisionTree {
 
 impl FittedClassifier for FittedDecisionTree {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        check_predict_input(x, self.tree.n_features, true)?;
-        Ok(predict_blocks(x, |rows, p, out| {
+        checked_predict_blocks(x, self.tree.n_features, |rows, p, out| {
             self.tree.accumulate_rows(rows, p, out);
-        }))
+        })
     }
 
     fn name(&self) -> &'static str {
@@ -383,11 +382,56 @@ where
     })
 }
 
-/// Scores `x` block by block: `score_block(rows, n_features, out)` fills `out` (one value per
-/// row of the contiguous row-major `rows`). Blocks run in parallel for large inputs.
+/// Scores `x` block by block: `score_block(rows, n_features, out)` adds to `out` (zeroed, one
+/// value per row of the contiguous row-major `rows`). Blocks run in parallel for large inputs.
 pub(crate) fn predict_blocks<F>(x: ArrayView2<'_, f64>, score_block: F) -> Array1<f64>
 where
     F: Fn(&[f64], usize, &mut [f64]) + Sync,
+{
+    let scored: Result<Array1<f64>> = score_in_blocks(x, false, |rows, p, out| {
+        score_block(rows, p, out);
+        Ok(())
+    });
+    scored.unwrap_or_else(|_| Array1::zeros(x.nrows()))
+}
+
+/// [`check_predict_input`] fused with [`predict_blocks`]: checks the column count, then scores
+/// each block after checking it holds no infinity (`NaN` is allowed: it is a missing value).
+/// The error names the first bad value, whatever the thread count.
+pub(crate) fn checked_predict_blocks<F>(
+    x: ArrayView2<'_, f64>,
+    n_features: usize,
+    score_block: F,
+) -> Result<Array1<f64>>
+where
+    F: Fn(&[f64], usize, &mut [f64]) + Sync,
+{
+    if x.ncols() != n_features {
+        return check_predict_input(x, n_features, true).map(|()| Array1::zeros(0));
+    }
+    score_in_blocks(x, true, |rows, p, out| {
+        // A fold without early exit vectorises; the position is searched only on failure.
+        if rows.iter().fold(false, |any, v| any | v.is_infinite()) {
+            let i = rows.iter().position(|v| v.is_infinite()).unwrap_or(0);
+            return Err(ModelError::NonFinite {
+                row: i / p,
+                column: i % p,
+            });
+        }
+        score_block(rows, p, out);
+        Ok(())
+    })
+}
+
+/// Runs `score_block` over blocks of [`PREDICT_BLOCK`] rows (in parallel for large inputs) and
+/// returns the first block error, with its row made absolute when `offset_rows`.
+fn score_in_blocks<F>(
+    x: ArrayView2<'_, f64>,
+    offset_rows: bool,
+    score_block: F,
+) -> Result<Array1<f64>>
+where
+    F: Fn(&[f64], usize, &mut [f64]) -> Result<()> + Sync,
 {
     let (n, p) = x.dim();
     let data: Cow<'_, [f64]> = match x.as_slice() {
@@ -396,16 +440,29 @@ where
     };
     let mut out = vec![0.0; n];
     if n == 0 || p == 0 {
-        return Array1::from(out);
+        return Ok(Array1::from(out));
     }
+    let shift = |block: usize, e: ModelError| match e {
+        ModelError::NonFinite { row, column } if offset_rows => ModelError::NonFinite {
+            row: row + block * PREDICT_BLOCK,
+            column,
+        },
+        other => other,
+    };
     if n <= PREDICT_BLOCK {
-        score_block(&data, p, &mut out);
+        score_block(&data, p, &mut out)?;
     } else {
-        out.par_chunks_mut(PREDICT_BLOCK)
+        let errors: Vec<(usize, ModelError)> = out
+            .par_chunks_mut(PREDICT_BLOCK)
             .zip(data.par_chunks(PREDICT_BLOCK * p))
-            .for_each(|(o, rows)| score_block(rows, p, o));
+            .enumerate()
+            .filter_map(|(block, (o, rows))| score_block(rows, p, o).err().map(|e| (block, e)))
+            .collect();
+        if let Some((block, e)) = errors.into_iter().min_by_key(|(block, _)| *block) {
+            return Err(shift(block, e));
+        }
     }
-    Array1::from(out)
+    Ok(Array1::from(out))
 }
 
 /// Rows scored side by side by [`Tree::accumulate_rows`].
@@ -540,35 +597,46 @@ impl Tree {
     /// Adds the leaf value of each row of `rows` (contiguous, `p` values per row) to the
     /// matching entry of `out`.
     ///
-    /// Rows go down the tree [`LANES`] at a time, one level per step for all of them, with
-    /// branch-free steps: the independent node loads of the lanes overlap in memory, which is
-    /// what makes scoring deep trees fast. Each row's result is the same as
-    /// [`Tree::predict_row`]'s.
+    /// [`LANES`] rows go down the tree side by side, one level per step each, with branch-free
+    /// steps; a lane that reaches its leaf takes the next row. The independent node loads of
+    /// the lanes overlap in memory, which is what makes scoring deep trees fast. Each row's
+    /// result is the same as [`Tree::predict_row`]'s.
     #[allow(clippy::needless_bitwise_bool)] // `&` and `|` on bools keep the step branch-free
     pub(crate) fn accumulate_rows(&self, rows: &[f64], p: usize, out: &mut [f64]) {
         let nodes = &self.nodes;
-        for (group, out) in rows.chunks(LANES * p).zip(out.chunks_mut(LANES)) {
-            let lanes = out.len();
-            let mut index = [0u32; LANES];
-            loop {
-                let mut active = false;
-                for (k, at) in index.iter_mut().enumerate().take(lanes) {
-                    let node = nodes[*at as usize];
-                    let word = node.feature_and_missing;
-                    let v = group[k * p + (word & !MISSING_LEFT_BIT) as usize];
-                    let go_left = (v <= node.threshold_or_value)
-                        | (v.is_nan() & (word & MISSING_LEFT_BIT != 0));
-                    let is_split = node.left != 0;
-                    let next = node.left + u32::from(!go_left);
-                    *at = if is_split { next } else { *at };
-                    active |= is_split;
+        let n = out.len();
+        let lanes = LANES.min(n);
+        let mut row_of = [0usize; LANES];
+        let mut at = [0u32; LANES];
+        for (k, r) in row_of.iter_mut().enumerate().take(lanes) {
+            *r = k;
+        }
+        let mut next_row = lanes;
+        let mut live = lanes;
+        let mut done = [false; LANES];
+        while live > 0 {
+            for k in 0..lanes {
+                if done[k] {
+                    continue;
                 }
-                if !active {
-                    break;
+                let node = nodes[at[k] as usize];
+                if node.left == 0 {
+                    out[row_of[k]] += node.threshold_or_value;
+                    at[k] = 0;
+                    if next_row < n {
+                        row_of[k] = next_row;
+                        next_row += 1;
+                    } else {
+                        done[k] = true;
+                        live -= 1;
+                    }
+                    continue;
                 }
-            }
-            for (o, &at) in out.iter_mut().zip(&index) {
-                *o += nodes[at as usize].threshold_or_value;
+                let word = node.feature_and_missing;
+                let v = rows[row_of[k] * p + (word & !MISSING_LEFT_BIT) as usize];
+                let go_left =
+                    (v <= node.threshold_or_value) | (v.is_nan() & (word & MISSING_LEFT_BIT != 0));
+                at[k] = node.left + u32::from(!go_left);
             }
         }
     }
@@ -1231,6 +1299,26 @@ mod tests {
         for (i, row) in rows.chunks_exact(4).enumerate() {
             assert_eq!(out[i].to_bits(), tree.predict_row(row).to_bits(), "row {i}");
         }
+    }
+
+    #[test]
+    fn infinity_is_reported_at_its_row_in_large_inputs() {
+        let x = array![[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]];
+        let y = [false, false, true, true];
+        let model = fit(&DecisionTreeParams::new(), &x, &y);
+        let n = 3 * PREDICT_BLOCK + 5;
+        let mut big = Array2::from_shape_fn((n, 2), |(i, j)| (i % 4 + j) as f64);
+        big[[2 * PREDICT_BLOCK + 7, 1]] = f64::NEG_INFINITY;
+        big[[3 * PREDICT_BLOCK + 1, 0]] = f64::INFINITY;
+        assert!(matches!(
+            model.predict_proba(big.view()),
+            Err(ModelError::NonFinite { row, column: 1 }) if row == 2 * PREDICT_BLOCK + 7
+        ));
+        // A column-major view scores like its row-major copy.
+        let clean = Array2::from_shape_fn((n, 2), |(i, j)| (i % 4 + j) as f64);
+        let transposed = clean.t().to_owned();
+        let p_view = model.predict_proba(transposed.t()).unwrap();
+        assert_eq!(p_view, model.predict_proba(clean.view()).unwrap());
     }
 
     #[test]
