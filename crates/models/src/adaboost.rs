@@ -41,9 +41,9 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::binning::BinnedMatrix;
-use crate::check::{check_fit_input, check_predict_input};
+use crate::check::check_fit_input;
 use crate::tree::{
-    DecisionTreeParams, SplitCriterion, Tree, grow, invalid, normalise, predict_blocks,
+    DecisionTreeParams, SplitCriterion, Tree, checked_predict_blocks, grow, invalid, normalise,
     predict_rows,
 };
 use crate::{Classifier, FittedClassifier, ModelError, Result};
@@ -273,14 +273,13 @@ impl FittedAdaBoost {
 
 impl FittedClassifier for FittedAdaBoost {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        check_predict_input(x, self.n_features, true)?;
         let alpha_sum: f64 = self.tree_weights.iter().sum();
-        Ok(predict_blocks(x, |rows, p, out| {
+        checked_predict_blocks(x, self.n_features, |rows, p, out| {
             for (row, o) in rows.chunks_exact(p).zip(out.iter_mut()) {
                 let d = self.decision(row, alpha_sum);
                 *o = 1.0 / (1.0 + (-d).exp());
             }
-        }))
+        })
     }
 
     fn name(&self) -> &'static str {
