@@ -419,42 +419,57 @@ const LANES: usize = 4;
 /// (frequent for flags, small counts and category codes) each update waits for the previous
 /// store. For narrow features of large leaves, row `k` therefore goes to copy `k % LANES` of
 /// the histogram (on the stack), and the copies are summed at the end: independent chains, and
-/// the same order of additions whatever the thread count.
+/// the same order of additions whatever the thread count. Wide features of large leaves do
+/// the same with full-size copies (24 KiB on the stack, still within L1).
 #[inline]
 fn accumulate(column: &[u8], rows: &[u32], ordered: &[[f32; 2]], hist: &mut [BinStats]) {
     let n_bins = hist.len();
     if n_bins <= NARROW_BINS && rows.len() >= 16 * n_bins {
-        let mut lanes = [[BinStats::default(); NARROW_BINS]; LANES];
-        let main = rows.len() / LANES * LANES;
-        for (r4, g4) in rows[..main]
-            .chunks_exact(LANES)
-            .zip(ordered[..main].chunks_exact(LANES))
-        {
-            for (lane, (&r, g)) in lanes.iter_mut().zip(r4.iter().zip(g4)) {
-                let e = &mut lane[column[r as usize] as usize & (NARROW_BINS - 1)];
-                e.grad += f64::from(g[0]);
-                e.hess += f64::from(g[1]);
-                e.count += 1;
-            }
-        }
-        for (&r, g) in rows[main..].iter().zip(&ordered[main..]) {
-            let e = &mut lanes[0][column[r as usize] as usize & (NARROW_BINS - 1)];
+        accumulate_lanes::<NARROW_BINS>(column, rows, ordered, hist);
+    } else if rows.len() >= 8 * BINS {
+        accumulate_lanes::<BINS>(column, rows, ordered, hist);
+    } else {
+        for (&r, g) in rows.iter().zip(ordered) {
+            let e = &mut hist[column[r as usize] as usize];
             e.grad += f64::from(g[0]);
             e.hess += f64::from(g[1]);
             e.count += 1;
         }
-        for (b, out) in hist.iter_mut().enumerate() {
-            for lane in &lanes {
-                out.add(&lane[b]);
-            }
-        }
-        return;
     }
-    for (&r, g) in rows.iter().zip(ordered) {
-        let e = &mut hist[column[r as usize] as usize];
+}
+
+/// [`accumulate`] into [`LANES`] stack copies of a `B`-bin histogram (`B` a power of two
+/// `>= hist.len()`), summed into `hist` at the end.
+#[inline]
+fn accumulate_lanes<const B: usize>(
+    column: &[u8],
+    rows: &[u32],
+    ordered: &[[f32; 2]],
+    hist: &mut [BinStats],
+) {
+    let mut lanes = [[BinStats::default(); B]; LANES];
+    let main = rows.len() / LANES * LANES;
+    for (r4, g4) in rows[..main]
+        .chunks_exact(LANES)
+        .zip(ordered[..main].chunks_exact(LANES))
+    {
+        for (lane, (&r, g)) in lanes.iter_mut().zip(r4.iter().zip(g4)) {
+            let e = &mut lane[column[r as usize] as usize & (B - 1)];
+            e.grad += f64::from(g[0]);
+            e.hess += f64::from(g[1]);
+            e.count += 1;
+        }
+    }
+    for (&r, g) in rows[main..].iter().zip(&ordered[main..]) {
+        let e = &mut lanes[0][column[r as usize] as usize & (B - 1)];
         e.grad += f64::from(g[0]);
         e.hess += f64::from(g[1]);
         e.count += 1;
+    }
+    for (b, out) in hist.iter_mut().enumerate() {
+        for lane in &lanes {
+            out.add(&lane[b]);
+        }
     }
 }
 
