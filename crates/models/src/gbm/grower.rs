@@ -406,30 +406,70 @@ impl<'a> TreeGrower<'a> {
     }
 }
 
+/// Features with at most this many bins accumulate into [`LANES`] interleaved copies of the
+/// histogram when the leaf is large (see [`accumulate`]).
+const NARROW_BINS: usize = 64;
+
+/// Number of interleaved histogram copies for narrow features.
+const LANES: usize = 4;
+
 /// Adds the pairs of `rows` (gathered in `ordered`, same order) into the bins of `column`.
+///
+/// A histogram update is a load-add-store on the bin; when consecutive rows hit the same bin
+/// (frequent for flags, small counts and category codes) each update waits for the previous
+/// store. For narrow features of large leaves, row `k` therefore goes to copy `k % LANES` of
+/// the histogram (on the stack), and the copies are summed at the end: independent chains, and
+/// the same order of additions whatever the thread count. Wide features of large leaves do
+/// the same with full-size copies (24 KiB on the stack, still within L1).
 #[inline]
 fn accumulate(column: &[u8], rows: &[u32], ordered: &[[f32; 2]], hist: &mut [BinStats]) {
-    // Four-way unrolled: independent loads overlap; the sums stay in row order per bin.
-    let chunks = rows.len() / 4 * 4;
-    let (rows_main, rows_tail) = rows.split_at(chunks);
-    let (ord_main, ord_tail) = ordered.split_at(chunks);
-    for (r4, g4) in rows_main.chunks_exact(4).zip(ord_main.chunks_exact(4)) {
-        let b0 = column[r4[0] as usize] as usize;
-        let b1 = column[r4[1] as usize] as usize;
-        let b2 = column[r4[2] as usize] as usize;
-        let b3 = column[r4[3] as usize] as usize;
-        for (b, g) in [(b0, g4[0]), (b1, g4[1]), (b2, g4[2]), (b3, g4[3])] {
-            let e = &mut hist[b];
+    let n_bins = hist.len();
+    if n_bins <= NARROW_BINS && rows.len() >= 16 * n_bins {
+        accumulate_lanes::<NARROW_BINS>(column, rows, ordered, hist);
+    } else if rows.len() >= 8 * BINS {
+        accumulate_lanes::<BINS>(column, rows, ordered, hist);
+    } else {
+        for (&r, g) in rows.iter().zip(ordered) {
+            let e = &mut hist[column[r as usize] as usize];
             e.grad += f64::from(g[0]);
             e.hess += f64::from(g[1]);
             e.count += 1;
         }
     }
-    for (&r, g) in rows_tail.iter().zip(ord_tail) {
-        let e = &mut hist[column[r as usize] as usize];
+}
+
+/// [`accumulate`] into [`LANES`] stack copies of a `B`-bin histogram (`B` a power of two
+/// `>= hist.len()`), summed into `hist` at the end.
+#[inline]
+fn accumulate_lanes<const B: usize>(
+    column: &[u8],
+    rows: &[u32],
+    ordered: &[[f32; 2]],
+    hist: &mut [BinStats],
+) {
+    let mut lanes = [[BinStats::default(); B]; LANES];
+    let main = rows.len() / LANES * LANES;
+    for (r4, g4) in rows[..main]
+        .chunks_exact(LANES)
+        .zip(ordered[..main].chunks_exact(LANES))
+    {
+        for (lane, (&r, g)) in lanes.iter_mut().zip(r4.iter().zip(g4)) {
+            let e = &mut lane[column[r as usize] as usize & (B - 1)];
+            e.grad += f64::from(g[0]);
+            e.hess += f64::from(g[1]);
+            e.count += 1;
+        }
+    }
+    for (&r, g) in rows[main..].iter().zip(&ordered[main..]) {
+        let e = &mut lanes[0][column[r as usize] as usize & (B - 1)];
         e.grad += f64::from(g[0]);
         e.hess += f64::from(g[1]);
         e.count += 1;
+    }
+    for (b, out) in hist.iter_mut().enumerate() {
+        for lane in &lanes {
+            out.add(&lane[b]);
+        }
     }
 }
 
@@ -576,6 +616,30 @@ mod tests {
                 assert_eq!(s.count, d.count);
                 assert!((s.grad - d.grad).abs() < 1e-9 && (s.hess - d.hess).abs() < 1e-9);
             }
+        }
+    }
+
+    #[test]
+    fn interleaved_accumulation_matches_the_plain_sums() {
+        let n = 5_000u32;
+        let column: Vec<u8> = (0..n).map(|i| ((i * 7) % 5) as u8).collect();
+        let rows: Vec<u32> = (0..n).filter(|i| i % 3 != 0).collect();
+        let ordered: Vec<[f32; 2]> = rows
+            .iter()
+            .map(|&r| [(r % 13) as f32 * 0.1 - 0.6, 0.2])
+            .collect();
+        let mut hist = vec![BinStats::default(); 5];
+        accumulate(&column, &rows, &ordered, &mut hist);
+        let mut plain = vec![BinStats::default(); 5];
+        for (&r, g) in rows.iter().zip(&ordered) {
+            let e = &mut plain[column[r as usize] as usize];
+            e.grad += f64::from(g[0]);
+            e.hess += f64::from(g[1]);
+            e.count += 1;
+        }
+        for (a, b) in hist.iter().zip(&plain) {
+            assert_eq!(a.count, b.count);
+            assert!((a.grad - b.grad).abs() < 1e-9 && (a.hess - b.hess).abs() < 1e-9);
         }
     }
 
