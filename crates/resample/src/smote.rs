@@ -2,18 +2,22 @@
 //!
 //! # Algorithm (imbalanced-learn's `SMOTE`)
 //!
-//! 1. Find the `k_neighbors` nearest minority rows of every minority row (exact brute-force
-//!    search over the minority rows of the training data, squared Euclidean distance, parallel;
-//!    ties go to the lower row index; a row is never its own neighbour but an exact duplicate
-//!    of it can be). The search returns exactly the brute-force result, but a kd-tree over the
-//!    minority rows (leaves of 32 rows scanned in vectorised blocks) skips the boxes of rows that
-//!    cannot be neighbours; the skip test is exact in floating point, ties included.
+//! 1. Find the `k_neighbors` nearest minority rows of every minority row: an exact search among
+//!    the `m` minority rows of the training data by squared Euclidean distance, in parallel, ties
+//!    going to the lower row index; a row is never its own neighbour but an exact duplicate of it
+//!    can be. The result is the brute-force one: a kd-tree (leaves of 32 rows scanned in
+//!    vectorised blocks) only skips boxes of rows that cannot be neighbours, with a test that is
+//!    exact in floating point, ties included.
 //! 2. For each new row: draw a (minority row, one of its `k` neighbours) pair uniformly among the
 //!    `m * k` pairs, and a gap `u` uniform in `[0, 1)`; the new row is `row + u * (neighbour - row)`.
 //!
 //! The new rows are appended after all input rows. Their [`Resampled::sample_indices`] entry is the
 //! *seed* row (the `row` above), so every synthetic row lies on the segment from its seed row to one
 //! of the seed row's `k` nearest minority neighbours.
+//!
+//! Relation to imbalanced-learn: the same neighbours (checked against scikit-learn's
+//! `NearestNeighbors` on data without distance ties), the same draw distribution and the same
+//! class counts, but not the same rows for a seed (ChaCha8 instead of NumPy's generator).
 //!
 //! SMOTE does not scale features: standardise them first (the pipeline fits a scaler on the
 //! training fold), otherwise the column with the largest range decides the neighbours.
@@ -75,7 +79,7 @@ impl SmoteParams {
     }
 
     /// Number of nearest minority neighbours to interpolate towards. Default `5`. The minority
-    /// class needs at least `k_neighbors + 1` rows.
+    /// class needs at least `k_neighbors + 1` rows (unless no row is to be added).
     pub fn k_neighbors(mut self, k: usize) -> Self {
         self.k_neighbors = k;
         self
