@@ -24,6 +24,9 @@ pub const DEFAULT_MISSING_TOKENS: [&str; 5] = ["", "NA", "NaN", "null", "None"];
 /// cache while all its columns are converted.
 const CACHE_CHUNK_BYTES: usize = 1 << 19;
 
+/// Most bytes one streaming batch covers, whatever its row count.
+const BATCH_BYTES: usize = MAX_CHUNK_BYTES / 4;
+
 /// Where CSV bytes come from: a file path or bytes in memory.
 #[derive(Debug, Clone)]
 pub enum CsvSource<'a> {
@@ -492,7 +495,7 @@ fn read_bytes(buf: &[u8], options: &ReadOptions) -> Result<CsvRead, IngestError>
     let first_line = 1 + header_lines;
     let n_cols = plan.n_file_cols;
     let (chunks, ragged) = if memchr::memchr(b'"', body).is_none() {
-        tokenize_parallel(body, delimiter, n_cols, first_line)
+        tokenize_parallel(body, delimiter, n_cols, first_line)?
     } else {
         tokenize_sequential(body, delimiter, n_cols, first_line)?
     };
@@ -515,7 +518,7 @@ fn tokenize_parallel(
     delimiter: u8,
     n_cols: usize,
     first_line: u64,
-) -> (Vec<TokenChunk<'_>>, Ragged) {
+) -> Result<(Vec<TokenChunk<'_>>, Ragged), IngestError> {
     let threads = rayon::current_num_threads().max(1);
     let target = (body.len() / (threads * 4)).clamp(1 << 16, CACHE_CHUNK_BYTES);
     let mut bounds = Vec::new();
@@ -546,15 +549,24 @@ fn tokenize_parallel(
     let mut ragged = Ragged::default();
     let mut line = first_line;
     for part in parts {
-        // The body has no quote, so the plain tokenizer ran and cannot fail.
-        let Ok(mut t) = part else { continue };
+        let mut t = part.map_err(|e| match e {
+            // Parts number their lines from 0.
+            IngestError::RecordTooLong {
+                line: relative,
+                max_bytes,
+            } => IngestError::RecordTooLong {
+                line: line + relative,
+                max_bytes,
+            },
+            other => other,
+        })?;
         t.chunk.shift_lines(line);
         t.ragged.shift_lines(line);
         line += t.lines_consumed;
         ragged.merge(t.ragged);
         chunks.push(t.chunk);
     }
-    (chunks, ragged)
+    Ok((chunks, ragged))
 }
 
 /// Tokenizes a body with quotes from start to end.
@@ -618,7 +630,7 @@ impl TableChunk {
 /// first batch.
 ///
 /// A batch with bad values yields an `Err` and the iteration goes on with the next batch; an
-/// I/O error or an unclosed quote ends it.
+/// I/O error, an unclosed quote or an over-long record ends it.
 ///
 /// ```
 /// use pdscore_ingest::{CsvChunks, ReadOptions};
@@ -787,11 +799,18 @@ impl<R: Read> CsvChunks<R> {
                 self.plan.n_file_cols,
                 self.next_line,
                 self.rows_per_chunk,
-                MAX_CHUNK_BYTES,
+                BATCH_BYTES,
                 self.eof,
             )?;
             let rows = t.chunk.n_rows();
-            if rows < self.rows_per_chunk && !self.eof {
+            let batch_full = rows == self.rows_per_chunk || t.consumed >= BATCH_BYTES;
+            if rows == 0 && !self.eof && avail.len() > MAX_CHUNK_BYTES {
+                return Err(IngestError::RecordTooLong {
+                    line: self.next_line,
+                    max_bytes: MAX_CHUNK_BYTES,
+                });
+            }
+            if !batch_full && !self.eof {
                 let more = avail.len().max(1 << 16);
                 self.fill(more)?;
                 continue;
@@ -842,7 +861,9 @@ impl<R: Read> Iterator for CsvChunks<R> {
             Err(e) => {
                 if matches!(
                     e,
-                    IngestError::Io { .. } | IngestError::UnclosedQuote { .. }
+                    IngestError::Io { .. }
+                        | IngestError::UnclosedQuote { .. }
+                        | IngestError::RecordTooLong { .. }
                 ) {
                     self.done = true;
                 }
