@@ -70,7 +70,7 @@ pub(crate) struct Ragged {
 }
 
 impl Ragged {
-    fn push(&mut self, line: u64, expected: usize, found: usize) {
+    pub(crate) fn push(&mut self, line: u64, expected: usize, found: usize) {
         self.total += 1;
         if self.examples.len() < crate::error::MAX_EXAMPLES {
             self.examples.push(IngestError::RaggedRow {

@@ -252,3 +252,27 @@ fn chunked_reading_of_a_synthetic_file_equals_the_whole_read() {
         assert_eq!(row, whole.n_rows());
     }
 }
+
+#[test]
+fn typed_fast_path_handles_crlf_blank_lines_and_no_final_newline() {
+    let schema = Schema::new()
+        .with_kind("a", ColumnKind::Numeric)
+        .with_kind("b", ColumnKind::Categorical);
+    let options = ReadOptions::new().schema(schema);
+    let t = read_csv(&b"a;b\r\n1;x\r\n\r\n2;1.0\r\n\n3;y"[..], &options).expect("ok");
+    assert_eq!(numeric(&t, "a"), [1.0, 2.0, 3.0]);
+    assert_eq!(
+        texts(&t, "b"),
+        [
+            Some("x".to_owned()),
+            Some("1".to_owned()),
+            Some("y".to_owned())
+        ]
+    );
+    match read_csv(&b"a;b\r\n1;x\r\n\r\nz;y\r\n"[..], &options) {
+        Err(pdscore_ingest::IngestError::BadValues { examples, .. }) => {
+            assert_eq!(examples[0].line, 4);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
