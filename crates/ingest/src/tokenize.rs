@@ -70,7 +70,7 @@ pub(crate) struct Ragged {
 }
 
 impl Ragged {
-    fn push(&mut self, line: u64, expected: usize, found: usize) {
+    pub(crate) fn push(&mut self, line: u64, expected: usize, found: usize) {
         self.total += 1;
         if self.examples.len() < crate::error::MAX_EXAMPLES {
             self.examples.push(IngestError::RaggedRow {
@@ -108,8 +108,9 @@ pub(crate) struct Tokenized<'a> {
 }
 
 /// Tokenizes up to `max_records` records of `buf` (which must start at a record boundary),
-/// numbering lines from `first_line`. On the quoted path, stops after about `max_bytes` of
-/// field content (the caller calls again for the rest).
+/// numbering lines from `first_line`. Stops at the first record boundary after about
+/// `max_bytes` (the caller calls again for the rest). A record longer than
+/// [`MAX_CHUNK_BYTES`] is an error.
 ///
 /// When `at_eof` is false, a last record that is not terminated by `\n` is left unconsumed
 /// (the caller reads more and calls again); when true it is taken as complete.
@@ -123,14 +124,15 @@ pub(crate) fn tokenize(
     at_eof: bool,
 ) -> Result<Tokenized<'_>, IngestError> {
     if memchr(b'"', buf).is_none() {
-        Ok(tokenize_plain(
+        tokenize_plain(
             buf,
             delimiter,
             n_cols,
             first_line,
             max_records,
+            max_bytes.min(MAX_CHUNK_BYTES),
             at_eof,
-        ))
+        )
     } else {
         tokenize_quoted(
             buf,
@@ -197,8 +199,9 @@ fn tokenize_plain(
     n_cols: usize,
     first_line: u64,
     max_records: usize,
+    max_bytes: usize,
     at_eof: bool,
-) -> Tokenized<'_> {
+) -> Result<Tokenized<'_>, IngestError> {
     let estimate = (buf.len() / (n_cols.max(1) * 6)).min(max_records) + 1;
     let mut columns = new_columns(n_cols, estimate);
     let mut lines = Vec::with_capacity(estimate);
@@ -218,6 +221,12 @@ fn tokenize_plain(
             found += 1;
             field_start = i + 1;
         } else if b == b'\n' {
+            if i - pos > MAX_CHUNK_BYTES {
+                return Err(IngestError::RecordTooLong {
+                    line,
+                    max_bytes: MAX_CHUNK_BYTES,
+                });
+            }
             end_record(
                 buf,
                 (pos, field_start, i),
@@ -229,11 +238,20 @@ fn tokenize_plain(
             i += 1;
             pos = i;
             field_start = i;
+            if pos >= max_bytes {
+                break;
+            }
             continue;
         }
         i += 1;
     }
-    if pos < buf.len() && lines.len() < max_records && at_eof {
+    if i >= buf.len() && pos < buf.len() && buf.len() - pos > MAX_CHUNK_BYTES {
+        return Err(IngestError::RecordTooLong {
+            line,
+            max_bytes: MAX_CHUNK_BYTES,
+        });
+    }
+    if i >= buf.len() && pos < buf.len() && lines.len() < max_records && at_eof {
         // The last record has no line end.
         end_record(
             buf,
@@ -251,7 +269,7 @@ fn tokenize_plain(
             c.truncate(n);
         }
     }
-    Tokenized {
+    Ok(Tokenized {
         chunk: TokenChunk {
             data: Cow::Borrowed(&buf[..pos]),
             columns,
@@ -260,7 +278,7 @@ fn tokenize_plain(
         consumed: pos,
         lines_consumed: line - first_line,
         ragged,
-    }
+    })
 }
 
 /// The RFC 4180 path: fields may be quoted, contain delimiters, newlines and doubled quotes.
@@ -335,6 +353,12 @@ fn tokenize_quoted(
                 break 'records;
             }
             out.extend_from_slice(&buf[pos..content_end]);
+            if out.len() - out_mark > MAX_CHUNK_BYTES {
+                return Err(IngestError::RecordTooLong {
+                    line: record_line,
+                    max_bytes: MAX_CHUNK_BYTES,
+                });
+            }
             fields.push(span(field_start, out.len()));
             match stop {
                 Some(s) if buf[s] == delimiter => pos = s + 1,
@@ -485,6 +509,20 @@ mod tests {
         .expect("ok");
         assert_eq!(q.chunk.n_rows(), 1);
         assert_eq!(q.consumed, 4);
+    }
+
+    #[test]
+    fn byte_budget_stops_at_a_record_boundary() {
+        let t = tokenize(b"1;2\n3;4\n5;6", b';', 2, 2, usize::MAX, 4, true).expect("ok");
+        assert_eq!(t.chunk.n_rows(), 1);
+        assert_eq!(t.consumed, 4);
+        let rest = tokenize(b"3;4\n5;6", b';', 2, 3, usize::MAX, 4, true).expect("ok");
+        assert_eq!(rest.chunk.n_rows(), 1);
+        let last = tokenize(b"5;6", b';', 2, 4, usize::MAX, 4, true).expect("ok");
+        assert_eq!(last.chunk.lines, vec![4]);
+        let q = tokenize(b"\"1\";2\n3;4\n", b';', 2, 2, usize::MAX, 2, true).expect("ok");
+        assert_eq!(q.chunk.n_rows(), 1);
+        assert_eq!(q.consumed, 6);
     }
 
     #[test]
