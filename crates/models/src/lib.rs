@@ -13,8 +13,12 @@
 pub mod binning;
 pub mod check;
 mod error;
+pub mod linear;
+pub mod mlp;
 
 pub use error::ModelError;
+pub use linear::{FittedLogisticRegression, LogisticRegressionParams};
+pub use mlp::{FittedMlp, MlpParams};
 
 use ndarray::{Array1, ArrayView2};
 
