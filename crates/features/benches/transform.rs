@@ -28,17 +28,22 @@ fn bench_csv_path() -> PathBuf {
 }
 
 fn transform(c: &mut Criterion) {
-    let table = common::synthetic_klarna(N_ROWS, 7);
+    // `cargo test --all-targets` runs this once as a smoke test (no `--bench` flag): use few
+    // rows then and write no file.
+    let bench_mode = std::env::args().any(|arg| arg == "--bench");
+    let n_rows = if bench_mode { N_ROWS } else { 2_000 };
+    let table = common::synthetic_klarna(n_rows, 7);
     let schema = common::klarna_schema();
     let csv = bench_csv_path();
-    if let Some(dir) = csv.parent()
+    if bench_mode
+        && let Some(dir) = csv.parent()
         && std::fs::create_dir_all(dir).is_ok()
         && common::write_csv(&table, &csv).is_ok()
     {
         println!("wrote the benchmark rows to {}", csv.display());
     }
     let mut group = c.benchmark_group("features_transform_100k");
-    group.throughput(Throughput::Elements(N_ROWS as u64));
+    group.throughput(Throughput::Elements(n_rows as u64));
     let presets = [
         ("for_linear", FeatureParams::for_linear()),
         ("for_trees", FeatureParams::for_trees()),
@@ -55,7 +60,7 @@ fn transform(c: &mut Criterion) {
         });
         // The same into a reused buffer: no fresh 100k x outputs allocation per call, whose
         // page faults dominate `transform` on this machine (no transparent huge pages).
-        let mut buffer = Array2::zeros((N_ROWS, fitted.n_outputs()));
+        let mut buffer = Array2::zeros((n_rows, fitted.n_outputs()));
         group.bench_function(format!("{name}_into_reused_buffer"), |b| {
             b.iter(|| {
                 fitted
