@@ -32,6 +32,8 @@ def main():
     ap.add_argument("--data", default=default)
     ap.add_argument("--n-jobs", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--models", default="decision_tree,random_forest_50_balsub,adaboost_200",
+                    help="comma-separated subset of the models to time")
     ap.add_argument("--json", default=None)
     args = ap.parse_args()
 
@@ -60,6 +62,8 @@ def main():
     results = {}
     with threadpool_limits(limits=args.n_jobs):
         for name, (make, data) in peers.items():
+            if name not in args.models.split(","):
+                continue
             fits, preds, fit_cpu, pred_cpu = [], [], [], []
             for _ in range(args.repeats):
                 est = make()

@@ -233,12 +233,45 @@ impl Classifier for AdaBoostParams {
 
 /// A fitted AdaBoost (SAMME) ensemble.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FittedAdaBoostRepr")]
 pub struct FittedAdaBoost {
     params: AdaBoostParams,
     n_features: usize,
     trees: Vec<Tree>,
     tree_weights: Vec<f64>,
     errors: Vec<f64>,
+}
+
+/// The serialised form of a [`FittedAdaBoost`], checked before it becomes one.
+#[derive(Deserialize)]
+struct FittedAdaBoostRepr {
+    params: AdaBoostParams,
+    n_features: usize,
+    trees: Vec<Tree>,
+    tree_weights: Vec<f64>,
+    errors: Vec<f64>,
+}
+
+impl TryFrom<FittedAdaBoostRepr> for FittedAdaBoost {
+    type Error = String;
+
+    fn try_from(repr: FittedAdaBoostRepr) -> std::result::Result<Self, String> {
+        let consistent = !repr.trees.is_empty()
+            && repr.trees.len() == repr.tree_weights.len()
+            && repr.trees.len() == repr.errors.len()
+            && repr.trees.iter().all(|t| t.n_features() == repr.n_features)
+            && repr.tree_weights.iter().all(|w| w.is_finite() && *w > 0.0);
+        if !consistent {
+            return Err("adaboost: trees, weights and column count do not match".into());
+        }
+        Ok(FittedAdaBoost {
+            params: repr.params,
+            n_features: repr.n_features,
+            trees: repr.trees,
+            tree_weights: repr.tree_weights,
+            errors: repr.errors,
+        })
+    }
 }
 
 impl FittedAdaBoost {

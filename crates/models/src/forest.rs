@@ -249,10 +249,34 @@ fn apply_class_weights(weights: &mut [f64], y: &[bool], (w_neg, w_pos): (f64, f6
 
 /// A fitted random forest: P(positive) is the mean of the trees' leaf fractions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FittedRandomForestRepr")]
 pub struct FittedRandomForest {
     params: RandomForestParams,
     n_features: usize,
     trees: Vec<Tree>,
+}
+
+/// The serialised form of a [`FittedRandomForest`], checked before it becomes one.
+#[derive(Deserialize)]
+struct FittedRandomForestRepr {
+    params: RandomForestParams,
+    n_features: usize,
+    trees: Vec<Tree>,
+}
+
+impl TryFrom<FittedRandomForestRepr> for FittedRandomForest {
+    type Error = String;
+
+    fn try_from(repr: FittedRandomForestRepr) -> std::result::Result<Self, String> {
+        if repr.trees.is_empty() || repr.trees.iter().any(|t| t.n_features() != repr.n_features) {
+            return Err("random forest: no trees, or trees fitted on another column count".into());
+        }
+        Ok(FittedRandomForest {
+            params: repr.params,
+            n_features: repr.n_features,
+            trees: repr.trees,
+        })
+    }
 }
 
 impl FittedRandomForest {

@@ -537,12 +537,46 @@ impl Node {
 }
 
 /// A fitted tree as a flat array of nodes (node 0 is the root).
+///
+/// Deserialisation checks the structure (children after their parent and in range, features
+/// in range), so that scoring a loaded tree cannot panic or loop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "TreeRepr")]
 pub struct Tree {
     nodes: Vec<Node>,
     n_features: usize,
     /// Unnormalised weighted impurity decrease per feature.
     impurity_decrease: Vec<f64>,
+}
+
+/// The serialised form of a [`Tree`], checked before it becomes one.
+#[derive(Deserialize)]
+struct TreeRepr {
+    nodes: Vec<Node>,
+    n_features: usize,
+    impurity_decrease: Vec<f64>,
+}
+
+impl TryFrom<TreeRepr> for Tree {
+    type Error = String;
+
+    fn try_from(repr: TreeRepr) -> std::result::Result<Self, String> {
+        if repr.nodes.is_empty() || repr.impurity_decrease.len() != repr.n_features {
+            return Err("tree: no nodes, or importances do not match the features".into());
+        }
+        for (i, node) in repr.nodes.iter().enumerate() {
+            if let (Some((left, right)), Some(feature)) = (node.children(), node.feature())
+                && (left <= i || right >= repr.nodes.len() || feature >= repr.n_features)
+            {
+                return Err(format!("tree: node {i} has invalid children or feature"));
+            }
+        }
+        Ok(Tree {
+            nodes: repr.nodes,
+            n_features: repr.n_features,
+            impurity_decrease: repr.impurity_decrease,
+        })
+    }
 }
 
 impl Tree {
@@ -1319,6 +1353,39 @@ mod tests {
         let transposed = clean.t().to_owned();
         let p_view = model.predict_proba(transposed.t()).unwrap();
         assert_eq!(p_view, model.predict_proba(clean.view()).unwrap());
+    }
+
+    #[test]
+    fn corrupt_serialised_trees_are_rejected() {
+        let x = array![[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]];
+        let y = [false, false, true, true];
+        let tree = fit(&DecisionTreeParams::new(), &x, &y).tree().clone();
+        let json = serde_json::to_string(&tree).unwrap();
+        assert_eq!(serde_json::from_str::<Tree>(&json).unwrap(), tree);
+        let repr = |nodes: Vec<Node>, n_features: usize| TreeRepr {
+            nodes,
+            n_features,
+            impurity_decrease: vec![0.0; n_features],
+        };
+        let leaf = Node::leaf(0.5);
+        // A child pointing back at its parent (a loop), a child out of range, a feature out of
+        // range, no nodes at all.
+        for bad in [
+            repr(
+                vec![
+                    Node::split(0, 1.0, false, 1),
+                    Node::split(0, 1.0, false, 1),
+                    leaf,
+                ],
+                1,
+            ),
+            repr(vec![Node::split(0, 1.0, false, 1), leaf], 1),
+            repr(vec![Node::split(3, 1.0, false, 1), leaf, leaf], 2),
+            repr(vec![], 1),
+        ] {
+            assert!(Tree::try_from(bad).is_err());
+        }
+        assert!(Tree::try_from(repr(vec![Node::split(1, 1.0, true, 1), leaf, leaf], 2)).is_ok());
     }
 
     #[test]
