@@ -28,8 +28,28 @@ fn fit_model(
     match name {
         "gbm" => boxed(GbmParams::lightgbm_300().fit(x, y, None)),
         "gbm_balanced" => boxed(GbmParams::lightgbm_300().fit(x, y, Some(&balanced_weights(y)))),
+        "gbm_cat" => boxed(
+            GbmParams::lightgbm_300()
+                .categorical_features(categorical_columns()?)
+                .fit(x, y, None),
+        ),
         other => Err(format!("unknown model `{other}`")),
     }
+}
+
+/// Columns listed in `PDSCORE_GBM_CATEGORICAL` (comma-separated indices), for the `gbm_cat` arm
+/// (native categorical splits); e.g. `7,8,9,10` for credit_risk's `tree_native` matrices, whose
+/// four ordinal-coded categorical columns come after the seven numeric ones.
+fn categorical_columns() -> Result<Vec<usize>, String> {
+    let list = std::env::var("PDSCORE_GBM_CATEGORICAL")
+        .map_err(|_| "gbm_cat needs PDSCORE_GBM_CATEGORICAL=<column,...>".to_string())?;
+    list.split(',')
+        .map(|c| {
+            c.trim()
+                .parse()
+                .map_err(|e| format!("PDSCORE_GBM_CATEGORICAL: {c}: {e}"))
+        })
+        .collect()
 }
 
 /// Boxes a fit result for [`fit_model`].

@@ -129,6 +129,10 @@
 //! columns are split as ordinal codes, which already matches LightGBM's quality on credit_risk
 //! (where LightGBM also sees ordinal codes).
 
+/// Largest category code accepted in a column listed in
+/// [`GbmParams::categorical_features`].
+pub const MAX_CATEGORY_CODE: u32 = 65_535;
+
 mod booster;
 mod grower;
 mod model;
