@@ -76,16 +76,19 @@ impl Tree {
         if self.feature.is_empty() {
             return 0;
         }
+        let numeric_only = self.cat_codes.is_empty();
         let mut node = 0usize;
         loop {
             let v = row[self.feature[node] as usize];
-            let cat = self.cat_index[node];
-            let go_left = if cat >= 0 {
-                category_code(v).is_some_and(|c| bitset_contains(&self.cat_codes[cat as usize], c))
-            } else if v.is_nan() {
-                self.missing_left[node]
+            let go_left = if numeric_only || self.cat_index[node] < 0 {
+                if v.is_nan() {
+                    self.missing_left[node]
+                } else {
+                    v <= self.threshold[node]
+                }
             } else {
-                v <= self.threshold[node]
+                let set = &self.cat_codes[self.cat_index[node] as usize];
+                category_code(v).is_some_and(|c| bitset_contains(set, c))
             };
             let next = if go_left {
                 self.left[node]
