@@ -1,6 +1,6 @@
 //! Criterion benchmarks of the gradient-boosted trees: fit (LightGBM's `lightgbm_300` settings,
 //! fewer trees to stay short) and batch prediction on a seeded Klarna-like matrix generated here
-//! (40 columns, ~1.4 % positives, ~13 % missing values, non-linear label).
+//! (40 columns, ~1.6 % positives, ~5 % missing values, non-linear label).
 //!
 //! ```sh
 //! cargo bench -p pdscore-models --bench gbm -- --sample-size 10
@@ -18,7 +18,7 @@ use rand_chacha::ChaCha8Rng;
 
 /// `rows` x 40: 14 log-normal amounts, 8 small counts, 6 ratios, 6 category codes, 6 flags; a
 /// third of the columns have missing values; the label mixes thresholds, an interaction and
-/// missingness, with an intercept giving about 1.4 % positives.
+/// missingness, with an intercept giving about 1.6 % positives.
 fn klarna_like(rows: usize, seed: u64) -> (Array2<f64>, Vec<bool>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut x = Array2::zeros((rows, 40));
