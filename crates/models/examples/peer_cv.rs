@@ -86,6 +86,8 @@ fn random_oversample(x: ArrayView2<'_, f64>, y: &[bool], seed: u64) -> (Array2<f
     rows.extend((minority.len()..majority_len).map(|_| minority[rng.gen_range(0..minority.len())]));
     let ys = rows.iter().map(|&i| y[i]).collect();
     (x.select(Axis(0), &rows), ys)
+}
+
 /// Columns listed in `PDSCORE_GBM_CATEGORICAL` (comma-separated indices), for the `gbm_cat` arm
 /// (native categorical splits); e.g. `7,8,9,10` for credit_risk's `tree_native` matrices, whose
 /// four ordinal-coded categorical columns come after the seven numeric ones.
