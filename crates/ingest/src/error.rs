@@ -155,6 +155,12 @@ pub enum IngestError {
     /// A schema JSON document could not be parsed or written.
     #[error("schema JSON: {0}")]
     SchemaJson(#[from] serde_json::Error),
+    /// Reading a Parquet file failed (feature `parquet`).
+    #[error("parquet: {message}")]
+    Parquet {
+        /// What went wrong.
+        message: String,
+    },
     /// Several problems found in one pass.
     #[error("{} problem(s){}:\n{}", errors.len() + omitted, if *omitted > 0 { format!(" ({omitted} more not shown)") } else { String::new() }, ManyList(errors))]
     Many {
