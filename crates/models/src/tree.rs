@@ -4,7 +4,7 @@
 //! # How it is grown
 //!
 //! The matrix is first cut into at most `max_bin` quantile bins per feature by
-//! [`BinnedMatrix`](crate::binning::BinnedMatrix), with bin 0 reserved for missing values (`NaN`).
+//! [`BinnedMatrix`], with bin 0 reserved for missing values (`NaN`).
 //! Each node then accumulates, per feature and per bin, the weighted (positive, total) sums and
 //! the row counts of its rows, and scans the bins left to right for the split with the lowest
 //! weighted child impurity (Gini or entropy). For every cut, missing values are tried on both
