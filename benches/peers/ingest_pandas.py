@@ -4,7 +4,7 @@ reads, in the same session, for a side-by-side figure.
 Usage:
     $PDSCORE_PYTHON benches/peers/ingest_pandas.py FILE.csv [--repeats 10]
 
-FILE.csv: the path the bench prints (`<target>/pdscore-bench/klarna_synth_100k.csv`), or any
+FILE.csv: the path the bench prints (`<target>/pdscore-ingest-bench/klarna_synth_100k_seed42.csv`), or any
 file written by `pdscore generate`. Prints the median, min and max wall time and MB/s as JSON.
 
 Needs: pip install pandas

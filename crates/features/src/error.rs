@@ -72,6 +72,16 @@ pub enum FeatureError {
         /// Number of features entering PCA.
         available: usize,
     },
+    /// The output buffer given to `transform_into` has the wrong shape or layout.
+    #[error(
+        "output buffer is {found:?}, expected {expected:?} (rows x outputs, row-major, contiguous)"
+    )]
+    OutputShape {
+        /// `(rows, outputs)` needed.
+        expected: (usize, usize),
+        /// `(rows, columns)` of the buffer given.
+        found: (usize, usize),
+    },
     /// PCA needs at least two training rows to estimate a covariance.
     #[error("PCA needs at least 2 training rows, got {n_rows}")]
     TooFewRowsForPca {

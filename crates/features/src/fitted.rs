@@ -15,7 +15,7 @@ use crate::params::{CategoricalEncoding, FeatureParams};
 use crate::pca::FittedPca;
 
 /// Rows per parallel work unit of a transform.
-const ROWS_PER_BLOCK: usize = 1024;
+const ROWS_PER_BLOCK: usize = 256;
 
 /// The preprocessing learned by [`FeatureParams::fit`]. Serialisable (serde); transforming with
 /// it reads only the fitted state and the row itself, so a row's output never depends on the
@@ -115,6 +115,12 @@ impl FittedFeatures {
     /// Number of output features.
     pub fn n_outputs(&self) -> usize {
         self.output_names.len()
+    }
+
+    /// The PCA components kept (`n_components x pre-PCA features`, one unit-length component
+    /// per row, largest-magnitude loading positive), when PCA is on.
+    pub fn pca_components(&self) -> Option<ndarray::ArrayView2<'_, f64>> {
+        self.pca.as_ref().map(|p| p.components.view())
     }
 
     /// Names of the features entering PCA (the same as [`FittedFeatures::output_names`]
@@ -242,12 +248,64 @@ impl FittedFeatures {
 
     /// Encodes the table; with `apply_pca` false, stops before PCA (used to fit PCA).
     pub(crate) fn encode(&self, table: &Table, apply_pca: bool) -> Result<Transformed> {
+        let n_rows = table.n_rows();
+        let out_width = match self.pca.as_ref().filter(|_| apply_pca) {
+            Some(pca) => pca.n_components(),
+            None => self.pre_pca_names.len(),
+        };
+        let mut matrix = Array2::zeros((n_rows, out_width));
+        let Some(data) = matrix.as_slice_mut() else {
+            // A fresh array is always contiguous; kept as an error rather than a panic.
+            return Err(FeatureError::OutputShape {
+                expected: (n_rows, out_width),
+                found: (n_rows, out_width),
+            });
+        };
+        let log = self.encode_into(table, apply_pca, data, true)?;
+        Ok(Transformed {
+            matrix,
+            names: if apply_pca {
+                self.output_names.clone()
+            } else {
+                self.pre_pca_names.clone()
+            },
+            log,
+        })
+    }
+
+    /// Like [`FittedFeatures::transform`], but writes into `out` (rows x
+    /// [`n_outputs`](FittedFeatures::n_outputs)), so a caller scoring many batches can reuse
+    /// one buffer. The previous content of `out` is overwritten.
+    ///
+    /// # Errors
+    /// The errors of [`FittedFeatures::transform`], and [`FeatureError::OutputShape`] when `out`
+    /// has the wrong shape or is not contiguous in row-major order.
+    pub fn transform_into(
+        &self,
+        table: &Table,
+        mut out: ndarray::ArrayViewMut2<'_, f64>,
+    ) -> Result<TransformLog> {
+        let expected = (table.n_rows(), self.n_outputs());
+        let found = out.dim();
+        let Some(data) = out.as_slice_mut().filter(|_| found == expected) else {
+            return Err(FeatureError::OutputShape { expected, found });
+        };
+        self.encode_into(table, true, data, false)
+    }
+
+    /// Encodes into `data` (row-major); `zeroed` says whether `data` is already all zeros.
+    fn encode_into(
+        &self,
+        table: &Table,
+        apply_pca: bool,
+        data: &mut [f64],
+        zeroed: bool,
+    ) -> Result<TransformLog> {
         let bound = self.bind(table)?;
         let n_rows = table.n_rows();
         let width = self.pre_pca_names.len();
         let pca = self.pca.as_ref().filter(|_| apply_pca);
         let out_width = pca.map_or(width, FittedPca::n_components);
-        let mut data = vec![0.0; n_rows * out_width];
         let block_counts: Vec<Vec<Counts>> = if out_width == 0 {
             Vec::new()
         } else {
@@ -257,14 +315,20 @@ impl FittedFeatures {
                     let start = block * ROWS_PER_BLOCK;
                     let rows = out.len() / out_width;
                     match pca {
-                        None => encode_block(&bound, start, rows, width, out),
+                        None => {
+                            if !zeroed {
+                                out.fill(0.0);
+                            }
+                            encode_block(&bound, start, rows, width, out)
+                        }
                         Some(pca) => {
                             let mut pre = vec![0.0; rows * width];
                             let counts = encode_block(&bound, start, rows, width, &mut pre);
+                            let mut centered = vec![0.0; width];
                             for (input, output) in
                                 pre.chunks_exact(width).zip(out.chunks_exact_mut(out_width))
                             {
-                                pca.project_row(input, output);
+                                pca.project_row(input, &mut centered, output);
                             }
                             counts
                         }
@@ -304,19 +368,9 @@ impl FittedFeatures {
                 }
             })
             .collect();
-        let matrix = Array2::from_shape_vec((n_rows, out_width), data)
-            .map_err(|_| FeatureError::EmptyTable)?; // shape is correct by construction
-        Ok(Transformed {
-            matrix,
-            names: if pca.is_some() {
-                self.output_names.clone()
-            } else {
-                self.pre_pca_names.clone()
-            },
-            log: TransformLog {
-                rows_read: n_rows,
-                columns,
-            },
+        Ok(TransformLog {
+            rows_read: n_rows,
+            columns,
         })
     }
 }
@@ -733,6 +787,33 @@ mod tests {
                 found: ColumnKind::Categorical
             })
         );
+    }
+
+    #[test]
+    fn transform_into_reuses_a_buffer_and_checks_its_shape() {
+        let train = table(vec![
+            num("a", &[1.0, f64::NAN, 3.0]),
+            cat("c", &[Some("x"), Some("y"), None]),
+        ]);
+        let fitted = all_levels().fit(&train, &schema_of(&train)).unwrap();
+        let expected = fitted.transform(&train).unwrap();
+        let mut buffer = Array2::from_elem((3, fitted.n_outputs()), 7.0);
+        let log = fitted.transform_into(&train, buffer.view_mut()).unwrap();
+        assert_eq!(buffer, expected.matrix, "stale content is overwritten");
+        assert_eq!(log, expected.log);
+        let mut wrong = Array2::zeros((2, fitted.n_outputs()));
+        assert_eq!(
+            fitted.transform_into(&train, wrong.view_mut()),
+            Err(FeatureError::OutputShape {
+                expected: (3, fitted.n_outputs()),
+                found: (2, fitted.n_outputs())
+            })
+        );
+        let mut transposed = Array2::zeros((fitted.n_outputs(), 3));
+        assert!(matches!(
+            fitted.transform_into(&train, transposed.view_mut().reversed_axes()),
+            Err(FeatureError::OutputShape { .. })
+        ));
     }
 
     #[test]

@@ -229,7 +229,8 @@ impl fmt::Display for FitLog {
 pub struct ColumnTransformLog {
     /// Column name.
     pub name: String,
-    /// Missing cells replaced by the fitted imputation value.
+    /// Missing cells filled: with the fitted imputation value (numeric, boolean) or with the
+    /// `__missing__` level (categorical).
     pub imputed: usize,
     /// Missing cells left as `NaN` (imputation `Keep`, or categorical missing as `NaN`).
     pub missing_kept: usize,

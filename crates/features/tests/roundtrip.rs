@@ -44,3 +44,19 @@ fn pca_round_trips() {
             .pca(Some(PcaComponents::Count(5))),
     );
 }
+
+#[test]
+fn fitting_twice_gives_the_same_bytes() {
+    let train = synthetic_klarna(2_000, 21);
+    for params in [
+        FeatureParams::for_linear().pca(Some(PcaComponents::VarianceRatio(0.95))),
+        FeatureParams::for_trees(),
+    ] {
+        let first = params.fit(&train, &klarna_schema()).expect("fit");
+        let second = params.fit(&train, &klarna_schema()).expect("fit");
+        assert_eq!(
+            serde_json::to_string(&first).expect("save"),
+            serde_json::to_string(&second).expect("save")
+        );
+    }
+}

@@ -3,8 +3,9 @@
 //!
 //! `cargo bench -p pdscore-ingest --bench ingest -- --sample-size 10`
 //!
-//! The file is generated into the target directory on first use and reused; the path is
-//! printed so `benches/peers/ingest_pandas.py` can time pandas on the same bytes.
+//! The file is regenerated into `<target>/pdscore-ingest-bench/` on every run (0.2 s; the
+//! target directory may be shared, so an existing file is not trusted); the path is printed so
+//! `benches/peers/ingest_pandas.py` can time pandas on the same bytes.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -18,15 +19,19 @@ fn bench_file() -> PathBuf {
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"),
         PathBuf::from,
     );
-    let path = target.join("pdscore-bench/klarna_synth_100k.csv");
-    if !path.exists() {
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("bench dir");
-        let params = SynthParams::new()
-            .labelled_rows(90_000)
-            .unlabelled_rows(10_000)
-            .seed(42);
-        generate_to_path(&params, &path).expect("generate bench file");
-    }
+    let dir = target.join("pdscore-ingest-bench");
+    std::fs::create_dir_all(&dir).expect("bench dir");
+    let path = dir.join("klarna_synth_100k_seed42.csv");
+    let partial = dir.join(format!(
+        "klarna_synth_100k_seed42.{}.tmp",
+        std::process::id()
+    ));
+    let params = SynthParams::new()
+        .labelled_rows(90_000)
+        .unlabelled_rows(10_000)
+        .seed(42);
+    generate_to_path(&params, &partial).expect("generate bench file");
+    std::fs::rename(&partial, &path).expect("move bench file in place");
     println!("bench file: {}", path.display());
     path
 }

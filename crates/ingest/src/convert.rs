@@ -26,7 +26,7 @@ impl MissingTokens {
 
     #[inline]
     pub(crate) fn is_missing(&self, cell: &[u8]) -> bool {
-        cell.len() <= self.max_len && self.tokens.iter().any(|t| t.as_slice() == cell)
+        cell.len() <= self.max_len && self.tokens.iter().any(|t| short_eq(t, cell))
     }
 }
 
@@ -41,6 +41,23 @@ pub(crate) enum Conversion {
     Infer,
 }
 
+impl Conversion {
+    /// The kind to parse as once inference is done (`None`: raw text).
+    pub(crate) fn resolved(self, facts: KindFacts) -> Option<ColumnKind> {
+        match self {
+            Conversion::Kind(k) => Some(k),
+            Conversion::Raw => None,
+            Conversion::Infer => Some(facts.kind()),
+        }
+    }
+}
+
+/// Equality of short byte strings without a `memcmp` call.
+#[inline]
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 #[inline]
 pub(crate) fn trim(cell: &[u8]) -> &[u8] {
     cell.trim_ascii()
@@ -50,6 +67,22 @@ pub(crate) fn trim(cell: &[u8]) -> &[u8] {
 /// rejected by the caller).
 #[inline]
 pub(crate) fn parse_number(cell: &[u8]) -> Option<f64> {
+    // Fast path for short unsigned integers (most cells): exact below 2^53.
+    if !cell.is_empty() && cell.len() <= 15 {
+        let mut value = 0u64;
+        let mut digits_only = true;
+        for &b in cell {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                digits_only = false;
+                break;
+            }
+            value = value * 10 + u64::from(d);
+        }
+        if digits_only {
+            return Some(value as f64);
+        }
+    }
     fast_float2::parse::<f64, _>(cell).ok()
 }
 
@@ -70,7 +103,7 @@ pub(crate) fn parse_bool(cell: &[u8]) -> Option<(bool, bool)> {
 /// (`1.0`, `-3.00`) loses the tail, so `1.0` and `1` are one level. Other text is unchanged
 /// (`007` stays `007`).
 pub fn canonical_level(cell: &[u8]) -> &[u8] {
-    let Some(dot) = memchr::memchr(b'.', cell) else {
+    let Some(dot) = cell.iter().position(|&b| b == b'.') else {
         return cell;
     };
     let (int, frac) = (&cell[..dot], &cell[dot + 1..]);
@@ -86,57 +119,82 @@ pub fn canonical_level(cell: &[u8]) -> &[u8] {
     }
 }
 
-/// Infers a column's kind: boolean when every non-missing cell is a boolean token and at least
-/// one is a word (so 0/1-only columns stay numeric), numeric when every non-missing cell parses
-/// as a number, else categorical. An all-missing column is numeric.
-pub(crate) fn infer_kind(
-    chunks: &[TokenChunk<'_>],
-    col: usize,
-    missing: &MissingTokens,
-) -> ColumnKind {
-    let (mut all_bool, mut saw_word, mut all_num) = (true, false, true);
-    'outer: for chunk in chunks {
+/// What the cells of a column allow, gathered chunk by chunk to infer its kind.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct KindFacts {
+    all_bool: bool,
+    saw_word: bool,
+    all_num: bool,
+}
+
+impl KindFacts {
+    const START: KindFacts = KindFacts {
+        all_bool: true,
+        saw_word: false,
+        all_num: true,
+    };
+
+    /// Facts of field `col` in one chunk.
+    pub(crate) fn of_chunk(chunk: &TokenChunk<'_>, col: usize, missing: &MissingTokens) -> Self {
+        let mut f = Self::START;
         for (cell, _) in chunk.column(col) {
             let cell = trim(cell);
-            if missing.is_missing(cell) {
+            if cell.is_empty() || missing.is_missing(cell) {
                 continue;
             }
-            if all_bool {
+            if f.all_bool {
                 match parse_bool(cell) {
-                    Some((_, word)) => saw_word |= word,
-                    None => all_bool = false,
+                    Some((_, word)) => f.saw_word |= word,
+                    None => f.all_bool = false,
                 }
             }
-            if all_num && parse_number(cell).is_none() {
-                all_num = false;
+            if f.all_num && parse_number(cell).is_none() {
+                f.all_num = false;
             }
-            if !all_bool && !all_num {
-                break 'outer;
+            if !f.all_bool && !f.all_num {
+                break;
             }
         }
+        f
     }
-    if all_bool && saw_word {
-        ColumnKind::Boolean
-    } else if all_num {
-        ColumnKind::Numeric
-    } else {
-        ColumnKind::Categorical
+
+    /// Facts of two parts together.
+    pub(crate) fn merge(self, other: Self) -> Self {
+        KindFacts {
+            all_bool: self.all_bool && other.all_bool,
+            saw_word: self.saw_word || other.saw_word,
+            all_num: self.all_num && other.all_num,
+        }
+    }
+
+    /// The inferred kind: boolean when every non-missing cell is a boolean token and at least
+    /// one is a word (so 0/1-only columns stay numeric), numeric when every non-missing cell
+    /// parses as a number, else categorical. An all-missing column is numeric.
+    pub(crate) fn kind(self) -> ColumnKind {
+        if self.all_bool && self.saw_word {
+            ColumnKind::Boolean
+        } else if self.all_num {
+            ColumnKind::Numeric
+        } else {
+            ColumnKind::Categorical
+        }
     }
 }
 
-struct BadCollector {
+impl Default for KindFacts {
+    fn default() -> Self {
+        Self::START
+    }
+}
+
+/// Offending cells of one column: the first [`MAX_EXAMPLES`] and a count.
+#[derive(Debug, Default)]
+pub(crate) struct BadCollector {
     examples: Vec<BadCell>,
     total: usize,
 }
 
 impl BadCollector {
-    fn new() -> Self {
-        BadCollector {
-            examples: Vec::new(),
-            total: 0,
-        }
-    }
-
     #[cold]
     fn push(&mut self, line: u64, cell: &[u8]) {
         self.total += 1;
@@ -146,6 +204,12 @@ impl BadCollector {
                 value: String::from_utf8_lossy(cell).into_owned(),
             });
         }
+    }
+
+    fn merge(&mut self, other: BadCollector) {
+        self.total += other.total;
+        let room = MAX_EXAMPLES.saturating_sub(self.examples.len());
+        self.examples.extend(other.examples.into_iter().take(room));
     }
 
     fn finish(self, column: &str, kind: ColumnKind) -> Result<(), IngestError> {
@@ -162,111 +226,343 @@ impl BadCollector {
     }
 }
 
-/// Builds one typed column from field `col` of every chunk.
-pub(crate) fn convert_column(
-    chunks: &[TokenChunk<'_>],
-    col: usize,
-    name: &str,
-    conversion: Conversion,
-    missing: &MissingTokens,
-) -> Result<ColumnData, IngestError> {
-    let n_rows: usize = chunks.iter().map(TokenChunk::n_rows).sum();
-    let kind = match conversion {
-        Conversion::Kind(k) => k,
-        Conversion::Raw => return categorical(chunks, col, name, missing, false, n_rows),
-        Conversion::Infer => infer_kind(chunks, col, missing),
-    };
-    match kind {
-        ColumnKind::Numeric => {
-            let mut values = Vec::with_capacity(n_rows);
-            let mut bad = BadCollector::new();
-            for chunk in chunks {
-                for (cell, line) in chunk.column(col) {
-                    let cell = trim(cell);
-                    if cell.is_empty() || missing.is_missing(cell) {
-                        values.push(f64::NAN);
-                        continue;
-                    }
-                    match parse_number(cell) {
-                        Some(v) if v.is_finite() => values.push(v),
-                        // A literal NaN is missing, whether or not it is a missing token.
-                        Some(v) if v.is_nan() => values.push(f64::NAN),
-                        _ => {
-                            bad.push(line, cell);
-                            values.push(f64::NAN);
-                        }
-                    }
-                }
-            }
-            bad.finish(name, kind)?;
-            Ok(ColumnData::Numeric(values))
+/// A fast, non-cryptographic hasher for dictionary keys (the Fx hash of rustc).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
         }
-        ColumnKind::Boolean => {
-            let mut values = Vec::with_capacity(n_rows);
-            let mut bad = BadCollector::new();
-            for chunk in chunks {
-                for (cell, line) in chunk.column(col) {
-                    let cell = trim(cell);
-                    if cell.is_empty() || missing.is_missing(cell) {
-                        values.push(None);
-                        continue;
-                    }
-                    if let Some((b, _)) = parse_bool(cell) {
-                        values.push(Some(b));
-                    } else {
-                        bad.push(line, cell);
-                        values.push(None);
-                    }
-                }
-            }
-            bad.finish(name, kind)?;
-            Ok(ColumnData::Boolean(values))
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
         }
-        ColumnKind::Categorical => categorical(chunks, col, name, missing, true, n_rows),
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
-fn categorical(
-    chunks: &[TokenChunk<'_>],
-    col: usize,
-    name: &str,
-    missing: &MissingTokens,
-    canonicalise: bool,
-    n_rows: usize,
-) -> Result<ColumnData, IngestError> {
-    let mut index: HashMap<&[u8], u32> = HashMap::new();
-    let mut column = CategoricalColumn {
-        dictionary: Vec::new(),
-        codes: Vec::with_capacity(n_rows),
-    };
-    for chunk in chunks {
-        for (cell, line) in chunk.column(col) {
-            let cell = trim(cell);
-            if cell.is_empty() || missing.is_missing(cell) {
-                column.codes.push(MISSING_CODE);
-                continue;
-            }
-            let key = if canonicalise {
-                canonical_level(cell)
-            } else {
-                cell
-            };
-            let code = if let Some(&c) = index.get(key) {
-                c
-            } else {
-                let text = std::str::from_utf8(key).map_err(|_| IngestError::InvalidUtf8 {
-                    line,
-                    column: name.to_owned(),
-                })?;
-                let c = column.dictionary.len() as u32;
-                column.dictionary.push(text.to_owned());
-                index.insert(key, c);
-                c
-            };
-            column.codes.push(code);
+type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// Dictionaries up to this size are searched linearly.
+const SMALL_DICTIONARY: usize = 16;
+
+/// One column's cells from one chunk, typed.
+#[derive(Debug)]
+pub(crate) enum Partial {
+    Numeric(Vec<f64>),
+    Boolean(Vec<Option<bool>>),
+    /// Local dictionary (first appearance in the chunk) and codes into it.
+    Categorical(Vec<String>, Vec<u32>),
+}
+
+/// One column's part from one chunk, with its problems.
+#[derive(Debug)]
+pub(crate) struct PartialColumn {
+    data: Partial,
+    bad: BadCollector,
+    invalid_utf8: Option<u64>,
+}
+
+impl PartialColumn {
+    /// Adds `offset` to the line numbers of the problems found (parts number lines from 0).
+    pub(crate) fn shift_lines(&mut self, offset: u64) {
+        for cell in &mut self.bad.examples {
+            cell.line += offset;
+        }
+        if let Some(line) = &mut self.invalid_utf8 {
+            *line += offset;
         }
     }
-    Ok(ColumnData::Categorical(column))
+}
+
+/// Builds one column's part cell by cell.
+#[derive(Debug)]
+pub(crate) struct ColumnBuilder<'a> {
+    state: BuilderState<'a>,
+    bad: BadCollector,
+    invalid_utf8: Option<u64>,
+}
+
+#[derive(Debug)]
+enum BuilderState<'a> {
+    Numeric(Vec<f64>),
+    Boolean(Vec<Option<bool>>),
+    Categorical {
+        canonicalise: bool,
+        keys: Vec<&'a [u8]>,
+        index: FxMap<&'a [u8], u32>,
+        dictionary: Vec<String>,
+        codes: Vec<u32>,
+        last: Option<(&'a [u8], u32)>,
+    },
+}
+
+impl<'a> ColumnBuilder<'a> {
+    /// A builder for `kind` (`None`: raw text, the id column) expecting about `capacity` cells.
+    pub(crate) fn new(kind: Option<ColumnKind>, capacity: usize) -> Self {
+        let state = match kind {
+            Some(ColumnKind::Numeric) => BuilderState::Numeric(Vec::with_capacity(capacity)),
+            Some(ColumnKind::Boolean) => BuilderState::Boolean(Vec::with_capacity(capacity)),
+            Some(ColumnKind::Categorical) | None => {
+                let mut index = FxMap::default();
+                if kind.is_none() {
+                    // Ids: (nearly) every value is new.
+                    index.reserve(capacity);
+                }
+                BuilderState::Categorical {
+                    canonicalise: kind.is_some(),
+                    keys: Vec::new(),
+                    index,
+                    dictionary: Vec::new(),
+                    codes: Vec::with_capacity(capacity),
+                    last: None,
+                }
+            }
+        };
+        ColumnBuilder {
+            state,
+            bad: BadCollector::default(),
+            invalid_utf8: None,
+        }
+    }
+
+    /// Adds one cell found on `line`.
+    #[inline]
+    pub(crate) fn push(&mut self, cell: &'a [u8], line: u64, missing: &MissingTokens) {
+        let cell = trim(cell);
+        match &mut self.state {
+            BuilderState::Numeric(values) => {
+                // Parse first: numbers are the common case; `NaN` parses and is missing.
+                match parse_number(cell) {
+                    Some(v) if !v.is_infinite() => values.push(v),
+                    Some(_) => {
+                        self.bad.push(line, cell);
+                        values.push(f64::NAN);
+                    }
+                    None => {
+                        if !(cell.is_empty() || missing.is_missing(cell)) {
+                            self.bad.push(line, cell);
+                        }
+                        values.push(f64::NAN);
+                    }
+                }
+            }
+            BuilderState::Boolean(values) => {
+                if let Some((b, _)) = parse_bool(cell) {
+                    values.push(Some(b));
+                } else {
+                    if !(cell.is_empty() || missing.is_missing(cell)) {
+                        self.bad.push(line, cell);
+                    }
+                    values.push(None);
+                }
+            }
+            BuilderState::Categorical {
+                canonicalise,
+                keys,
+                index,
+                dictionary,
+                codes,
+                last,
+            } => {
+                if cell.is_empty() || missing.is_missing(cell) {
+                    codes.push(MISSING_CODE);
+                    return;
+                }
+                let key = if *canonicalise {
+                    canonical_level(cell)
+                } else {
+                    cell
+                };
+                // Runs of the same value are common (status codes): remember the last one.
+                if let Some((k, c)) = *last
+                    && short_eq(k, key)
+                {
+                    codes.push(c);
+                    return;
+                }
+                // Few levels (status codes, groups): a linear scan beats hashing; the map is
+                // filled only once the dictionary outgrows `SMALL_DICTIONARY`.
+                let found = if keys.len() <= SMALL_DICTIONARY {
+                    keys.iter().position(|k| short_eq(k, key)).map(|i| i as u32)
+                } else {
+                    index.get(key).copied()
+                };
+                let code = if let Some(c) = found {
+                    c
+                } else if let Ok(text) = std::str::from_utf8(key) {
+                    let c = dictionary.len() as u32;
+                    dictionary.push(text.to_owned());
+                    keys.push(key);
+                    if keys.len() > SMALL_DICTIONARY {
+                        if index.is_empty() {
+                            index.extend(keys.iter().enumerate().map(|(i, k)| (*k, i as u32)));
+                        } else {
+                            index.insert(key, c);
+                        }
+                    }
+                    c
+                } else {
+                    self.invalid_utf8.get_or_insert(line);
+                    codes.push(MISSING_CODE);
+                    return;
+                };
+                *last = Some((key, code));
+                codes.push(code);
+            }
+        }
+    }
+
+    /// Keeps the first `n` cells (drops a ragged row's cells; such a read fails anyway).
+    pub(crate) fn truncate(&mut self, n: usize) {
+        match &mut self.state {
+            BuilderState::Numeric(v) => v.truncate(n),
+            BuilderState::Boolean(v) => v.truncate(n),
+            BuilderState::Categorical { codes, last, .. } => {
+                codes.truncate(n);
+                *last = None;
+            }
+        }
+    }
+
+    /// The finished part.
+    pub(crate) fn finish(self) -> PartialColumn {
+        let data = match self.state {
+            BuilderState::Numeric(v) => Partial::Numeric(v),
+            BuilderState::Boolean(v) => Partial::Boolean(v),
+            BuilderState::Categorical {
+                dictionary, codes, ..
+            } => Partial::Categorical(dictionary, codes),
+        };
+        PartialColumn {
+            data,
+            bad: self.bad,
+            invalid_utf8: self.invalid_utf8,
+        }
+    }
+}
+
+/// Converts field `col` of one chunk as `kind` (`None`: raw text, the id column).
+pub(crate) fn convert_chunk_column(
+    chunk: &TokenChunk<'_>,
+    col: usize,
+    kind: Option<ColumnKind>,
+    missing: &MissingTokens,
+) -> PartialColumn {
+    let mut builder = ColumnBuilder::new(kind, chunk.n_rows());
+    for (cell, line) in chunk.column(col) {
+        builder.push(cell, line, missing);
+    }
+    builder.finish()
+}
+
+/// Joins per-chunk dictionaries into one, in order of first appearance, and remaps the codes.
+/// `parts` holds, per chunk, the offset of its dictionary in `texts` and its local codes.
+fn merge_dictionaries(
+    texts: Vec<String>,
+    parts: Vec<(usize, Vec<u32>)>,
+    n: usize,
+) -> CategoricalColumn {
+    let mut global_of = vec![0u32; texts.len()];
+    let mut first = vec![false; texts.len()];
+    {
+        let mut index: FxMap<&str, u32> = FxMap::default();
+        index.reserve(texts.len());
+        for (i, text) in texts.iter().enumerate() {
+            let next = index.len() as u32;
+            let code = *index.entry(text.as_str()).or_insert_with(|| {
+                first[i] = true;
+                next
+            });
+            global_of[i] = code;
+        }
+    }
+    let dictionary = texts
+        .into_iter()
+        .zip(first)
+        .filter_map(|(t, f)| f.then_some(t))
+        .collect();
+    let mut codes = Vec::with_capacity(n);
+    for (offset, local) in parts {
+        codes.extend(local.into_iter().map(|c| {
+            if c == MISSING_CODE {
+                c
+            } else {
+                global_of[offset + c as usize]
+            }
+        }));
+    }
+    CategoricalColumn { dictionary, codes }
+}
+
+/// Joins the parts of one column (in file order) into a typed column, or the column's problem.
+pub(crate) fn merge_column(
+    parts: Vec<PartialColumn>,
+    name: &str,
+    kind: Option<ColumnKind>,
+) -> Result<ColumnData, IngestError> {
+    let n: usize = parts
+        .iter()
+        .map(|p| match &p.data {
+            Partial::Numeric(v) => v.len(),
+            Partial::Boolean(v) => v.len(),
+            Partial::Categorical(_, c) => c.len(),
+        })
+        .sum();
+    let mut bad = BadCollector::default();
+    let mut invalid_utf8 = None;
+    let mut numeric = Vec::new();
+    let mut boolean = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    let mut local_codes: Vec<(usize, Vec<u32>)> = Vec::new();
+    for part in parts {
+        bad.merge(part.bad);
+        if invalid_utf8.is_none() {
+            invalid_utf8 = part.invalid_utf8;
+        }
+        match part.data {
+            Partial::Numeric(v) => {
+                numeric.reserve(n);
+                numeric.extend(v);
+            }
+            Partial::Boolean(v) => {
+                boolean.reserve(n);
+                boolean.extend(v);
+            }
+            Partial::Categorical(dictionary, codes) => {
+                local_codes.push((texts.len(), codes));
+                texts.extend(dictionary);
+            }
+        }
+    }
+    let categorical = if local_codes.is_empty() {
+        CategoricalColumn::default()
+    } else {
+        merge_dictionaries(texts, local_codes, n)
+    };
+    if let Some(line) = invalid_utf8 {
+        return Err(IngestError::InvalidUtf8 {
+            line,
+            column: name.to_owned(),
+        });
+    }
+    let kind_or_cat = kind.unwrap_or(ColumnKind::Categorical);
+    bad.finish(name, kind_or_cat)?;
+    Ok(match kind_or_cat {
+        ColumnKind::Numeric => ColumnData::Numeric(numeric),
+        ColumnKind::Boolean => ColumnData::Boolean(boolean),
+        ColumnKind::Categorical => ColumnData::Categorical(categorical),
+    })
 }
 
 #[cfg(test)]
@@ -287,6 +583,16 @@ mod tests {
     #[test]
     fn number_parsing_accepts_exponents_and_flags_infinities() {
         assert_eq!(parse_number(b"5e+05"), Some(500_000.0));
+        assert_eq!(parse_number(b"0"), Some(0.0));
+        assert_eq!(
+            parse_number(b"123456789012345"),
+            Some(123_456_789_012_345.0)
+        );
+        assert_eq!(
+            parse_number(b"12345678901234567"),
+            Some(12_345_678_901_234_567.0)
+        );
+        assert_eq!(parse_number(b"-12"), Some(-12.0));
         assert_eq!(parse_number(b"1e308"), Some(1e308));
         assert!(parse_number(b"1e309").is_some_and(f64::is_infinite));
         assert!(parse_number(b"-inf").is_some_and(f64::is_infinite));

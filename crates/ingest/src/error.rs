@@ -74,6 +74,14 @@ pub enum IngestError {
         /// Number of fields in this row.
         found: usize,
     },
+    /// One record is longer than the reader handles (1 GiB).
+    #[error("line {line}: a record longer than {max_bytes} bytes")]
+    RecordTooLong {
+        /// Physical line where the record starts.
+        line: u64,
+        /// The limit.
+        max_bytes: usize,
+    },
     /// A quoted field is still open at the end of the input.
     #[error("line {line}: a quoted field is never closed")]
     UnclosedQuote {
@@ -147,10 +155,10 @@ pub enum IngestError {
     /// A schema JSON document could not be parsed or written.
     #[error("schema JSON: {0}")]
     SchemaJson(#[from] serde_json::Error),
-    /// Reading Parquet failed.
+    /// Reading a Parquet file failed (feature `parquet`).
     #[error("parquet: {message}")]
     Parquet {
-        /// The reader's message.
+        /// What went wrong.
         message: String,
     },
     /// Several problems found in one pass.

@@ -94,36 +94,32 @@ pub fn labels(table: &Table, target: &TargetSpec) -> Result<Vec<Option<bool>>, I
         });
     }
     let positive_index = if let Some(p) = &target.positive {
-        {
-            let p = String::from_utf8_lossy(canonical_level(p.trim().as_bytes())).into_owned();
-            let found = values
-                .iter()
-                .position(|v| *v == p)
-                .or_else(|| values.iter().position(|v| v.eq_ignore_ascii_case(&p)));
-            if found.is_none() && values.len() == 2 {
-                return Err(IngestError::PositiveNotFound {
-                    column: target.column.clone(),
-                    positive: p,
-                    values,
-                });
-            }
-            found
-        }
-    } else {
-        {
-            let found = values.iter().position(|v| {
-                DEFAULT_POSITIVE_VALUES
-                    .iter()
-                    .any(|d| v.eq_ignore_ascii_case(d))
+        let p = String::from_utf8_lossy(canonical_level(p.trim().as_bytes())).into_owned();
+        let found = values
+            .iter()
+            .position(|v| *v == p)
+            .or_else(|| values.iter().position(|v| v.eq_ignore_ascii_case(&p)));
+        if found.is_none() && values.len() == 2 {
+            return Err(IngestError::PositiveNotFound {
+                column: target.column.clone(),
+                positive: p,
+                values,
             });
-            if found.is_none() && !values.is_empty() {
-                return Err(IngestError::UnknownPositiveLabel {
-                    column: target.column.clone(),
-                    values,
-                });
-            }
-            found
         }
+        found
+    } else {
+        let found = values.iter().position(|v| {
+            DEFAULT_POSITIVE_VALUES
+                .iter()
+                .any(|d| v.eq_ignore_ascii_case(d))
+        });
+        if found.is_none() && !values.is_empty() {
+            return Err(IngestError::UnknownPositiveLabel {
+                column: target.column.clone(),
+                values,
+            });
+        }
+        found
     };
     Ok(rows
         .into_iter()

@@ -14,6 +14,8 @@
 //!   [`Schema::klarna`]).
 //! - [`labels`]: the target column as `Option<bool>` per row, with the checks training needs.
 //! - [`synth`]: synthetic data in the original Klarna file format, seeded.
+//! - `read_parquet` (cargo feature `parquet`, off by default: it builds polars): a Parquet file
+//!   into the same [`Table`].
 //!
 //! ## Parsing rules
 //! - Missing: the tokens of [`DEFAULT_MISSING_TOKENS`] (configurable), an empty cell, and a
@@ -38,6 +40,8 @@
 mod convert;
 mod error;
 pub mod labels;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod reader;
 mod schema;
 pub mod synth;
@@ -46,6 +50,8 @@ mod tokenize;
 
 pub use convert::canonical_level;
 pub use error::{BadCell, IngestError, IngestWarning, MAX_EXAMPLES};
+#[cfg(feature = "parquet")]
+pub use parquet::read_parquet;
 pub use reader::{
     CsvChunks, CsvRead, CsvSource, DEFAULT_MISSING_TOKENS, ReadOptions, TableChunk, read_csv,
     read_csv_with_report,

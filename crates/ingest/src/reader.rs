@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::convert::{Conversion, MissingTokens, convert_column};
+use crate::convert::{
+    ColumnBuilder, Conversion, KindFacts, MissingTokens, PartialColumn, convert_chunk_column,
+    merge_column,
+};
 use crate::error::{IngestError, IngestWarning};
 use crate::schema::{ColumnKind, Schema};
 use crate::table::{Column, ColumnData, Table};
@@ -17,6 +20,13 @@ use crate::tokenize::{MAX_CHUNK_BYTES, Ragged, TokenChunk, detect_delimiter, tok
 
 /// The tokens read as a missing value by default: `""`, `NA`, `NaN`, `null`, `None`.
 pub const DEFAULT_MISSING_TOKENS: [&str; 5] = ["", "NA", "NaN", "null", "None"];
+
+/// Size of the slices the input is cut into: small enough that a slice and its tokens stay in
+/// cache while all its columns are converted.
+const CACHE_CHUNK_BYTES: usize = 1 << 19;
+
+/// Most bytes one streaming batch covers, whatever its row count.
+const BATCH_BYTES: usize = MAX_CHUNK_BYTES / 4;
 
 /// Where CSV bytes come from: a file path or bytes in memory.
 #[derive(Debug, Clone)]
@@ -252,16 +262,75 @@ impl Plan {
     }
 
     /// Converts tokenized chunks into a table, collecting every problem (ragged rows first).
+    ///
+    /// Work is parallel over chunks (each chunk is small enough to stay in cache while all its
+    /// columns are converted); the per-chunk parts are then joined column by column.
     fn build(
         &self,
         chunks: &[TokenChunk<'_>],
         ragged: Ragged,
         missing: &MissingTokens,
     ) -> Result<Table, IngestError> {
-        let results: Vec<Result<ColumnData, IngestError>> = self
+        let needs_facts = self.outputs.iter().any(|o| o.2 == Conversion::Infer);
+        let facts: Vec<KindFacts> = if needs_facts {
+            chunks
+                .par_iter()
+                .map(|chunk| {
+                    self.outputs
+                        .iter()
+                        .map(|(i, _, conv)| {
+                            if *conv == Conversion::Infer {
+                                KindFacts::of_chunk(chunk, *i, missing)
+                            } else {
+                                KindFacts::default()
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .reduce(
+                    || vec![KindFacts::default(); self.outputs.len()],
+                    |a, b| a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect(),
+                )
+        } else {
+            vec![KindFacts::default(); self.outputs.len()]
+        };
+        let kinds: Vec<Option<ColumnKind>> = self
             .outputs
-            .par_iter()
-            .map(|(i, name, conv)| convert_column(chunks, *i, name, *conv, missing))
+            .iter()
+            .zip(&facts)
+            .map(|((_, _, conv), f)| conv.resolved(*f))
+            .collect();
+        // One work item per (chunk, column), chunk-major: rayon hands out contiguous ranges,
+        // so a thread converts the columns of one chunk while its bytes are in cache, and a
+        // single chunk (a streaming batch) is still converted in parallel over columns.
+        let n_out = self.outputs.len();
+        let parts: Vec<PartialColumn> = (0..chunks.len() * n_out)
+            .into_par_iter()
+            .map(|k| {
+                let (chunk, out) = (&chunks[k / n_out], k % n_out);
+                convert_chunk_column(chunk, self.outputs[out].0, kinds[out], missing)
+            })
+            .collect();
+        let mut per_column: Vec<Vec<PartialColumn>> = (0..n_out)
+            .map(|_| Vec::with_capacity(chunks.len()))
+            .collect();
+        for (k, part) in parts.into_iter().enumerate() {
+            per_column[k % n_out].push(part);
+        }
+        self.assemble(per_column, &kinds, ragged)
+    }
+
+    /// Joins each column's parts and collects every problem (ragged rows first).
+    fn assemble(
+        &self,
+        per_column: Vec<Vec<PartialColumn>>,
+        kinds: &[Option<ColumnKind>],
+        ragged: Ragged,
+    ) -> Result<Table, IngestError> {
+        let results: Vec<Result<ColumnData, IngestError>> = per_column
+            .into_par_iter()
+            .zip(self.outputs.par_iter().zip(kinds.par_iter()))
+            .map(|(parts, ((_, name, _), kind))| merge_column(parts, name, *kind))
             .collect();
         let omitted = ragged.total - ragged.examples.len();
         let mut problems = ragged.examples;
@@ -352,7 +421,15 @@ fn parse_header(
     if !complete && !at_eof {
         return Ok(None);
     }
-    let t = tokenize(body, delimiter, n_fields, 1 + skipped, 1, at_eof)?;
+    let t = tokenize(
+        body,
+        delimiter,
+        n_fields,
+        1 + skipped,
+        1,
+        MAX_CHUNK_BYTES,
+        at_eof,
+    )?;
     if t.chunk.n_rows() != 1 {
         return if at_eof {
             Err(IngestError::EmptyFile)
@@ -428,8 +505,18 @@ fn read_bytes(buf: &[u8], options: &ReadOptions) -> Result<CsvRead, IngestError>
     let body = &buf[consumed..];
     let first_line = 1 + header_lines;
     let n_cols = plan.n_file_cols;
-    let (chunks, ragged) = if memchr::memchr(b'"', body).is_none() {
-        tokenize_parallel(body, delimiter, n_cols, first_line)
+    let missing = MissingTokens::new(&options.missing_tokens);
+    let plain = memchr::memchr(b'"', body).is_none();
+    if plain && plan.outputs.iter().all(|o| o.2 != Conversion::Infer) {
+        let table = read_plain_typed(body, delimiter, &plan, first_line, &missing)?;
+        return Ok(CsvRead {
+            table,
+            warnings: plan.warnings,
+            delimiter,
+        });
+    }
+    let (chunks, ragged) = if plain {
+        tokenize_parallel(body, delimiter, n_cols, first_line)?
     } else {
         tokenize_sequential(body, delimiter, n_cols, first_line)?
     };
@@ -437,7 +524,6 @@ fn read_bytes(buf: &[u8], options: &ReadOptions) -> Result<CsvRead, IngestError>
     if n_rows == 0 && ragged.total == 0 {
         return Err(IngestError::HeaderOnly { columns: n_cols });
     }
-    let missing = MissingTokens::new(&options.missing_tokens);
     let table = plan.build(&chunks, ragged, &missing)?;
     Ok(CsvRead {
         table,
@@ -446,15 +532,10 @@ fn read_bytes(buf: &[u8], options: &ReadOptions) -> Result<CsvRead, IngestError>
     })
 }
 
-/// Splits a quote-free body at line ends into chunks and tokenizes them in parallel.
-fn tokenize_parallel(
-    body: &[u8],
-    delimiter: u8,
-    n_cols: usize,
-    first_line: u64,
-) -> (Vec<TokenChunk<'_>>, Ragged) {
+/// Cuts a quote-free body after line ends into cache-sized parts.
+fn split_at_lines(body: &[u8]) -> Vec<(usize, usize)> {
     let threads = rayon::current_num_threads().max(1);
-    let target = (body.len() / (threads * 4)).clamp(1 << 18, MAX_CHUNK_BYTES / 2);
+    let target = (body.len() / (threads * 4)).clamp(1 << 16, CACHE_CHUNK_BYTES);
     let mut bounds = Vec::new();
     let mut start = 0;
     while start < body.len() {
@@ -465,23 +546,185 @@ fn tokenize_parallel(
         bounds.push((start, end));
         start = end;
     }
+    bounds
+}
+
+/// The fast path for a quote-free body with known kinds: each part is parsed straight into
+/// typed columns (no intermediate field list), parts in parallel, then joined.
+fn read_plain_typed(
+    body: &[u8],
+    delimiter: u8,
+    plan: &Plan,
+    first_line: u64,
+    missing: &MissingTokens,
+) -> Result<Table, IngestError> {
+    let kinds: Vec<Option<ColumnKind>> = plan
+        .outputs
+        .iter()
+        .map(|(_, _, conv)| conv.resolved(KindFacts::default()))
+        .collect();
+    let mut targets = vec![None; plan.n_file_cols];
+    for (out, (file_col, _, _)) in plan.outputs.iter().enumerate() {
+        targets[*file_col] = Some(out);
+    }
+    let parts: Vec<Result<PlainPart, IngestError>> = split_at_lines(body)
+        .par_iter()
+        .map(|&(s, e)| parse_plain_part(&body[s..e], delimiter, &targets, &kinds, missing))
+        .collect();
+    let mut per_column: Vec<Vec<PartialColumn>> = kinds.iter().map(|_| Vec::new()).collect();
+    let mut ragged = Ragged::default();
+    let mut line = first_line;
+    let mut n_rows = 0;
+    for part in parts {
+        let mut part = part.map_err(|e| match e {
+            IngestError::RecordTooLong {
+                line: relative,
+                max_bytes,
+            } => IngestError::RecordTooLong {
+                line: line + relative,
+                max_bytes,
+            },
+            other => other,
+        })?;
+        part.ragged.shift_lines(line);
+        ragged.merge(part.ragged);
+        for (column, mut p) in per_column.iter_mut().zip(part.columns) {
+            p.shift_lines(line);
+            column.push(p);
+        }
+        line += part.lines;
+        n_rows += part.rows;
+    }
+    if n_rows == 0 && ragged.total == 0 {
+        return Err(IngestError::HeaderOnly {
+            columns: plan.n_file_cols,
+        });
+    }
+    plan.assemble(per_column, &kinds, ragged)
+}
+
+/// One part parsed by [`parse_plain_part`]; lines are numbered from 0.
+struct PlainPart {
+    columns: Vec<PartialColumn>,
+    rows: usize,
+    lines: u64,
+    ragged: Ragged,
+}
+
+/// Parses a quote-free slice (ending at a line end or the input's end) into typed parts.
+/// `targets[c]` is the output fed by file column `c`, if any.
+fn parse_plain_part(
+    buf: &[u8],
+    delimiter: u8,
+    targets: &[Option<usize>],
+    kinds: &[Option<ColumnKind>],
+    missing: &MissingTokens,
+) -> Result<PlainPart, IngestError> {
+    let n_cols = targets.len();
+    let estimate = memchr::memchr_iter(b'\n', buf).count() + 1;
+    let mut builders: Vec<ColumnBuilder<'_>> = kinds
+        .iter()
+        .map(|k| ColumnBuilder::new(*k, estimate))
+        .collect();
+    let mut ragged = Ragged::default();
+    let (mut rows, mut line) = (0usize, 0u64);
+    let (mut pos, mut field_start, mut found) = (0usize, 0usize, 0usize);
+    let mut i = 0;
+    while i <= buf.len() {
+        let b = buf.get(i).copied().unwrap_or(b'\n');
+        if b == delimiter && i < buf.len() {
+            if let Some(Some(out)) = targets.get(found) {
+                builders[*out].push(&buf[field_start..i], line, missing);
+            }
+            found += 1;
+            field_start = i + 1;
+        } else if b == b'\n' {
+            if i - pos > MAX_CHUNK_BYTES {
+                return Err(IngestError::RecordTooLong {
+                    line,
+                    max_bytes: MAX_CHUNK_BYTES,
+                });
+            }
+            let mut content_end = i;
+            if content_end > field_start && buf[content_end - 1] == b'\r' {
+                content_end -= 1;
+            }
+            let blank = found == 0 && content_end == pos;
+            if !blank {
+                if let Some(Some(out)) = targets.get(found) {
+                    builders[*out].push(&buf[field_start..content_end], line, missing);
+                }
+                found += 1;
+                if found == n_cols {
+                    rows += 1;
+                } else {
+                    ragged.push(line, n_cols, found);
+                    for builder in &mut builders {
+                        builder.truncate(rows);
+                    }
+                }
+            }
+            if i < buf.len() || !blank {
+                line += 1;
+            }
+            found = 0;
+            pos = i + 1;
+            field_start = pos;
+        }
+        i += 1;
+    }
+    Ok(PlainPart {
+        columns: builders.into_iter().map(ColumnBuilder::finish).collect(),
+        rows,
+        lines: line,
+        ragged,
+    })
+}
+
+/// Splits a quote-free body at line ends into chunks and tokenizes them in parallel.
+fn tokenize_parallel(
+    body: &[u8],
+    delimiter: u8,
+    n_cols: usize,
+    first_line: u64,
+) -> Result<(Vec<TokenChunk<'_>>, Ragged), IngestError> {
+    let bounds = split_at_lines(body);
     let parts: Vec<_> = bounds
         .par_iter()
-        .map(|&(s, e)| tokenize(&body[s..e], delimiter, n_cols, 0, usize::MAX, true))
+        .map(|&(s, e)| {
+            tokenize(
+                &body[s..e],
+                delimiter,
+                n_cols,
+                0,
+                usize::MAX,
+                MAX_CHUNK_BYTES,
+                true,
+            )
+        })
         .collect();
     let mut chunks = Vec::with_capacity(parts.len());
     let mut ragged = Ragged::default();
     let mut line = first_line;
     for part in parts {
-        // The body has no quote, so the plain tokenizer ran and cannot fail.
-        let Ok(mut t) = part else { continue };
+        let mut t = part.map_err(|e| match e {
+            // Parts number their lines from 0.
+            IngestError::RecordTooLong {
+                line: relative,
+                max_bytes,
+            } => IngestError::RecordTooLong {
+                line: line + relative,
+                max_bytes,
+            },
+            other => other,
+        })?;
         t.chunk.shift_lines(line);
         t.ragged.shift_lines(line);
         line += t.lines_consumed;
         ragged.merge(t.ragged);
         chunks.push(t.chunk);
     }
-    (chunks, ragged)
+    Ok((chunks, ragged))
 }
 
 /// Tokenizes a body with quotes from start to end.
@@ -496,7 +739,15 @@ fn tokenize_sequential(
     let mut pos = 0;
     let mut line = first_line;
     while pos < body.len() {
-        let t = tokenize(&body[pos..], delimiter, n_cols, line, usize::MAX, true)?;
+        let t = tokenize(
+            &body[pos..],
+            delimiter,
+            n_cols,
+            line,
+            usize::MAX,
+            CACHE_CHUNK_BYTES,
+            true,
+        )?;
         if t.consumed == 0 {
             break;
         }
@@ -537,7 +788,7 @@ impl TableChunk {
 /// first batch.
 ///
 /// A batch with bad values yields an `Err` and the iteration goes on with the next batch; an
-/// I/O error or an unclosed quote ends it.
+/// I/O error, an unclosed quote or an over-long record ends it.
 ///
 /// ```
 /// use pdscore_ingest::{CsvChunks, ReadOptions};
@@ -706,10 +957,18 @@ impl<R: Read> CsvChunks<R> {
                 self.plan.n_file_cols,
                 self.next_line,
                 self.rows_per_chunk,
+                BATCH_BYTES,
                 self.eof,
             )?;
             let rows = t.chunk.n_rows();
-            if rows < self.rows_per_chunk && !self.eof {
+            let batch_full = rows == self.rows_per_chunk || t.consumed >= BATCH_BYTES;
+            if rows == 0 && !self.eof && avail.len() > MAX_CHUNK_BYTES {
+                return Err(IngestError::RecordTooLong {
+                    line: self.next_line,
+                    max_bytes: MAX_CHUNK_BYTES,
+                });
+            }
+            if !batch_full && !self.eof {
                 let more = avail.len().max(1 << 16);
                 self.fill(more)?;
                 continue;
@@ -760,7 +1019,9 @@ impl<R: Read> Iterator for CsvChunks<R> {
             Err(e) => {
                 if matches!(
                     e,
-                    IngestError::Io { .. } | IngestError::UnclosedQuote { .. }
+                    IngestError::Io { .. }
+                        | IngestError::UnclosedQuote { .. }
+                        | IngestError::RecordTooLong { .. }
                 ) {
                     self.done = true;
                 }

@@ -294,29 +294,28 @@ fn round_to(x: f64, digits: i32) -> f64 {
 }
 
 impl Sampler {
-    fn new() -> Self {
-        let merchant_weights = MERCHANT_CATEGORIES.iter().map(|m| m.2);
-        let email_weights = NAME_IN_EMAIL.iter().map(|e| e.1);
-        // The parameters below are fixed and valid, so these constructors cannot fail; the
-        // fallbacks keep the code free of panics anyway.
-        let lognormal = |mu: f64, sigma: f64| {
-            LogNormal::new(mu, sigma).unwrap_or_else(|_| {
-                LogNormal::new(0.0, 1.0).unwrap_or_else(|_| unreachable!("valid parameters"))
-            })
+    /// Builds the distributions. Their parameters are constants, so this fails only if a
+    /// constant is edited into an invalid value.
+    fn new() -> Result<Self, IngestError> {
+        let invalid = |what: &str| IngestError::InvalidOptions {
+            reason: format!("synthetic generator: invalid {what}"),
         };
-        Sampler {
-            merchants: WeightedIndex::new(merchant_weights)
-                .unwrap_or_else(|_| unreachable!("positive weights")),
-            emails: WeightedIndex::new(email_weights)
-                .unwrap_or_else(|_| unreachable!("positive weights")),
-            std_normal: Normal::new(0.0, 1.0).unwrap_or_else(|_| unreachable!("valid parameters")),
-            age: lognormal(16f64.ln(), 0.62),
-            amount: lognormal(9_000f64.ln(), 1.2),
-            invoice: lognormal(6_500f64.ln(), 0.9),
-            capital: lognormal(15_000f64.ln(), 1.0),
-            counts: lognormal(4f64.ln(), 1.1),
-            span: lognormal(15f64.ln(), 0.5),
-        }
+        let lognormal = |mu: f64, sigma: f64| {
+            LogNormal::new(mu, sigma).map_err(|_| invalid("log-normal parameters"))
+        };
+        Ok(Sampler {
+            merchants: WeightedIndex::new(MERCHANT_CATEGORIES.iter().map(|m| m.2))
+                .map_err(|_| invalid("merchant weights"))?,
+            emails: WeightedIndex::new(NAME_IN_EMAIL.iter().map(|e| e.1))
+                .map_err(|_| invalid("name_in_email weights"))?,
+            std_normal: Normal::new(0.0, 1.0).map_err(|_| invalid("normal parameters"))?,
+            age: lognormal(16f64.ln(), 0.62)?,
+            amount: lognormal(9_000f64.ln(), 1.2)?,
+            invoice: lognormal(6_500f64.ln(), 0.9)?,
+            capital: lognormal(15_000f64.ln(), 1.0)?,
+            counts: lognormal(4f64.ln(), 1.1)?,
+            span: lognormal(15f64.ln(), 0.5)?,
+        })
     }
 
     fn normal(&self, rng: &mut ChaCha8Rng) -> f64 {
@@ -700,7 +699,7 @@ pub fn generate<W: Write>(params: &SynthParams, writer: W) -> Result<SynthSummar
         path: PathBuf::from("<output>"),
         source,
     };
-    let sampler = Sampler::new();
+    let sampler = Sampler::new()?;
     let intercept = calibrate_intercept(&sampler);
     let mut rng = ChaCha8Rng::seed_from_u64(params.seed);
     let mut out = BufWriter::with_capacity(1 << 20, writer);

@@ -70,7 +70,7 @@ pub(crate) struct Ragged {
 }
 
 impl Ragged {
-    fn push(&mut self, line: u64, expected: usize, found: usize) {
+    pub(crate) fn push(&mut self, line: u64, expected: usize, found: usize) {
         self.total += 1;
         if self.examples.len() < crate::error::MAX_EXAMPLES {
             self.examples.push(IngestError::RaggedRow {
@@ -108,7 +108,9 @@ pub(crate) struct Tokenized<'a> {
 }
 
 /// Tokenizes up to `max_records` records of `buf` (which must start at a record boundary),
-/// numbering lines from `first_line`.
+/// numbering lines from `first_line`. Stops at the first record boundary after about
+/// `max_bytes` (the caller calls again for the rest). A record longer than
+/// [`MAX_CHUNK_BYTES`] is an error.
 ///
 /// When `at_eof` is false, a last record that is not terminated by `\n` is left unconsumed
 /// (the caller reads more and calls again); when true it is taken as complete.
@@ -118,19 +120,29 @@ pub(crate) fn tokenize(
     n_cols: usize,
     first_line: u64,
     max_records: usize,
+    max_bytes: usize,
     at_eof: bool,
 ) -> Result<Tokenized<'_>, IngestError> {
     if memchr(b'"', buf).is_none() {
-        Ok(tokenize_plain(
+        tokenize_plain(
             buf,
             delimiter,
             n_cols,
             first_line,
             max_records,
+            max_bytes.min(MAX_CHUNK_BYTES),
             at_eof,
-        ))
+        )
     } else {
-        tokenize_quoted(buf, delimiter, n_cols, first_line, max_records, at_eof)
+        tokenize_quoted(
+            buf,
+            delimiter,
+            n_cols,
+            first_line,
+            max_records,
+            max_bytes.min(MAX_CHUNK_BYTES),
+            at_eof,
+        )
     }
 }
 
@@ -145,6 +157,41 @@ fn span(start: usize, end: usize) -> Span {
     }
 }
 
+/// Closes the record spanning `start..end` (without its `\n`) whose last field starts at
+/// `field_start`: keeps it when it has `n_cols` fields, else reports it and drops its fields.
+/// A blank line is skipped.
+#[inline]
+fn end_record(
+    buf: &[u8],
+    (start, field_start, end): (usize, usize, usize),
+    found: &mut usize,
+    line: u64,
+    (columns, lines, ragged): (&mut [Vec<Span>], &mut Vec<u64>, &mut Ragged),
+) {
+    let n_cols = columns.len();
+    let mut content_end = end;
+    if content_end > field_start && buf[content_end - 1] == b'\r' {
+        content_end -= 1;
+    }
+    if *found == 0 && content_end == start {
+        return; // blank line
+    }
+    if *found < n_cols {
+        columns[*found].push(span(field_start, content_end));
+    }
+    *found += 1;
+    if *found == n_cols {
+        lines.push(line);
+    } else {
+        ragged.push(line, n_cols, *found);
+        let n = lines.len();
+        for c in columns.iter_mut() {
+            c.truncate(n);
+        }
+    }
+    *found = 0;
+}
+
 /// The fast path: no quote character anywhere in `buf`.
 fn tokenize_plain(
     buf: &[u8],
@@ -152,53 +199,77 @@ fn tokenize_plain(
     n_cols: usize,
     first_line: u64,
     max_records: usize,
+    max_bytes: usize,
     at_eof: bool,
-) -> Tokenized<'_> {
+) -> Result<Tokenized<'_>, IngestError> {
     let estimate = (buf.len() / (n_cols.max(1) * 6)).min(max_records) + 1;
     let mut columns = new_columns(n_cols, estimate);
     let mut lines = Vec::with_capacity(estimate);
     let mut ragged = Ragged::default();
     let mut pos = 0;
     let mut line = first_line;
-    while pos < buf.len() && lines.len() < max_records {
-        let (end, next) = match memchr(b'\n', &buf[pos..]) {
-            Some(i) => (pos + i, pos + i + 1),
-            None if at_eof => (buf.len(), buf.len()),
-            None => break,
-        };
-        let mut rec_end = end;
-        if rec_end > pos && buf[rec_end - 1] == b'\r' {
-            rec_end -= 1;
-        }
-        if rec_end > pos {
-            let record = &buf[pos..rec_end];
-            let mut found = 0;
-            let mut field_start = pos;
-            for i in memchr_iter(delimiter, record) {
-                if found < n_cols {
-                    columns[found].push(span(field_start, pos + i));
-                }
-                found += 1;
-                field_start = pos + i + 1;
-            }
+    // One scalar pass: fields are short, so a byte loop beats a `memchr` call per field.
+    let mut field_start = pos;
+    let mut found = 0;
+    let mut i = pos;
+    while i < buf.len() && lines.len() < max_records {
+        let b = buf[i];
+        if b == delimiter {
             if found < n_cols {
-                columns[found].push(span(field_start, rec_end));
+                columns[found].push(span(field_start, i));
             }
             found += 1;
-            if found == n_cols {
-                lines.push(line);
-            } else {
-                ragged.push(line, n_cols, found);
-                let n = lines.len();
-                for c in &mut columns {
-                    c.truncate(n);
-                }
+            field_start = i + 1;
+        } else if b == b'\n' {
+            if i - pos > MAX_CHUNK_BYTES {
+                return Err(IngestError::RecordTooLong {
+                    line,
+                    max_bytes: MAX_CHUNK_BYTES,
+                });
             }
+            end_record(
+                buf,
+                (pos, field_start, i),
+                &mut found,
+                line,
+                (&mut columns, &mut lines, &mut ragged),
+            );
+            line += 1;
+            i += 1;
+            pos = i;
+            field_start = i;
+            if pos >= max_bytes {
+                break;
+            }
+            continue;
         }
-        line += 1;
-        pos = next;
+        i += 1;
     }
-    Tokenized {
+    if i >= buf.len() && pos < buf.len() && buf.len() - pos > MAX_CHUNK_BYTES {
+        return Err(IngestError::RecordTooLong {
+            line,
+            max_bytes: MAX_CHUNK_BYTES,
+        });
+    }
+    if i >= buf.len() && pos < buf.len() && lines.len() < max_records && at_eof {
+        // The last record has no line end.
+        end_record(
+            buf,
+            (pos, field_start, buf.len()),
+            &mut found,
+            line,
+            (&mut columns, &mut lines, &mut ragged),
+        );
+        line += 1;
+        pos = buf.len();
+    } else {
+        // Drop the fields of an incomplete record.
+        let n = lines.len();
+        for c in &mut columns {
+            c.truncate(n);
+        }
+    }
+    Ok(Tokenized {
         chunk: TokenChunk {
             data: Cow::Borrowed(&buf[..pos]),
             columns,
@@ -207,7 +278,7 @@ fn tokenize_plain(
         consumed: pos,
         lines_consumed: line - first_line,
         ragged,
-    }
+    })
 }
 
 /// The RFC 4180 path: fields may be quoted, contain delimiters, newlines and doubled quotes.
@@ -218,9 +289,10 @@ fn tokenize_quoted(
     n_cols: usize,
     first_line: u64,
     max_records: usize,
+    max_bytes: usize,
     at_eof: bool,
 ) -> Result<Tokenized<'static>, IngestError> {
-    let mut out: Vec<u8> = Vec::with_capacity(buf.len().min(MAX_CHUNK_BYTES));
+    let mut out: Vec<u8> = Vec::with_capacity(buf.len().min(max_bytes) + 1024);
     let mut columns = new_columns(n_cols, 1024);
     let mut lines = Vec::new();
     let mut ragged = Ragged::default();
@@ -281,6 +353,12 @@ fn tokenize_quoted(
                 break 'records;
             }
             out.extend_from_slice(&buf[pos..content_end]);
+            if out.len() - out_mark > MAX_CHUNK_BYTES {
+                return Err(IngestError::RecordTooLong {
+                    line: record_line,
+                    max_bytes: MAX_CHUNK_BYTES,
+                });
+            }
             fields.push(span(field_start, out.len()));
             match stop {
                 Some(s) if buf[s] == delimiter => pos = s + 1,
@@ -306,7 +384,7 @@ fn tokenize_quoted(
             out.truncate(out_mark);
         }
         done = (pos, line);
-        if out.len() >= MAX_CHUNK_BYTES {
+        if out.len() >= max_bytes {
             break;
         }
     }
@@ -365,11 +443,11 @@ mod tests {
     #[test]
     fn plain_and_quoted_paths_agree_on_simple_input() {
         let plain = b"1;a\r\n\n2;b\n";
-        let t = tokenize(plain, b';', 2, 2, usize::MAX, true).expect("plain");
+        let t = tokenize(plain, b';', 2, 2, usize::MAX, MAX_CHUNK_BYTES, true).expect("plain");
         assert_eq!(fields(&t, 2), vec![vec!["1", "a"], vec!["2", "b"]]);
         assert_eq!(t.chunk.lines, vec![2, 4]);
         let quoted = b"\"1\";a\r\n\n2;\"b\"\n";
-        let q = tokenize(quoted, b';', 2, 2, usize::MAX, true).expect("quoted");
+        let q = tokenize(quoted, b';', 2, 2, usize::MAX, MAX_CHUNK_BYTES, true).expect("quoted");
         assert_eq!(fields(&q, 2), fields(&t, 2));
         assert_eq!(q.chunk.lines, t.chunk.lines);
     }
@@ -377,7 +455,7 @@ mod tests {
     #[test]
     fn quoted_fields_keep_delimiters_quotes_and_newlines() {
         let input = b"\"a;b\";\"say \"\"hi\"\"\"\n\"two\nlines\";x\nlast;y";
-        let t = tokenize(input, b';', 2, 2, usize::MAX, true).expect("quoted");
+        let t = tokenize(input, b';', 2, 2, usize::MAX, MAX_CHUNK_BYTES, true).expect("quoted");
         assert_eq!(
             fields(&t, 2),
             vec![
@@ -392,7 +470,16 @@ mod tests {
 
     #[test]
     fn ragged_rows_are_reported_and_dropped() {
-        let t = tokenize(b"1;2\n1\n1;2;3\n4;5\n", b';', 2, 2, usize::MAX, true).expect("ok");
+        let t = tokenize(
+            b"1;2\n1\n1;2;3\n4;5\n",
+            b';',
+            2,
+            2,
+            usize::MAX,
+            MAX_CHUNK_BYTES,
+            true,
+        )
+        .expect("ok");
         assert_eq!(t.chunk.n_rows(), 2);
         assert_eq!(t.ragged.total, 2);
         assert!(matches!(
@@ -407,17 +494,48 @@ mod tests {
 
     #[test]
     fn incomplete_last_record_is_left_when_not_at_eof() {
-        let t = tokenize(b"1;2\n3;4", b';', 2, 2, usize::MAX, false).expect("ok");
+        let t = tokenize(b"1;2\n3;4", b';', 2, 2, usize::MAX, MAX_CHUNK_BYTES, false).expect("ok");
         assert_eq!(t.chunk.n_rows(), 1);
         assert_eq!(t.consumed, 4);
-        let q = tokenize(b"1;2\n\"3\n;4", b';', 2, 2, usize::MAX, false).expect("ok");
+        let q = tokenize(
+            b"1;2\n\"3\n;4",
+            b';',
+            2,
+            2,
+            usize::MAX,
+            MAX_CHUNK_BYTES,
+            false,
+        )
+        .expect("ok");
         assert_eq!(q.chunk.n_rows(), 1);
         assert_eq!(q.consumed, 4);
     }
 
     #[test]
+    fn byte_budget_stops_at_a_record_boundary() {
+        let t = tokenize(b"1;2\n3;4\n5;6", b';', 2, 2, usize::MAX, 4, true).expect("ok");
+        assert_eq!(t.chunk.n_rows(), 1);
+        assert_eq!(t.consumed, 4);
+        let rest = tokenize(b"3;4\n5;6", b';', 2, 3, usize::MAX, 4, true).expect("ok");
+        assert_eq!(rest.chunk.n_rows(), 1);
+        let last = tokenize(b"5;6", b';', 2, 4, usize::MAX, 4, true).expect("ok");
+        assert_eq!(last.chunk.lines, vec![4]);
+        let q = tokenize(b"\"1\";2\n3;4\n", b';', 2, 2, usize::MAX, 2, true).expect("ok");
+        assert_eq!(q.chunk.n_rows(), 1);
+        assert_eq!(q.consumed, 6);
+    }
+
+    #[test]
     fn unclosed_quote_is_an_error_at_eof() {
-        let e = tokenize(b"1;2\n\"3;4\n", b';', 2, 2, usize::MAX, true);
+        let e = tokenize(
+            b"1;2\n\"3;4\n",
+            b';',
+            2,
+            2,
+            usize::MAX,
+            MAX_CHUNK_BYTES,
+            true,
+        );
         assert!(matches!(e, Err(IngestError::UnclosedQuote { line: 3 })));
     }
 

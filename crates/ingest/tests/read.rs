@@ -205,3 +205,74 @@ fn chunked_reading_fixes_inferred_kinds_from_the_first_batch() {
         "`x` is not numeric like the first batch"
     );
 }
+
+#[test]
+fn chunked_reading_of_a_synthetic_file_equals_the_whole_read() {
+    use pdscore_ingest::synth::{SynthParams, generate};
+    let mut bytes = Vec::new();
+    generate(
+        &SynthParams::new()
+            .labelled_rows(2_500)
+            .unlabelled_rows(200)
+            .seed(4),
+        &mut bytes,
+    )
+    .expect("generate");
+    let options = ReadOptions::new().schema(Schema::klarna());
+    let whole = read_csv(bytes.as_slice(), &options).expect("whole");
+    let chunks: Vec<_> = CsvChunks::new(bytes.as_slice(), &options, 700)
+        .expect("header")
+        .collect::<Result<_, _>>()
+        .expect("chunks");
+    assert_eq!(
+        chunks.iter().map(|c| c.table.n_rows()).collect::<Vec<_>>(),
+        [700, 700, 700, 600]
+    );
+    assert_eq!(chunks[3].first_line, 2 + 2_100);
+    for (index, column) in whole.columns().iter().enumerate() {
+        let mut row = 0;
+        for chunk in &chunks {
+            let part = &chunk.table.columns()[index];
+            assert_eq!(part.name, column.name);
+            for r in 0..part.data.len() {
+                let same = match (&column.data, &part.data) {
+                    (ColumnData::Numeric(a), ColumnData::Numeric(b)) => {
+                        a[row + r] == b[r] || (a[row + r].is_nan() && b[r].is_nan())
+                    }
+                    (ColumnData::Boolean(a), ColumnData::Boolean(b)) => a[row + r] == b[r],
+                    (ColumnData::Categorical(a), ColumnData::Categorical(b)) => {
+                        a.value(row + r) == b.value(r)
+                    }
+                    _ => false,
+                };
+                assert!(same, "column {} row {}", column.name, row + r);
+            }
+            row += part.data.len();
+        }
+        assert_eq!(row, whole.n_rows());
+    }
+}
+
+#[test]
+fn typed_fast_path_handles_crlf_blank_lines_and_no_final_newline() {
+    let schema = Schema::new()
+        .with_kind("a", ColumnKind::Numeric)
+        .with_kind("b", ColumnKind::Categorical);
+    let options = ReadOptions::new().schema(schema);
+    let t = read_csv(&b"a;b\r\n1;x\r\n\r\n2;1.0\r\n\n3;y"[..], &options).expect("ok");
+    assert_eq!(numeric(&t, "a"), [1.0, 2.0, 3.0]);
+    assert_eq!(
+        texts(&t, "b"),
+        [
+            Some("x".to_owned()),
+            Some("1".to_owned()),
+            Some("y".to_owned())
+        ]
+    );
+    match read_csv(&b"a;b\r\n1;x\r\n\r\nz;y\r\n"[..], &options) {
+        Err(pdscore_ingest::IngestError::BadValues { examples, .. }) => {
+            assert_eq!(examples[0].line, 4);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}

@@ -5,7 +5,10 @@
 //! scores uniform in [0, 1) with 53 random bits, and a label that is positive with probability
 //! `0.0286 · score` (about 1.43 % positives, the reference prevalence).
 //!
-//! Run: `cargo bench -p pdscore-metrics --bench metrics -- --sample-size 10`
+//! Run (from the workspace root, one after the other in the same session):
+//! `cargo bench -p pdscore-metrics --bench metrics -- --sample-size 10` and
+//! `${PDSCORE_PYTHON:-python3} benches/peers/metrics_sklearn.py 10`. Both print the values they
+//! compute; the ROC AUCs agree exactly and the APs to 1e-16.
 
 use std::hint::black_box;
 
@@ -41,6 +44,15 @@ fn data() -> (Vec<bool>, Vec<f64>) {
 
 fn bench_ranking(c: &mut Criterion) {
     let (y, scores) = data();
+    // Printed so they can be compared with the values the Python peer prints.
+    let positives = y.iter().filter(|&&v| v).count();
+    let auc = roc_auc_score(&y, &scores, None);
+    let ap = average_precision_score(&y, &scores, None);
+    println!(
+        "n={N} positives={positives} first_scores={:?}",
+        &scores[..3]
+    );
+    println!("roc_auc_score={auc:?} average_precision_score={ap:?}");
     let mut group = c.benchmark_group("ranking_1m");
     group.bench_function("roc_auc_score", |b| {
         b.iter(|| roc_auc_score(black_box(&y), black_box(&scores), None));

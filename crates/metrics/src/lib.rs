@@ -48,6 +48,7 @@ mod error;
 mod input;
 mod probability;
 mod ranked;
+mod sort;
 mod threshold;
 
 pub use calibration::{BinStrategy, CalibrationCurve, calibration_curve};
@@ -64,8 +65,8 @@ pub type Result<T, E = MetricsError> = std::result::Result<T, E>;
 /// Area under the ROC curve from scores, as scikit-learn's `roc_auc_score` (binary case):
 /// trapezoid over the curve, tied scores counting one half.
 ///
-/// Sorts the scores; to compute several ranking metrics on the same scores, build one
-/// [`RankedScores`] instead.
+/// Sorts the scores and streams over them without building the curve; to compute several
+/// ranking metrics on the same scores, build one [`RankedScores`] instead.
 ///
 /// # Errors
 /// See [`RankedScores::new`] and [`RankedScores::roc_auc`] (both classes are required).
@@ -74,7 +75,7 @@ pub fn roc_auc_score(
     scores: &[f64],
     sample_weight: Option<&[f64]>,
 ) -> Result<f64> {
-    RankedScores::new(y_true, scores, sample_weight)?.roc_auc()
+    ranked::SortedRows::new(y_true, scores, sample_weight)?.roc_auc()
 }
 
 /// Average precision from scores, as scikit-learn's `average_precision_score`: the step sum
@@ -87,7 +88,7 @@ pub fn average_precision_score(
     scores: &[f64],
     sample_weight: Option<&[f64]>,
 ) -> Result<f64> {
-    RankedScores::new(y_true, scores, sample_weight)?.average_precision()
+    ranked::SortedRows::new(y_true, scores, sample_weight)?.average_precision()
 }
 
 /// ROC curve, as scikit-learn's `roc_curve` (its default is `drop_intermediate = true`).

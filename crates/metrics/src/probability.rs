@@ -31,10 +31,11 @@ pub fn brier_score(
 /// Log loss (binary cross-entropy, natural log), the (weighted) mean of
 /// `−[y·ln p + (1 − y)·ln(1 − p)]`, as scikit-learn 1.9's `log_loss`.
 ///
-/// **Clipping.** scikit-learn 1.9 no longer takes an `eps` argument (removed in 1.7): it clips
-/// the probabilities of both columns, `p` and `1 − p`, to `[ε, 1 − ε]` with `ε` the machine
-/// epsilon of the dtype (`f64::EPSILON` ≈ 2.2e-16), so a certain wrong prediction costs
-/// `−ln ε ≈ 36.04` instead of infinity. This function does exactly that.
+/// **Clipping.** scikit-learn's `eps` argument is gone (deprecated in 1.3, removed in 1.5; 1.9
+/// also renamed `y_pred` to `y_proba`): it always clips the probabilities of both columns, `p`
+/// and `1 − p`, to `[ε, 1 − ε]` with `ε` the machine epsilon of the dtype (`f64::EPSILON` ≈
+/// 2.2e-16), so a certain wrong prediction costs `−ln ε ≈ 36.04` instead of infinity and a
+/// certain right one `−ln(1 − ε) ≈ 2.2e-16` instead of 0. This function does exactly that.
 ///
 /// Unlike scikit-learn (which then needs `labels=[0, 1]`), a single class in `y_true` is fine.
 ///

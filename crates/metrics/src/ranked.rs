@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::input::check_scored;
+use crate::sort;
 use crate::threshold::{ChosenThreshold, ThresholdObjective};
 use crate::{ConfusionMatrix, MetricsError, Result};
 
@@ -49,6 +50,20 @@ fn descending_key(score: f64) -> u64 {
     !ascending
 }
 
+/// Inverse of [`descending_key`] (for `+0.0`, which is the only zero it produces).
+fn score_of_key(key: u64) -> f64 {
+    let ascending = !key;
+    let bits = if ascending >> 63 == 1 {
+        ascending & !(1 << 63)
+    } else {
+        !ascending
+    };
+    f64::from_bits(bits)
+}
+
+/// Rows are stored as `row << 1 | label` in a `u32`.
+const MAX_SAMPLES: usize = 1 << 31;
+
 impl RankedScores {
     /// Sorts `scores` (any real-valued scores, not only probabilities) with labels `y_true` and
     /// optional non-negative `sample_weight`.
@@ -60,49 +75,16 @@ impl RankedScores {
     /// Empty input, length mismatches, non-finite scores, negative or non-finite weights, all
     /// weights zero.
     pub fn new(y_true: &[bool], scores: &[f64], sample_weight: Option<&[f64]>) -> Result<Self> {
-        check_scored(y_true, scores, sample_weight)?;
-        if u32::try_from(y_true.len()).is_err() {
-            return Err(MetricsError::param(
-                "n_samples",
-                y_true.len(),
-                "at most u32::MAX samples are supported",
-            ));
-        }
-        let mut keyed: Vec<(u64, u32)> = match sample_weight {
-            None => scores
-                .iter()
-                .enumerate()
-                .map(|(i, &s)| (descending_key(s), i as u32))
-                .collect(),
-            Some(w) => scores
-                .iter()
-                .zip(w)
-                .enumerate()
-                .filter(|(_, (_, w))| **w != 0.0)
-                .map(|(i, (&s, _))| (descending_key(s), i as u32))
-                .collect(),
-        };
-        keyed.sort_unstable_by_key(|&(key, _)| key);
-
-        let mut thresholds = Vec::new();
-        let mut tps = Vec::new();
-        let mut fps = Vec::new();
-        let (mut tp, mut fp) = (0.0_f64, 0.0_f64);
-        for (position, &(key, row)) in keyed.iter().enumerate() {
-            let row = row as usize;
-            let weight = sample_weight.map_or(1.0, |w| w[row]);
-            if y_true[row] {
-                tp += weight;
-            } else {
-                fp += weight;
-            }
-            let last_of_group = keyed.get(position + 1).is_none_or(|next| next.0 != key);
-            if last_of_group {
-                thresholds.push(scores[row] + 0.0);
-                tps.push(tp);
-                fps.push(fp);
-            }
-        }
+        let sorted = SortedRows::new(y_true, scores, sample_weight)?;
+        let distinct = sorted.distinct_keys();
+        let mut thresholds = Vec::with_capacity(distinct);
+        let mut tps = Vec::with_capacity(distinct);
+        let mut fps = Vec::with_capacity(distinct);
+        sorted.for_each_threshold(|key, tp, fp| {
+            thresholds.push(score_of_key(key));
+            tps.push(tp);
+            fps.push(fp);
+        });
         Ok(Self {
             thresholds,
             tps,
@@ -166,14 +148,11 @@ impl RankedScores {
     /// [`MetricsError::MissingClass`] unless both classes are present.
     pub fn roc_auc(&self) -> Result<f64> {
         self.require_both_classes("ROC AUC")?;
-        // Twice the area in count units; exact for unweighted counts below 2^53.
-        let (mut area2, mut prev_tp, mut prev_fp) = (0.0_f64, 0.0_f64, 0.0_f64);
+        let mut area = RocArea::default();
         for (&tp, &fp) in self.tps.iter().zip(&self.fps) {
-            area2 += (fp - prev_fp) * (tp + prev_tp);
-            prev_tp = tp;
-            prev_fp = fp;
+            area.add(tp, fp);
         }
-        Ok(area2 / (2.0 * self.positives() * self.negatives()))
+        Ok(area.finish())
     }
 
     /// Average precision as scikit-learn's `average_precision_score`: the step sum
@@ -184,14 +163,11 @@ impl RankedScores {
     /// [`MetricsError::MissingClass`] without positives (scikit-learn returns 0.0 and warns).
     pub fn average_precision(&self) -> Result<f64> {
         self.require_positives("average precision")?;
-        let positives = self.positives();
-        let (mut sum, mut prev_recall) = (0.0_f64, 0.0_f64);
+        let mut step_sum = PrecisionStepSum::new(self.positives());
         for (&tp, &fp) in self.tps.iter().zip(&self.fps) {
-            let recall = tp / positives;
-            sum += (recall - prev_recall) * (tp / (tp + fp));
-            prev_recall = recall;
+            step_sum.add(tp, fp);
         }
-        Ok(sum.max(0.0))
+        Ok(step_sum.finish())
     }
 
     /// The ROC curve as scikit-learn's `roc_curve`.
@@ -374,6 +350,166 @@ impl RankedScores {
     }
 }
 
+/// The samples with non-zero weight as `(key, row << 1 | label)` pairs sorted by key, i.e. by
+/// descending score. Walking them reads the label and the score (from the key) without
+/// touching the inputs again, except for the weights.
+pub(crate) struct SortedRows<'a> {
+    keys: Vec<u64>,
+    rows: Vec<u32>,
+    weights: Option<&'a [f64]>,
+}
+
+impl<'a> SortedRows<'a> {
+    /// Validates the input and sorts it (the one sort).
+    pub(crate) fn new(
+        y_true: &[bool],
+        scores: &[f64],
+        sample_weight: Option<&'a [f64]>,
+    ) -> Result<Self> {
+        check_scored(y_true, scores, sample_weight)?;
+        if y_true.len() > MAX_SAMPLES {
+            return Err(MetricsError::param(
+                "n_samples",
+                y_true.len(),
+                "at most 2^31 samples are supported",
+            ));
+        }
+        let mut keys = Vec::with_capacity(scores.len());
+        let mut rows = Vec::with_capacity(scores.len());
+        for (row, (&score, &label)) in scores.iter().zip(y_true).enumerate() {
+            if sample_weight.is_none_or(|w| w[row] != 0.0) {
+                keys.push(descending_key(score));
+                rows.push(((row as u32) << 1) | u32::from(label));
+            }
+        }
+        sort::sort_by_key(&mut keys, &mut rows);
+        Ok(Self {
+            keys,
+            rows,
+            weights: sample_weight,
+        })
+    }
+
+    fn weight(&self, row: u32) -> f64 {
+        self.weights.map_or(1.0, |w| w[(row >> 1) as usize])
+    }
+
+    /// Number of distinct scores.
+    fn distinct_keys(&self) -> usize {
+        1 + self
+            .keys
+            .windows(2)
+            .filter(|pair| pair[0] != pair[1])
+            .count()
+    }
+
+    /// Total (weighted) positives, summed in the same order as the cumulative counts of
+    /// [`for_each_threshold`](Self::for_each_threshold), so it equals their last value exactly.
+    fn positives(&self) -> f64 {
+        self.rows
+            .iter()
+            .filter(|&&row| row & 1 == 1)
+            .fold(0.0, |sum, &row| sum + self.weight(row))
+    }
+
+    /// Calls `visit(key, tp, fp)` for each distinct key (descending score) with the cumulative
+    /// (weighted) positives and negatives scoring at least that much.
+    fn for_each_threshold(&self, mut visit: impl FnMut(u64, f64, f64)) {
+        let (mut tp, mut fp) = (0.0_f64, 0.0_f64);
+        for (position, (&key, &row)) in self.keys.iter().zip(&self.rows).enumerate() {
+            let weight = self.weight(row);
+            if row & 1 == 1 {
+                tp += weight;
+            } else {
+                fp += weight;
+            }
+            if self.keys.get(position + 1).is_none_or(|&next| next != key) {
+                visit(key, tp, fp);
+            }
+        }
+    }
+
+    /// ROC AUC without materialising the curve (same arithmetic as [`RankedScores::roc_auc`]).
+    pub(crate) fn roc_auc(&self) -> Result<f64> {
+        let mut area = RocArea::default();
+        self.for_each_threshold(|_, tp, fp| area.add(tp, fp));
+        for (missing_positive, total) in [(true, area.prev_tp), (false, area.prev_fp)] {
+            if total <= 0.0 {
+                return Err(MetricsError::MissingClass {
+                    metric: "ROC AUC",
+                    missing_positive,
+                });
+            }
+        }
+        Ok(area.finish())
+    }
+
+    /// Average precision without materialising the curve (same arithmetic as
+    /// [`RankedScores::average_precision`]).
+    pub(crate) fn average_precision(&self) -> Result<f64> {
+        let positives = self.positives();
+        if positives <= 0.0 {
+            return Err(MetricsError::MissingClass {
+                metric: "average precision",
+                missing_positive: true,
+            });
+        }
+        let mut step_sum = PrecisionStepSum::new(positives);
+        self.for_each_threshold(|_, tp, fp| step_sum.add(tp, fp));
+        Ok(step_sum.finish())
+    }
+}
+
+/// Trapezoid area under the ROC curve, accumulated in count units over the cumulative
+/// `(tp, fp)` points (exact for unweighted counts below 2^53), normalised at the end.
+#[derive(Default)]
+struct RocArea {
+    twice_area: f64,
+    prev_tp: f64,
+    prev_fp: f64,
+}
+
+impl RocArea {
+    fn add(&mut self, tp: f64, fp: f64) {
+        self.twice_area += (fp - self.prev_fp) * (tp + self.prev_tp);
+        self.prev_tp = tp;
+        self.prev_fp = fp;
+    }
+
+    /// The area; the last point added holds the totals.
+    fn finish(&self) -> f64 {
+        self.twice_area / (2.0 * self.prev_tp * self.prev_fp)
+    }
+}
+
+/// scikit-learn's average precision step sum `Σ (R_i − R_{i−1}) · P_i`.
+struct PrecisionStepSum {
+    positives: f64,
+    sum: f64,
+    prev_recall: f64,
+}
+
+impl PrecisionStepSum {
+    fn new(positives: f64) -> Self {
+        Self {
+            positives,
+            sum: 0.0,
+            prev_recall: 0.0,
+        }
+    }
+
+    fn add(&mut self, tp: f64, fp: f64) {
+        let recall = tp / self.positives;
+        self.sum += (recall - self.prev_recall) * (tp / (tp + fp));
+        self.prev_recall = recall;
+    }
+
+    /// scikit-learn clips a `-0.0` from rounding to 0.
+    fn finish(&self) -> f64 {
+        self.sum.max(0.0)
+    }
+}
+
 /// A ROC curve (scikit-learn's `roc_curve` output).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RocCurve {
@@ -382,7 +518,8 @@ pub struct RocCurve {
     /// True positive rates, non-decreasing, from 0 to 1.
     pub tpr: Vec<f64>,
     /// Decreasing thresholds; `thresholds[0]` is `+inf` (the `(0, 0)` point). Note that
-    /// JSON has no infinity: `serde_json` writes it as `null`.
+    /// JSON has no infinity: `serde_json` writes it as `null` and cannot read that back into
+    /// an `f64`, so persist a [`RankedScores`] (all finite) rather than a curve.
     pub thresholds: Vec<f64>,
 }
 
@@ -409,6 +546,9 @@ mod tests {
         assert_eq!(values[values.len() - 1], f64::MIN);
         assert_eq!(descending_key(-0.0), descending_key(0.0));
         assert!(values.windows(2).all(|w| w[0] >= w[1]));
+        for v in values {
+            assert_eq!(score_of_key(descending_key(v)), v + 0.0);
+        }
     }
 
     #[test]
@@ -425,6 +565,86 @@ mod tests {
         assert_eq!(pr.thresholds, vec![0.1, 0.35, 0.4, 0.8]);
         assert_eq!(pr.recall, vec![1.0, 1.0, 0.5, 0.5, 0.0]);
         assert_eq!(pr.precision, vec![0.5, 2.0 / 3.0, 0.5, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn large_inputs_use_the_radix_path_correctly() {
+        // 20,000 rows (above the radix sort cut-off) with many ties and negative scores,
+        // checked against a BTreeMap tally of (positives, negatives) per distinct score.
+        use std::collections::BTreeMap;
+        let n = 20_000_u64;
+        let mix = |i: u64| i.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17);
+        let scores: Vec<f64> = (0..n)
+            .map(|i| (mix(i) % 3001) as f64 / 1000.0 - 1.5)
+            .collect();
+        let y: Vec<bool> = (0..n).map(|i| mix(i + n) % 7 == 0).collect();
+        let ranked = RankedScores::new(&y, &scores, None).unwrap();
+        let mut tally: BTreeMap<u64, (f64, f64)> = BTreeMap::new();
+        for (&s, &label) in scores.iter().zip(&y) {
+            let cell = tally.entry(descending_key(s)).or_default();
+            if label {
+                cell.0 += 1.0;
+            } else {
+                cell.1 += 1.0;
+            }
+        }
+        let (mut tp, mut fp) = (0.0, 0.0);
+        assert_eq!(ranked.thresholds().len(), tally.len());
+        for (i, (&key, &(p, q))) in tally.iter().enumerate() {
+            tp += p;
+            fp += q;
+            assert_eq!(ranked.thresholds()[i], score_of_key(key));
+            assert_eq!(
+                (ranked.true_positives()[i], ranked.false_positives()[i]),
+                (tp, fp)
+            );
+        }
+    }
+
+    #[test]
+    fn streaming_and_ranked_paths_agree_bit_for_bit() {
+        let n = 10_000_u64;
+        let mix = |i: u64| i.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+        let scores: Vec<f64> = (0..n).map(|i| (mix(i) % 997) as f64 / 997.0).collect();
+        let y: Vec<bool> = (0..n).map(|i| mix(i + 3 * n) % 11 == 0).collect();
+        let w: Vec<f64> = (0..n).map(|i| (mix(i + 7 * n) % 5) as f64 * 0.3).collect();
+        for weights in [None, Some(w.as_slice())] {
+            let ranked = RankedScores::new(&y, &scores, weights).unwrap();
+            let sorted = SortedRows::new(&y, &scores, weights).unwrap();
+            assert_eq!(sorted.roc_auc(), ranked.roc_auc());
+            assert_eq!(sorted.average_precision(), ranked.average_precision());
+        }
+        let one_class = SortedRows::new(&[true, true], &[0.1, 0.2], None).unwrap();
+        assert_eq!(
+            one_class.roc_auc(),
+            RankedScores::new(&[true, true], &[0.1, 0.2], None)
+                .unwrap()
+                .roc_auc()
+        );
+        let no_positive = SortedRows::new(&[false], &[0.1], None).unwrap();
+        assert!(no_positive.average_precision().is_err());
+    }
+
+    #[test]
+    fn serde_round_trip() {
+        let ranked = RankedScores::new(&[true, false, true], &[0.9, 0.5, 0.5], None).unwrap();
+        let json = serde_json::to_string(&ranked).unwrap();
+        assert_eq!(serde_json::from_str::<RankedScores>(&json).unwrap(), ranked);
+        let chosen = ranked
+            .choose_threshold(&crate::ThresholdObjective::default())
+            .unwrap();
+        let json = serde_json::to_string(&chosen).unwrap();
+        assert_eq!(
+            serde_json::from_str::<crate::ChosenThreshold>(&json).unwrap(),
+            chosen
+        );
+        // JSON has no infinity: the ROC curve's first threshold is written as null.
+        let roc = ranked.roc_curve(true).unwrap();
+        assert!(
+            serde_json::to_string(&roc)
+                .unwrap()
+                .contains("\"thresholds\":[null,")
+        );
     }
 
     #[test]

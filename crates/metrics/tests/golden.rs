@@ -2,8 +2,8 @@
 //! `tests/golden/make_golden.py`) is reproduced to 1e-12. No Python is needed to run them.
 
 use pdscore_metrics::{
-    BinStrategy, ConfusionMatrix, RankedScores, brier_score, calibration_curve, labels_from_01,
-    log_loss,
+    BinStrategy, ConfusionMatrix, RankedScores, average_precision_score, brier_score,
+    calibration_curve, labels_from_01, log_loss, roc_auc_score,
 };
 use serde_json::Value;
 
@@ -98,6 +98,17 @@ fn every_sklearn_value_is_reproduced() {
         check.scalar(
             "average_precision",
             ranked.average_precision().expect("ap"),
+            num(&e["average_precision"]),
+        );
+        // The one-shot functions stream over the sorted rows instead.
+        check.scalar(
+            "roc_auc_score",
+            roc_auc_score(&y, &scores, w).expect("auc"),
+            num(&e["roc_auc"]),
+        );
+        check.scalar(
+            "average_precision_score",
+            average_precision_score(&y, &scores, w).expect("ap"),
             num(&e["average_precision"]),
         );
         for (key, drop) in [("roc_curve", true), ("roc_curve_all", false)] {

@@ -61,6 +61,11 @@ fn fit_model(
                     .fit(xs.view(), &ys, None),
             )
         }
+        "gbm_cat" => boxed(
+            GbmParams::lightgbm_300()
+                .categorical_features(categorical_columns()?)
+                .fit(x, y, None),
+        ),
         other => Err(format!("unknown model `{other}`")),
     }
 }
@@ -81,6 +86,21 @@ fn random_oversample(x: ArrayView2<'_, f64>, y: &[bool], seed: u64) -> (Array2<f
     rows.extend((minority.len()..majority_len).map(|_| minority[rng.gen_range(0..minority.len())]));
     let ys = rows.iter().map(|&i| y[i]).collect();
     (x.select(Axis(0), &rows), ys)
+}
+
+/// Columns listed in `PDSCORE_GBM_CATEGORICAL` (comma-separated indices), for the `gbm_cat` arm
+/// (native categorical splits); e.g. `7,8,9,10` for credit_risk's `tree_native` matrices, whose
+/// four ordinal-coded categorical columns come after the seven numeric ones.
+fn categorical_columns() -> Result<Vec<usize>, String> {
+    let list = std::env::var("PDSCORE_GBM_CATEGORICAL")
+        .map_err(|_| "gbm_cat needs PDSCORE_GBM_CATEGORICAL=<column,...>".to_string())?;
+    list.split(',')
+        .map(|c| {
+            c.trim()
+                .parse()
+                .map_err(|e| format!("PDSCORE_GBM_CATEGORICAL: {c}: {e}"))
+        })
+        .collect()
 }
 
 /// Boxes a fit result for [`fit_model`].

@@ -41,9 +41,9 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::binning::BinnedMatrix;
-use crate::check::{check_fit_input, check_predict_input};
+use crate::check::check_fit_input;
 use crate::tree::{
-    DecisionTreeParams, SplitCriterion, Tree, grow, invalid, normalise, predict_blocks,
+    DecisionTreeParams, SplitCriterion, Tree, checked_predict_blocks, grow, invalid, normalise,
     predict_rows,
 };
 use crate::{Classifier, FittedClassifier, ModelError, Result};
@@ -233,12 +233,45 @@ impl Classifier for AdaBoostParams {
 
 /// A fitted AdaBoost (SAMME) ensemble.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FittedAdaBoostRepr")]
 pub struct FittedAdaBoost {
     params: AdaBoostParams,
     n_features: usize,
     trees: Vec<Tree>,
     tree_weights: Vec<f64>,
     errors: Vec<f64>,
+}
+
+/// The serialised form of a [`FittedAdaBoost`], checked before it becomes one.
+#[derive(Deserialize)]
+struct FittedAdaBoostRepr {
+    params: AdaBoostParams,
+    n_features: usize,
+    trees: Vec<Tree>,
+    tree_weights: Vec<f64>,
+    errors: Vec<f64>,
+}
+
+impl TryFrom<FittedAdaBoostRepr> for FittedAdaBoost {
+    type Error = String;
+
+    fn try_from(repr: FittedAdaBoostRepr) -> std::result::Result<Self, String> {
+        let consistent = !repr.trees.is_empty()
+            && repr.trees.len() == repr.tree_weights.len()
+            && repr.trees.len() == repr.errors.len()
+            && repr.trees.iter().all(|t| t.n_features() == repr.n_features)
+            && repr.tree_weights.iter().all(|w| w.is_finite() && *w > 0.0);
+        if !consistent {
+            return Err("adaboost: trees, weights and column count do not match".into());
+        }
+        Ok(FittedAdaBoost {
+            params: repr.params,
+            n_features: repr.n_features,
+            trees: repr.trees,
+            tree_weights: repr.tree_weights,
+            errors: repr.errors,
+        })
+    }
 }
 
 impl FittedAdaBoost {
@@ -273,14 +306,13 @@ impl FittedAdaBoost {
 
 impl FittedClassifier for FittedAdaBoost {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        check_predict_input(x, self.n_features, true)?;
         let alpha_sum: f64 = self.tree_weights.iter().sum();
-        Ok(predict_blocks(x, |rows, p, out| {
+        checked_predict_blocks(x, self.n_features, |rows, p, out| {
             for (row, o) in rows.chunks_exact(p).zip(out.iter_mut()) {
                 let d = self.decision(row, alpha_sum);
                 *o = 1.0 / (1.0 + (-d).exp());
             }
-        }))
+        })
     }
 
     fn name(&self) -> &'static str {

@@ -39,9 +39,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::binning::BinnedMatrix;
-use crate::check::{check_fit_input, check_predict_input};
+use crate::check::check_fit_input;
 use crate::tree::{
-    DecisionTreeParams, MaxFeatures, SplitCriterion, Tree, grow, invalid, normalise, predict_blocks,
+    DecisionTreeParams, MaxFeatures, SplitCriterion, Tree, checked_predict_blocks, grow, invalid,
+    normalise,
 };
 use crate::{Classifier, FittedClassifier, Result};
 
@@ -248,10 +249,34 @@ fn apply_class_weights(weights: &mut [f64], y: &[bool], (w_neg, w_pos): (f64, f6
 
 /// A fitted random forest: P(positive) is the mean of the trees' leaf fractions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FittedRandomForestRepr")]
 pub struct FittedRandomForest {
     params: RandomForestParams,
     n_features: usize,
     trees: Vec<Tree>,
+}
+
+/// The serialised form of a [`FittedRandomForest`], checked before it becomes one.
+#[derive(Deserialize)]
+struct FittedRandomForestRepr {
+    params: RandomForestParams,
+    n_features: usize,
+    trees: Vec<Tree>,
+}
+
+impl TryFrom<FittedRandomForestRepr> for FittedRandomForest {
+    type Error = String;
+
+    fn try_from(repr: FittedRandomForestRepr) -> std::result::Result<Self, String> {
+        if repr.trees.is_empty() || repr.trees.iter().any(|t| t.n_features() != repr.n_features) {
+            return Err("random forest: no trees, or trees fitted on another column count".into());
+        }
+        Ok(FittedRandomForest {
+            params: repr.params,
+            n_features: repr.n_features,
+            trees: repr.trees,
+        })
+    }
 }
 
 impl FittedRandomForest {
@@ -271,24 +296,21 @@ const TREE_MAJOR_ROWS: usize = 256;
 
 impl FittedClassifier for FittedRandomForest {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        check_predict_input(x, self.n_features, true)?;
         let n_trees = self.trees.len() as f64;
-        Ok(predict_blocks(x, |rows, p, out| {
+        checked_predict_blocks(x, self.n_features, |rows, p, out| {
             for (rows, out) in rows
                 .chunks(TREE_MAJOR_ROWS * p)
                 .zip(out.chunks_mut(TREE_MAJOR_ROWS))
             {
                 // Each row sums its trees in tree order, whatever the block it is in.
                 for tree in &self.trees {
-                    for (row, o) in rows.chunks_exact(p).zip(out.iter_mut()) {
-                        *o += tree.predict_row(row);
-                    }
+                    tree.accumulate_rows(rows, p, out);
                 }
                 for o in out.iter_mut() {
                     *o = (*o / n_trees).clamp(0.0, 1.0);
                 }
             }
-        }))
+        })
     }
 
     fn name(&self) -> &'static str {
@@ -297,11 +319,13 @@ impl FittedClassifier for FittedRandomForest {
 
     fn describe(&self) -> String {
         format!(
-            "random forest ({} trees, bootstrap {}, class_weight {:?}, {:?})",
+            "random forest ({} trees, bootstrap {}, class_weight {:?}, max_features {:?}, mean depth {:.1})",
             self.trees.len(),
             self.params.bootstrap,
             self.params.class_weight,
-            self.params.tree
+            self.params.tree.max_features_setting(),
+            self.trees.iter().map(Tree::depth).sum::<usize>() as f64
+                / self.trees.len().max(1) as f64
         )
     }
 

@@ -190,3 +190,104 @@ fn result_does_not_depend_on_thread_count() {
         .install(|| params.fit(x.view(), &y, None).unwrap());
     assert_eq!(one, two);
 }
+
+/// Column 0 is a category code in `0..20` whose effect is not monotone in the code (codes 1, 4,
+/// 7, 11 and 16 raise the risk); column 1 is noise.
+fn categorical_data(n: usize, seed: u64) -> (Array2<f64>, Vec<bool>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut x = Array2::zeros((n, 2));
+    let mut y = Vec::with_capacity(n);
+    for i in 0..n {
+        let code = rng.gen_range(0..20u32);
+        x[[i, 0]] = if rng.gen_bool(0.05) {
+            f64::NAN
+        } else {
+            f64::from(code)
+        };
+        x[[i, 1]] = rng.gen_range(0.0..1.0);
+        let risky = [1, 4, 7, 11, 16].contains(&code);
+        y.push(rng.gen_bool(if risky { 0.6 } else { 0.1 }));
+    }
+    (x, y)
+}
+
+#[test]
+fn native_categorical_splits_find_a_set_of_codes() {
+    let (x, y) = categorical_data(4_000, 10);
+    let (xt, yt) = categorical_data(2_000, 11);
+    // One split only: a set of categories can separate the classes, a threshold cannot.
+    let stump = |categorical: Vec<usize>| {
+        GbmParams::new()
+            .n_estimators(1)
+            .learning_rate(1.0)
+            .num_leaves(2)
+            .categorical_features(categorical)
+            .fit(x.view(), &y, None)
+            .unwrap()
+    };
+    let native = stump(vec![0]);
+    let ordinal = stump(Vec::new());
+    let a_native = auc(
+        &yt,
+        native.predict_proba(xt.view()).unwrap().as_slice().unwrap(),
+    );
+    let a_ordinal = auc(
+        &yt,
+        ordinal
+            .predict_proba(xt.view())
+            .unwrap()
+            .as_slice()
+            .unwrap(),
+    );
+    assert!(
+        a_native > a_ordinal + 0.1,
+        "native {a_native} vs ordinal {a_ordinal}"
+    );
+    // Unseen codes and non-codes go to the same side as NaN (right) without error.
+    let odd = ndarray::array![[99.0, 0.5], [2.5, 0.5], [f64::NAN, 0.5]];
+    let p = native.predict_proba(odd.view()).unwrap();
+    assert_eq!(p[0].to_bits(), p[2].to_bits());
+    assert_eq!(p[1].to_bits(), p[2].to_bits());
+    // Serde round trip keeps the category sets.
+    let json = serde_json::to_string(&native).unwrap();
+    let back: pdscore_models::FittedGbm = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, native);
+}
+
+#[test]
+fn boosted_categorical_model_gives_valid_probabilities_and_ranks_well() {
+    let (x, y) = categorical_data(3_000, 12);
+    let model = GbmParams::new()
+        .n_estimators(30)
+        .categorical_features(vec![0])
+        .fit(x.view(), &y, None)
+        .unwrap();
+    let p = model.predict_proba(x.view()).unwrap();
+    assert!(p.iter().all(|v| v.is_finite() && (0.0..=1.0).contains(v)));
+    assert!(auc(&y, p.as_slice().unwrap()) > 0.8);
+}
+
+#[test]
+fn bad_categorical_input_is_an_error() {
+    let (mut x, y) = categorical_data(500, 13);
+    let params = GbmParams::new()
+        .n_estimators(2)
+        .categorical_features(vec![0]);
+    let out_of_range = GbmParams::new()
+        .categorical_features(vec![5])
+        .fit(x.view(), &y, None);
+    assert!(matches!(out_of_range, Err(ModelError::InvalidParam { .. })));
+    x[[3, 0]] = 2.5;
+    assert!(matches!(
+        params.fit(x.view(), &y, None),
+        Err(ModelError::InvalidParam { .. })
+    ));
+    x[[3, 0]] = -1.0;
+    assert!(params.fit(x.view(), &y, None).is_err());
+    // More distinct codes than bins.
+    let (mut many, y2) = categorical_data(500, 14);
+    for i in 0..500 {
+        many[[i, 0]] = i as f64;
+    }
+    assert!(params.max_bin(64).fit(many.view(), &y2, None).is_err());
+}

@@ -219,12 +219,32 @@ fn describe_sampler(spec: &SamplerSpec) -> String {
 /// Choices: linear models and MLPs get the [`FeaturePreset::Linear`] preprocessing, tree models
 /// the [`FeaturePreset::Trees`] one (native missing values). The decision tree is limited to
 /// depth 6 (an unlimited tree gives 0/1 probabilities, useless for ranking); the random forest
-/// has 200 trees with balanced-subsample class weights and AdaBoost 200 stumps, as the peer
-/// baseline's `rf_200_balsub` and `adaboost_200`; `gbm` is the peer's `lightgbm_300`.
+/// has 100 trees (scikit-learn's default) with balanced-subsample class weights, AdaBoost 200
+/// stumps as the peer's `adaboost_200`. `gbm` is LightGBM's recipe with 400 trees, learning rate
+/// 0.05, 31 leaves and `min_child_samples = 40` (measured on credit_risk 5-fold CV: ROC AUC
+/// 0.9509, PR AUC 0.9079, against 0.9495 / 0.9062 with the peer's `lightgbm_300` recipe). The
+/// MLPs use batches of 512 rows with learning rate 3e-3 and stop after 5 epochs without
+/// improvement (scikit-learn: 200, 1e-3, 10): on credit_risk this halves their fit time for a
+/// PR AUC lower by 0.006 (0.8547 against 0.8603), which keeps the whole comparison in budget.
 pub fn default_candidates(seed: u64) -> Vec<Candidate> {
     let logreg = || ModelSpec::LogisticRegression(LogisticRegressionParams::new());
-    let mlp = || ModelSpec::Mlp(MlpParams::new().seed(seed));
-    let gbm = || ModelSpec::Gbm(GbmParams::lightgbm_300().seed(seed));
+    let mlp = || {
+        ModelSpec::Mlp(
+            MlpParams::new()
+                .batch_size(Some(512))
+                .learning_rate(3e-3)
+                .patience(5)
+                .seed(seed),
+        )
+    };
+    let gbm = || {
+        ModelSpec::Gbm(
+            GbmParams::lightgbm_300()
+                .n_estimators(400)
+                .min_child_samples(40)
+                .seed(seed),
+        )
+    };
     let balanced = || Weighting::Fixed(ClassWeight::Balanced);
     vec![
         Candidate::new("logreg", FeaturePreset::Linear, logreg()),
@@ -243,7 +263,7 @@ pub fn default_candidates(seed: u64) -> Vec<Candidate> {
             FeaturePreset::Trees,
             ModelSpec::RandomForest(
                 RandomForestParams::new()
-                    .n_estimators(200)
+                    .n_estimators(100)
                     .class_weight(pdscore_models::ClassWeight::BalancedSubsample)
                     .seed(seed),
             ),

@@ -347,6 +347,63 @@ fn select(results: &[CandidateResult], cv: &CvSpec) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::candidate::{FeaturePreset, SelectionRule};
+    use pdscore_models::{LogisticRegressionParams, ModelSpec};
+
+    fn result(name: &str, pr: (f64, f64), roc: f64, false_negatives: f64) -> CandidateResult {
+        CandidateResult {
+            candidate: Candidate::new(
+                name,
+                FeaturePreset::Linear,
+                ModelSpec::LogisticRegression(LogisticRegressionParams::new()),
+            ),
+            model_description: String::new(),
+            fold_roc_auc: vec![],
+            fold_pr_auc: vec![],
+            fold_brier: vec![],
+            roc_auc: roc,
+            roc_auc_std: 0.01,
+            pr_auc: pr.0,
+            pr_auc_std: pr.1,
+            brier: 0.1,
+            threshold: 0.5,
+            confusion: ConfusionMatrix {
+                true_positives: 10.0,
+                false_positives: 5.0,
+                true_negatives: 80.0,
+                false_negatives,
+            },
+            f1: 0.0,
+            precision: 0.0,
+            recall: 0.0,
+            fit_seconds: 0.0,
+            chosen_positive_weights: vec![],
+            oof: vec![],
+        }
+    }
+
+    #[test]
+    fn selection_follows_the_documented_rule() {
+        let results = vec![
+            result("leader", (0.50, 0.02), 0.80, 9.0),
+            result("close_better_roc", (0.49, 0.03), 0.85, 9.0),
+            result("close_same_roc_fewer_fn", (0.485, 0.01), 0.85, 3.0),
+            result("far_best_roc", (0.40, 0.01), 0.99, 0.0),
+        ];
+        let cv = CvSpec::default();
+        // within one std (0.02) of the leader: the first three; best ROC AUC, then fewer FN
+        assert_eq!(select(&results, &cv), 2);
+        let strict = cv.clone().selection(SelectionRule {
+            metric: SelectionMetric::PrAuc,
+            ties_within_std: false,
+        });
+        assert_eq!(select(&results, &strict), 0);
+        let by_roc = cv.selection(SelectionRule {
+            metric: SelectionMetric::RocAuc,
+            ties_within_std: false,
+        });
+        assert_eq!(select(&results, &by_roc), 3);
+    }
 
     #[test]
     fn std_is_the_sample_std() {

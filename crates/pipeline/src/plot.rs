@@ -37,6 +37,9 @@ pub struct UnitChart<'a> {
     pub reference: Reference,
     /// Draw point markers as well as lines.
     pub markers: bool,
+    /// Both axes span `[0, extent]` (1 for ROC and PR; smaller to zoom a calibration curve of
+    /// rare events).
+    pub extent: f64,
 }
 
 const PALETTE: [RGBColor; 12] = [
@@ -90,7 +93,7 @@ fn draw(
         .margin(10)
         .x_label_area_size(35)
         .y_label_area_size(45)
-        .build_cartesian_2d(0.0..1.0, 0.0..1.0)
+        .build_cartesian_2d(0.0..chart.extent, 0.0..chart.extent)
         .map_err(|e| err(&e))?;
     ctx.configure_mesh()
         .x_desc(chart.x_label)
@@ -171,6 +174,7 @@ mod tests {
                 y_label: "true positive rate",
                 reference: Reference::Diagonal,
                 markers: false,
+                extent: 1.0,
             },
             &[Series {
                 label: "logreg".into(),

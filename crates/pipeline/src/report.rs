@@ -259,6 +259,7 @@ pub fn html(comparison: &Comparison, card: &ModelCard) -> Result<String> {
             y_label: "true positive rate",
             reference: Reference::Diagonal,
             markers: false,
+            extent: 1.0,
         },
         &roc,
         640,
@@ -271,12 +272,20 @@ pub fn html(comparison: &Comparison, card: &ModelCard) -> Result<String> {
             y_label: "precision",
             reference: Reference::Horizontal(positive_rate),
             markers: false,
+            extent: 1.0,
         },
         &pr,
         640,
         480,
     )?;
     let calibration = calibration_curve(y, &best.oof, 10, BinStrategy::Quantile)?;
+    // Zoom on the populated corner: with 1 % defaulters every point sits near the origin.
+    let top = calibration
+        .prob_pred
+        .iter()
+        .chain(&calibration.prob_true)
+        .fold(0.0_f64, |a, &b| a.max(b));
+    let extent = (top * 1.1).clamp(0.01, 1.0);
     let calibration_svg = unit_chart_svg(
         &UnitChart {
             title: "Calibration of the best model (10 quantile bins)",
@@ -284,6 +293,7 @@ pub fn html(comparison: &Comparison, card: &ModelCard) -> Result<String> {
             y_label: "observed default rate",
             reference: Reference::Diagonal,
             markers: true,
+            extent,
         },
         &[Series {
             label: best.candidate.name.clone(),

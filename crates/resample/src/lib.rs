@@ -15,6 +15,9 @@
 //! describe the population the model will score. The intended use is: split or fold first, then
 //! resample `x[fold.train]` only.
 //!
+//! The modules' docs give the details: how the folds relate to scikit-learn's ([`split`]), the
+//! counts and rounding of the samplers ([`sampler`]), SMOTE and SMOTE-NC ([`smote`]).
+//!
 //! Every random choice takes a seed (ChaCha8 generator); the same seed and input give the same
 //! bytes of output on every platform and for any number of threads. The crate depends on no other
 //! pdscore crate: it sees `ArrayView2<f64>` and `&[bool]` labels (`true` = positive / defaulted).
@@ -38,11 +41,11 @@
 
 mod error;
 mod knn;
-mod random;
-mod sampler;
-mod smote;
-mod split;
-mod weights;
+pub mod random;
+pub mod sampler;
+pub mod smote;
+pub mod split;
+pub mod weights;
 
 pub use error::ResampleError;
 pub use random::{

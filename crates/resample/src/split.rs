@@ -19,8 +19,8 @@
 //! [`stratified_split`] is *not* identical to `train_test_split(stratify=y)`: scikit-learn takes
 //! `ceil(test_size * n)` test rows and spreads them over the classes by largest remainder with
 //! random tie breaks; here each class contributes `round(count * test_ratio)` test rows (clamped so
-//! that every class keeps at least one row on each side). Both differ by at most one row per
-//! class.
+//! that every class keeps at least one row on each side), so the per-class counts can differ from
+//! scikit-learn's by a row, and the rows drawn differ.
 
 use rand::SeedableRng;
 use rand::seq::SliceRandom;

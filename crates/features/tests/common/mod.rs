@@ -363,3 +363,37 @@ pub fn rows_table(table: &Table, rows: std::ops::Range<usize>) -> Table {
         .collect();
     Table::new(columns).expect("columns have equal lengths")
 }
+
+/// Writes `table` as a comma-separated file (empty field = missing, `True`/`False`, text
+/// quoted when it holds a comma or a quote), for the Python peer benchmark.
+pub fn write_csv(table: &Table, path: &std::path::Path) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let names: Vec<&str> = table.column_names().collect();
+    writeln!(out, "{}", names.join(","))?;
+    for row in 0..table.n_rows() {
+        for (j, column) in table.columns().iter().enumerate() {
+            if j > 0 {
+                out.write_all(b",")?;
+            }
+            match &column.data {
+                ColumnData::Numeric(v) if v[row].is_nan() => {}
+                ColumnData::Numeric(v) => write!(out, "{}", v[row])?,
+                ColumnData::Boolean(v) => match v[row] {
+                    Some(true) => out.write_all(b"True")?,
+                    Some(false) => out.write_all(b"False")?,
+                    None => {}
+                },
+                ColumnData::Categorical(c) => match c.value(row) {
+                    Some(s) if s.contains([',', '"']) => {
+                        write!(out, "\"{}\"", s.replace('"', "\"\""))?;
+                    }
+                    Some(s) => out.write_all(s.as_bytes())?,
+                    None => {}
+                },
+            }
+        }
+        out.write_all(b"\n")?;
+    }
+    out.flush()
+}

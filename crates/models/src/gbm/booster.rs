@@ -115,6 +115,7 @@ impl GbmParams {
     ) -> Result<FittedGbm> {
         let n = x.nrows();
         let data = BinnedMatrix::fit(x, self.max_bin)?;
+        let bin_codes = self.category_codes_of_bins(x, &data)?;
         let weights = self.training_weights(y, sample_weight);
         let (w_pos, w_neg) =
             y.iter().zip(&weights).fold(
@@ -144,7 +145,7 @@ impl GbmParams {
             min_split_gain: self.min_split_gain,
             learning_rate: self.learning_rate,
         };
-        let mut grower = TreeGrower::new(&data, config);
+        let mut grower = TreeGrower::new(&data, &bin_codes, config);
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let bagging = self.subsample_freq > 0 && self.subsample < 1.0;
         let all_rows: Vec<u32> = (0..n as u32).collect();
@@ -227,6 +228,57 @@ impl GbmParams {
             validation_history: history,
             params: self.clone(),
         })
+    }
+
+    /// For each feature: empty when numeric; for a categorical feature, the category code of
+    /// each bin (bin 0, missing, gets code 0 and is never sent left).
+    fn category_codes_of_bins(
+        &self,
+        x: ArrayView2<'_, f64>,
+        data: &BinnedMatrix,
+    ) -> Result<Vec<Vec<u32>>> {
+        let mut codes = vec![Vec::new(); x.ncols()];
+        for &j in &self.categorical_features {
+            if j >= x.ncols() {
+                return Err(ModelError::InvalidParam {
+                    name: "categorical_features",
+                    reason: format!("column {j} does not exist ({} columns)", x.ncols()),
+                });
+            }
+            let mapper = data.mapper(j);
+            let mut of_bin: Vec<Option<u32>> = vec![None; mapper.n_bins()];
+            for (row, (&v, &b)) in x.column(j).iter().zip(data.column(j)).enumerate() {
+                if v.is_nan() {
+                    continue;
+                }
+                let Some(code) = super::tree::category_code(v) else {
+                    return Err(ModelError::InvalidParam {
+                        name: "categorical_features",
+                        reason: format!(
+                            "column {j} row {row} holds {v}, not a category code (an integer in \
+                             0..={})",
+                            super::MAX_CATEGORY_CODE
+                        ),
+                    });
+                };
+                let code = code as u32;
+                match of_bin[b as usize] {
+                    None => of_bin[b as usize] = Some(code),
+                    Some(c) if c == code => {}
+                    Some(_) => {
+                        return Err(ModelError::InvalidParam {
+                            name: "categorical_features",
+                            reason: format!(
+                                "column {j} has more than max_bin - 1 = {} distinct categories",
+                                self.max_bin - 1
+                            ),
+                        });
+                    }
+                }
+            }
+            codes[j] = of_bin.into_iter().map(|c| c.unwrap_or(0)).collect();
+        }
+        Ok(codes)
     }
 
     /// Per-row weights rescaled to mean 1 (so that only relative weights matter, and

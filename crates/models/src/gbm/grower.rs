@@ -16,7 +16,7 @@
 
 use rayon::prelude::*;
 
-use super::tree::Tree;
+use super::tree::{Tree, bitset_contains};
 use crate::binning::{BinnedMatrix, MISSING_BIN};
 
 /// Number of bins reserved per feature in a histogram (`u8` bins).
@@ -88,9 +88,11 @@ impl GrowConfig {
 #[derive(Debug, Clone, Copy)]
 struct Split {
     feature: usize,
-    /// Value bins `1..=threshold_bin` go left.
+    /// Value bins `1..=threshold_bin` go left (numeric splits).
     threshold_bin: u8,
     missing_left: bool,
+    /// Bins going left, for a categorical split (missing and other bins go right).
+    categories: Option<[u64; 4]>,
     gain: f64,
     left: BinStats,
     right: BinStats,
@@ -113,6 +115,8 @@ struct Leaf {
 pub(crate) struct TreeGrower<'a> {
     data: &'a BinnedMatrix,
     n_bins: Vec<usize>,
+    /// Per feature: empty for a numeric feature, else the category code of each bin.
+    bin_codes: &'a [Vec<u32>],
     config: GrowConfig,
     /// Row indices of the bag, partitioned by leaf.
     rows: Vec<u32>,
@@ -125,7 +129,13 @@ pub(crate) struct TreeGrower<'a> {
 }
 
 impl<'a> TreeGrower<'a> {
-    pub(crate) fn new(data: &'a BinnedMatrix, config: GrowConfig) -> Self {
+    /// A grower over `data`; `bin_codes[j]` is empty for a numeric feature and the category
+    /// code of each bin for a categorical one.
+    pub(crate) fn new(
+        data: &'a BinnedMatrix,
+        bin_codes: &'a [Vec<u32>],
+        config: GrowConfig,
+    ) -> Self {
         let n_bins = data
             .mappers()
             .iter()
@@ -134,6 +144,7 @@ impl<'a> TreeGrower<'a> {
         TreeGrower {
             data,
             n_bins,
+            bin_codes,
             config,
             rows: Vec::with_capacity(data.n_rows()),
             scratch: vec![0; data.n_rows()],
@@ -193,7 +204,23 @@ impl<'a> TreeGrower<'a> {
             let node = tree.feature.len();
             let mapper = self.data.mapper(split.feature);
             tree.feature.push(split.feature as u32);
-            tree.threshold.push(mapper.threshold(split.threshold_bin));
+            if let Some(bins) = split.categories {
+                let codes = &self.bin_codes[split.feature];
+                let max_code = codes.iter().copied().max().unwrap_or(0) as usize;
+                let mut code_set = vec![0u64; max_code / 64 + 1];
+                for (b, &code) in codes.iter().enumerate() {
+                    if bitset_contains(&bins, b) {
+                        code_set[code as usize / 64] |= 1 << (code % 64);
+                    }
+                }
+                tree.cat_index.push(tree.cat_codes.len() as i32);
+                tree.cat_codes.push(code_set);
+                tree.cat_bins.push(bins);
+                tree.threshold.push(0.0);
+            } else {
+                tree.cat_index.push(-1);
+                tree.threshold.push(mapper.threshold(split.threshold_bin));
+            }
             tree.threshold_bin.push(split.threshold_bin);
             tree.missing_left.push(split.missing_left);
             tree.gain.push(split.gain);
@@ -355,6 +382,15 @@ impl<'a> TreeGrower<'a> {
             if !use_feature[j] || self.n_bins[j] < 2 {
                 return None;
             }
+            if !self.bin_codes[j].is_empty() {
+                return best_categorical_split(
+                    cfg,
+                    j,
+                    &hist[j * BINS..j * BINS + self.n_bins[j]],
+                    &stats,
+                    parent_gain,
+                );
+            }
             best_split_of_feature(
                 cfg,
                 j,
@@ -388,7 +424,9 @@ impl<'a> TreeGrower<'a> {
         for k in parent.begin..parent.end {
             let r = self.rows[k];
             let b = column[r as usize];
-            let go_left = if b == MISSING_BIN {
+            let go_left = if let Some(set) = &split.categories {
+                bitset_contains(set, b as usize)
+            } else if b == MISSING_BIN {
                 missing_left
             } else {
                 b <= t
@@ -406,30 +444,70 @@ impl<'a> TreeGrower<'a> {
     }
 }
 
+/// Features with at most this many bins accumulate into [`LANES`] interleaved copies of the
+/// histogram when the leaf is large (see [`accumulate`]).
+const NARROW_BINS: usize = 64;
+
+/// Number of interleaved histogram copies for narrow features.
+const LANES: usize = 4;
+
 /// Adds the pairs of `rows` (gathered in `ordered`, same order) into the bins of `column`.
+///
+/// A histogram update is a load-add-store on the bin; when consecutive rows hit the same bin
+/// (frequent for flags, small counts and category codes) each update waits for the previous
+/// store. For narrow features of large leaves, row `k` therefore goes to copy `k % LANES` of
+/// the histogram (on the stack), and the copies are summed at the end: independent chains, and
+/// the same order of additions whatever the thread count. Wide features of large leaves do
+/// the same with full-size copies (24 KiB on the stack, still within L1).
 #[inline]
 fn accumulate(column: &[u8], rows: &[u32], ordered: &[[f32; 2]], hist: &mut [BinStats]) {
-    // Four-way unrolled: independent loads overlap; the sums stay in row order per bin.
-    let chunks = rows.len() / 4 * 4;
-    let (rows_main, rows_tail) = rows.split_at(chunks);
-    let (ord_main, ord_tail) = ordered.split_at(chunks);
-    for (r4, g4) in rows_main.chunks_exact(4).zip(ord_main.chunks_exact(4)) {
-        let b0 = column[r4[0] as usize] as usize;
-        let b1 = column[r4[1] as usize] as usize;
-        let b2 = column[r4[2] as usize] as usize;
-        let b3 = column[r4[3] as usize] as usize;
-        for (b, g) in [(b0, g4[0]), (b1, g4[1]), (b2, g4[2]), (b3, g4[3])] {
-            let e = &mut hist[b];
+    let n_bins = hist.len();
+    if n_bins <= NARROW_BINS && rows.len() >= 16 * n_bins {
+        accumulate_lanes::<NARROW_BINS>(column, rows, ordered, hist);
+    } else if rows.len() >= 8 * BINS {
+        accumulate_lanes::<BINS>(column, rows, ordered, hist);
+    } else {
+        for (&r, g) in rows.iter().zip(ordered) {
+            let e = &mut hist[column[r as usize] as usize];
             e.grad += f64::from(g[0]);
             e.hess += f64::from(g[1]);
             e.count += 1;
         }
     }
-    for (&r, g) in rows_tail.iter().zip(ord_tail) {
-        let e = &mut hist[column[r as usize] as usize];
+}
+
+/// [`accumulate`] into [`LANES`] stack copies of a `B`-bin histogram (`B` a power of two
+/// `>= hist.len()`), summed into `hist` at the end.
+#[inline]
+fn accumulate_lanes<const B: usize>(
+    column: &[u8],
+    rows: &[u32],
+    ordered: &[[f32; 2]],
+    hist: &mut [BinStats],
+) {
+    let mut lanes = [[BinStats::default(); B]; LANES];
+    let main = rows.len() / LANES * LANES;
+    for (r4, g4) in rows[..main]
+        .chunks_exact(LANES)
+        .zip(ordered[..main].chunks_exact(LANES))
+    {
+        for (lane, (&r, g)) in lanes.iter_mut().zip(r4.iter().zip(g4)) {
+            let e = &mut lane[column[r as usize] as usize & (B - 1)];
+            e.grad += f64::from(g[0]);
+            e.hess += f64::from(g[1]);
+            e.count += 1;
+        }
+    }
+    for (&r, g) in rows[main..].iter().zip(&ordered[main..]) {
+        let e = &mut lanes[0][column[r as usize] as usize & (B - 1)];
         e.grad += f64::from(g[0]);
         e.hess += f64::from(g[1]);
         e.count += 1;
+    }
+    for (b, out) in hist.iter_mut().enumerate() {
+        for lane in &lanes {
+            out.add(&lane[b]);
+        }
     }
 }
 
@@ -457,6 +535,7 @@ fn best_split_of_feature(
                 feature,
                 threshold_bin: t as u8,
                 missing_left,
+                categories: None,
                 gain,
                 left,
                 right,
@@ -486,6 +565,98 @@ fn best_split_of_feature(
             if right_values.count == 0 {
                 break;
             }
+        }
+    }
+    best
+}
+
+/// LightGBM's smoothing of the category ordering statistic `G / (H + CAT_SMOOTH)`; categories
+/// with fewer rows are not candidates for the left set.
+const CAT_SMOOTH: f64 = 10.0;
+/// Extra L2 regularisation in the gain of many-vs-many categorical splits (LightGBM `cat_l2`).
+const CAT_L2: f64 = 10.0;
+/// Most categories on the left of a many-vs-many split (LightGBM `max_cat_threshold`).
+const MAX_CAT_THRESHOLD: usize = 32;
+/// Rows a prefix must add before it is evaluated again (LightGBM `min_data_per_group`).
+const MIN_DATA_PER_GROUP: u32 = 100;
+/// Up to this many categories, splits are one-vs-rest (LightGBM `max_cat_to_onehot`).
+const MAX_CAT_TO_ONEHOT: usize = 4;
+
+/// The best categorical split of one feature: one category against the rest when there are few,
+/// else the best prefix (from either end, up to [`MAX_CAT_THRESHOLD`] categories) of the
+/// categories sorted by `G / (H + CAT_SMOOTH)`. Missing rows always go right.
+fn best_categorical_split(
+    cfg: &GrowConfig,
+    feature: usize,
+    hist: &[BinStats],
+    total: &BinStats,
+    parent_gain: f64,
+) -> Option<Split> {
+    let used: Vec<usize> = (1..hist.len()).filter(|&b| hist[b].count > 0).collect();
+    let mut best: Option<Split> = None;
+    let mut consider = |left: BinStats, set: [u64; 4], lambda_extra: f64| {
+        let right = total.minus(&left);
+        if !(cfg.admissible(&left) && cfg.admissible(&right)) {
+            return;
+        }
+        let gain_of = |s: &BinStats| s.grad * s.grad / (s.hess + cfg.reg_lambda + lambda_extra);
+        let gain = gain_of(&left) + gain_of(&right) - parent_gain;
+        if gain > cfg.min_split_gain && best.is_none_or(|b| gain > b.gain) {
+            best = Some(Split {
+                feature,
+                threshold_bin: 0,
+                missing_left: false,
+                categories: Some(set),
+                gain,
+                left,
+                right,
+            });
+        }
+    };
+    let set_of = |bins: &[usize]| {
+        let mut set = [0u64; 4];
+        for &b in bins {
+            set[b / 64] |= 1 << (b % 64);
+        }
+        set
+    };
+    if used.len() <= MAX_CAT_TO_ONEHOT {
+        for &b in &used {
+            consider(hist[b], set_of(&[b]), 0.0);
+        }
+        return best;
+    }
+    let mut candidates: Vec<usize> = used
+        .into_iter()
+        .filter(|&b| f64::from(hist[b].count) >= CAT_SMOOTH)
+        .collect();
+    let ratio = |b: usize| hist[b].grad / (hist[b].hess + CAT_SMOOTH);
+    candidates.sort_by(|&a, &b| ratio(a).total_cmp(&ratio(b)).then(a.cmp(&b)));
+    let max_left = MAX_CAT_THRESHOLD.min(candidates.len().div_ceil(2));
+    for reverse in [false, true] {
+        let mut left = BinStats::default();
+        let mut since_last = 0u32;
+        let mut taken = Vec::with_capacity(max_left);
+        for k in 0..max_left {
+            let b = if reverse {
+                candidates[candidates.len() - 1 - k]
+            } else {
+                candidates[k]
+            };
+            left.add(&hist[b]);
+            taken.push(b);
+            since_last += hist[b].count;
+            if !cfg.admissible(&left) {
+                continue;
+            }
+            if !cfg.admissible(&total.minus(&left)) {
+                break;
+            }
+            if since_last < MIN_DATA_PER_GROUP {
+                continue;
+            }
+            since_last = 0;
+            consider(left, set_of(&taken), CAT_L2);
         }
     }
     best
@@ -522,8 +693,10 @@ mod tests {
             .map(|i| if i >= 5 { [-1.0, 1.0] } else { [1.0, 1.0] })
             .collect();
         let bag: Vec<u32> = (0..12).collect();
+        let numeric = [Vec::new()];
         let mut grower = TreeGrower::new(
             &data,
+            &numeric,
             GrowConfig {
                 num_leaves: 2,
                 ..config()
@@ -557,7 +730,8 @@ mod tests {
             .map(|i| [((i % 11) as f32 - 5.0) / 4.0, 0.25])
             .collect();
         let bag: Vec<u32> = (0..n as u32).collect();
-        let mut grower = TreeGrower::new(&data, config());
+        let numeric = vec![Vec::new(); 3];
+        let mut grower = TreeGrower::new(&data, &numeric, config());
         let used = [true; 3];
         grower.rows = bag.clone();
         let parent = grower.take_slot();
@@ -580,6 +754,30 @@ mod tests {
     }
 
     #[test]
+    fn interleaved_accumulation_matches_the_plain_sums() {
+        let n = 5_000u32;
+        let column: Vec<u8> = (0..n).map(|i| ((i * 7) % 5) as u8).collect();
+        let rows: Vec<u32> = (0..n).filter(|i| i % 3 != 0).collect();
+        let ordered: Vec<[f32; 2]> = rows
+            .iter()
+            .map(|&r| [(r % 13) as f32 * 0.1 - 0.6, 0.2])
+            .collect();
+        let mut hist = vec![BinStats::default(); 5];
+        accumulate(&column, &rows, &ordered, &mut hist);
+        let mut plain = vec![BinStats::default(); 5];
+        for (&r, g) in rows.iter().zip(&ordered) {
+            let e = &mut plain[column[r as usize] as usize];
+            e.grad += f64::from(g[0]);
+            e.hess += f64::from(g[1]);
+            e.count += 1;
+        }
+        for (a, b) in hist.iter().zip(&plain) {
+            assert_eq!(a.count, b.count);
+            assert!((a.grad - b.grad).abs() < 1e-9 && (a.hess - b.hess).abs() < 1e-9);
+        }
+    }
+
+    #[test]
     fn leaf_count_and_depth_limits_hold() {
         let n = 2_000;
         let mut x = Array2::zeros((n, 2));
@@ -592,8 +790,10 @@ mod tests {
             .map(|i| [((i * 7919) % 17) as f32 - 8.0, 1.0])
             .collect();
         let bag: Vec<u32> = (0..n as u32).collect();
+        let numeric = vec![Vec::new(); 2];
         let mut grower = TreeGrower::new(
             &data,
+            &numeric,
             GrowConfig {
                 num_leaves: 7,
                 ..config()
@@ -602,6 +802,7 @@ mod tests {
         assert_eq!(grower.grow(&gh, &bag, &[true, true]).n_leaves(), 7);
         let mut shallow = TreeGrower::new(
             &data,
+            &numeric,
             GrowConfig {
                 num_leaves: 100,
                 max_depth: Some(2),

@@ -129,9 +129,27 @@ impl FittedClassifier for FittedGbm {
 
     fn describe(&self) -> String {
         let p = &self.params;
+        let bagging = if p.subsample_freq > 0 && p.subsample < 1.0 {
+            format!(
+                ", bagging {} every {} rounds",
+                p.subsample, p.subsample_freq
+            )
+        } else {
+            String::new()
+        };
+        let colsample = if p.colsample_bytree < 1.0 {
+            format!(", colsample_bytree {}", p.colsample_bytree)
+        } else {
+            String::new()
+        };
+        let categorical = if p.categorical_features.is_empty() {
+            String::new()
+        } else {
+            format!(", categorical columns {:?}", p.categorical_features)
+        };
         format!(
             "gradient-boosted trees ({} trees of up to {} leaves{}, learning rate {}, lambda {}, \
-             min_child_samples {}, subsample {}/{}, colsample_bytree {}, scale_pos_weight {})",
+             min_child_samples {}, scale_pos_weight {}{bagging}{colsample}{categorical})",
             self.trees.len(),
             p.num_leaves,
             p.max_depth
@@ -139,9 +157,6 @@ impl FittedClassifier for FittedGbm {
             p.learning_rate,
             p.reg_lambda,
             p.min_child_samples,
-            p.subsample,
-            p.subsample_freq,
-            p.colsample_bytree,
             p.scale_pos_weight,
         )
     }

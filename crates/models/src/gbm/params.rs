@@ -77,6 +77,7 @@ pub struct GbmParams {
     pub(crate) max_bin: usize,
     pub(crate) scale_pos_weight: f64,
     pub(crate) early_stopping: Option<EarlyStopping>,
+    pub(crate) categorical_features: Vec<usize>,
     pub(crate) seed: u64,
 }
 
@@ -97,6 +98,7 @@ impl Default for GbmParams {
             max_bin: 255,
             scale_pos_weight: 1.0,
             early_stopping: None,
+            categorical_features: Vec::new(),
             seed: 0,
         }
     }
@@ -201,6 +203,17 @@ impl GbmParams {
     /// Early stopping on a validation set; `None` fits all `n_estimators` trees. Default `None`.
     pub fn early_stopping(mut self, early_stopping: Option<EarlyStopping>) -> Self {
         self.early_stopping = early_stopping;
+        self
+    }
+
+    /// Columns split natively as categories (LightGBM's `categorical_feature`): their values
+    /// must be `NaN` or integer codes in `0..=`[`MAX_CATEGORY_CODE`](super::MAX_CATEGORY_CODE),
+    /// with at most `max_bin - 1` distinct codes. A split sends a set of categories left
+    /// (one-vs-rest for up to 4 categories, else the best prefix of the categories sorted by
+    /// `sum_grad / (sum_hess + 10)`, as LightGBM does); missing values and categories unseen in
+    /// training go right. Other columns are split as ordered numbers. Default: none.
+    pub fn categorical_features(mut self, columns: Vec<usize>) -> Self {
+        self.categorical_features = columns;
         self
     }
 

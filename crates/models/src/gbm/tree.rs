@@ -4,9 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 /// A regression tree in LightGBM's flat layout: internal node `i` tests
-/// `x[feature[i]] <= threshold[i]` (missing values go left when `missing_left[i]`); a child
-/// index `c >= 0` is an internal node, `c < 0` is leaf `!c`. A tree with no split has one leaf
-/// and no internal nodes.
+/// `x[feature[i]] <= threshold[i]` (missing values go left when `missing_left[i]`), or, for a
+/// categorical split (`cat_index[i] >= 0`), whether the category code `x[feature[i]]` is in the
+/// left set `cat_codes[cat_index[i]]` (missing values and codes not in the set go right); a
+/// child index `c >= 0` is an internal node, `c < 0` is leaf `!c`. A tree with no split has one
+/// leaf and no internal nodes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tree {
     pub(crate) feature: Vec<u32>,
@@ -20,6 +22,26 @@ pub struct Tree {
     pub(crate) right: Vec<i32>,
     pub(crate) gain: Vec<f64>,
     pub(crate) leaf_value: Vec<f64>,
+    /// Per node: index into `cat_codes`/`cat_bins` for a categorical split, `-1` otherwise.
+    pub(crate) cat_index: Vec<i32>,
+    /// Left sets of categorical splits as bitsets over category codes.
+    pub(crate) cat_codes: Vec<Vec<u64>>,
+    /// Left sets of categorical splits as bitsets over bins (for scoring binned rows).
+    pub(crate) cat_bins: Vec<[u64; 4]>,
+}
+
+/// Whether `bit` is set in a bitset of `u64` words.
+#[inline]
+pub(crate) fn bitset_contains(words: &[u64], bit: usize) -> bool {
+    words
+        .get(bit / 64)
+        .is_some_and(|w| (w >> (bit % 64)) & 1 == 1)
+}
+
+/// The category code of a raw value, if it is a valid one (a non-negative integer that fits).
+#[inline]
+pub(crate) fn category_code(v: f64) -> Option<usize> {
+    (v >= 0.0 && v <= f64::from(super::MAX_CATEGORY_CODE) && v.fract() == 0.0).then_some(v as usize)
 }
 
 impl Tree {
@@ -34,6 +56,9 @@ impl Tree {
             right: Vec::new(),
             gain: Vec::new(),
             leaf_value: vec![value],
+            cat_index: Vec::new(),
+            cat_codes: Vec::new(),
+            cat_bins: Vec::new(),
         }
     }
 
@@ -53,13 +78,19 @@ impl Tree {
         if self.feature.is_empty() {
             return 0;
         }
+        let numeric_only = self.cat_codes.is_empty();
         let mut node = 0usize;
         loop {
             let v = row[self.feature[node] as usize];
-            let go_left = if v.is_nan() {
-                self.missing_left[node]
+            let go_left = if numeric_only || self.cat_index[node] < 0 {
+                if v.is_nan() {
+                    self.missing_left[node]
+                } else {
+                    v <= self.threshold[node]
+                }
             } else {
-                v <= self.threshold[node]
+                let set = &self.cat_codes[self.cat_index[node] as usize];
+                category_code(v).is_some_and(|c| bitset_contains(set, c))
             };
             let next = if go_left {
                 self.left[node]
@@ -92,7 +123,10 @@ impl Tree {
         let mut node = 0usize;
         loop {
             let b = columns.column(self.feature[node] as usize)[row];
-            let go_left = if b == crate::binning::MISSING_BIN {
+            let cat = self.cat_index[node];
+            let go_left = if cat >= 0 {
+                bitset_contains(&self.cat_bins[cat as usize], b as usize)
+            } else if b == crate::binning::MISSING_BIN {
                 self.missing_left[node]
             } else {
                 b <= self.threshold_bin[node]
@@ -126,6 +160,9 @@ mod tests {
             right: vec![1, !2],
             gain: vec![1.0, 0.5],
             leaf_value: vec![-1.0, 0.0, 1.0],
+            cat_index: vec![-1, -1],
+            cat_codes: Vec::new(),
+            cat_bins: Vec::new(),
         };
         assert_eq!(tree.leaf_of(&[1.0, 5.0]), 0);
         assert_eq!(tree.leaf_of(&[2.0, -1.0]), 1);
@@ -133,5 +170,41 @@ mod tests {
         assert_eq!(tree.leaf_of(&[f64::NAN, f64::NAN]), 1);
         assert_eq!(tree.predict_row(&[2.0, 1.0]), 1.0);
         assert_eq!(Tree::leaf(0.25).predict_row(&[0.0]), 0.25);
+    }
+
+    #[test]
+    fn categorical_node_sends_its_codes_left_and_the_rest_right() {
+        // root: x0 in {1, 3, 64} -> leaf 0, else leaf 1
+        let mut codes = vec![0u64; 2];
+        for c in [1usize, 3, 64] {
+            codes[c / 64] |= 1 << (c % 64);
+        }
+        let tree = Tree {
+            feature: vec![0],
+            threshold: vec![0.0],
+            threshold_bin: vec![0],
+            missing_left: vec![false],
+            left: vec![!0],
+            right: vec![!1],
+            gain: vec![1.0],
+            leaf_value: vec![-1.0, 1.0],
+            cat_index: vec![0],
+            cat_codes: vec![codes],
+            cat_bins: vec![[0; 4]],
+        };
+        for (v, leaf) in [
+            (1.0, 0),
+            (3.0, 0),
+            (64.0, 0),
+            (2.0, 1),
+            (1.5, 1),
+            (-1.0, 1),
+            (500.0, 1),
+        ] {
+            assert_eq!(tree.leaf_of(&[v]), leaf, "{v}");
+        }
+        assert_eq!(tree.leaf_of(&[f64::NAN]), 1);
+        assert_eq!(category_code(7.0), Some(7));
+        assert_eq!(category_code(7.5), None);
     }
 }
