@@ -163,6 +163,7 @@ pub fn curves_svg(evaluation: &Evaluation) -> (String, String) {
                 y_label: "true positive rate",
                 reference: Reference::Diagonal,
                 markers: false,
+                extent: 1.0,
             },
             &[Series {
                 label: format!("AUC {:.3}", evaluation.roc_auc.unwrap_or(f64::NAN)),
@@ -186,6 +187,7 @@ pub fn curves_svg(evaluation: &Evaluation) -> (String, String) {
                 y_label: "precision",
                 reference: Reference::Horizontal(base_rate),
                 markers: false,
+                extent: 1.0,
             },
             &[Series {
                 label: format!("AP {:.3}", evaluation.pr_auc.unwrap_or(f64::NAN)),

@@ -457,6 +457,11 @@ fn ingest_class(error: &IngestError) -> (&'static str, &'static str, StatusCode)
         }
         IngestError::Many { errors, .. } => {
             let classes: Vec<_> = errors.iter().map(ingest_class).collect();
+            // A file that is not well-formed CSV is a 400 whatever else is wrong with it (the
+            // cells of a ragged row are often bad values too).
+            if let Some(malformed) = classes.iter().find(|c| c.2 == StatusCode::BAD_REQUEST) {
+                return *malformed;
+            }
             match classes.first() {
                 Some(first) if classes.iter().all(|c| c.0 == first.0) => *first,
                 _ => ("invalid-csv", "Problems in the CSV", unprocessable),
@@ -525,10 +530,14 @@ mod tests {
         assert_eq!(p.errors.len(), 2);
         let mixed = IngestError::Many {
             errors: vec![
-                IngestError::RaggedRow {
-                    line: 3,
-                    expected: 4,
-                    found: 2,
+                IngestError::BadValues {
+                    column: "age".into(),
+                    kind: ColumnKind::Numeric,
+                    examples: vec![BadCell {
+                        line: 2,
+                        value: "x".into(),
+                    }],
+                    total: 1,
                 },
                 IngestError::MissingColumns {
                     names: vec!["a".into()],
@@ -539,7 +548,34 @@ mod tests {
         let p = WebError::Data(PipelineError::Ingest(mixed)).problem();
         assert_eq!(p.status, 422);
         assert_eq!(p.kind, "urn:pdscore:problem:invalid-csv");
+        assert_eq!(p.errors.len(), 2);
         assert_eq!(p.errors_not_listed, 1);
+        let ragged_with_bad_cells = IngestError::Many {
+            errors: vec![
+                IngestError::RaggedRow {
+                    line: 4,
+                    expected: 43,
+                    found: 3,
+                },
+                IngestError::BadValues {
+                    column: "age".into(),
+                    kind: ColumnKind::Numeric,
+                    examples: vec![BadCell {
+                        line: 4,
+                        value: "fields".into(),
+                    }],
+                    total: 1,
+                },
+            ],
+            omitted: 0,
+        };
+        let p = WebError::Data(PipelineError::Ingest(ragged_with_bad_cells)).problem();
+        assert_eq!(
+            p.status, 400,
+            "a ragged file is malformed whatever else is wrong"
+        );
+        assert_eq!(p.kind, "urn:pdscore:problem:malformed-csv");
+        assert_eq!(p.errors.len(), 2);
     }
 
     #[test]

@@ -355,7 +355,7 @@ async fn malformed_and_empty_csv_are_400() {
     lines[3] = "just;three;fields";
     let ragged = lines.join("\n") + "\n";
     let (status, _, body) = send(&app, api_post("text/csv", ragged)).await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let problem = json(&body);
     assert_eq!(problem["type"], "urn:pdscore:problem:malformed-csv");
     assert_eq!(problem["errors"][0]["line"], 4);
