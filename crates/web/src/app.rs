@@ -401,6 +401,19 @@ fn evaluation_view(scored: &Scored) -> Option<EvaluationView> {
 
 // ------------------------------------------------------------------ HTML handlers
 
+/// `1234567` as `1,234,567`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 async fn index(State(state): State<Arc<AppState>>) -> Response {
     page(
         &state,
@@ -408,7 +421,7 @@ async fn index(State(state): State<Arc<AppState>>) -> Response {
         context! {
             model => &state.model,
             max_upload_mb => state.limits.max_upload_bytes as f64 / (1024.0 * 1024.0),
-            max_rows => state.limits.max_rows,
+            max_rows => thousands(state.limits.max_rows),
         },
     )
 }
@@ -969,6 +982,14 @@ mod tests {
         assert_eq!(redact("/results/abc"), "/results/{id}");
         assert_eq!(redact("/results/abc.csv"), "/results/{id}.csv");
         assert_eq!(redact("/api/v1/predict"), "/api/v1/predict");
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 
     #[test]

@@ -92,6 +92,8 @@ await check("upload page shows the form, the model and the template link", async
   const model = await page.locator("#model-title + dl").innerText();
   assert(/Threshold/.test(model) && /Trained/.test(model), `model facts: ${model}`);
   assert(await page.locator('a[href="/template.csv"]').count() >= 1, "template link");
+  mkdirSync(dirname(SHOT_PATH), { recursive: true });
+  await page.screenshot({ path: join(dirname(SHOT_PATH), "index.png") });
 });
 
 await check("dropping a file on the drop zone selects it", async () => {
