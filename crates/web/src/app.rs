@@ -847,7 +847,7 @@ async fn predict_api(
     let media = content_type.split(';').next().unwrap_or("").trim();
     let (bytes, options, rows_csv): (Bytes, ReadOptions, Option<RowsCsv>) = match media {
         "text/csv" | "application/csv" => (body, state.pipeline.read_options(), None),
-        "application/json" => match rows_to_csv(&body) {
+        "application/json" => match json_rows_off_thread(body).await {
             Ok(csv) => (
                 Bytes::from(csv.text.clone()),
                 state.pipeline.read_options().delimiter(b','),
@@ -918,6 +918,21 @@ async fn predict_api(
             .problem(),
         ),
     }
+}
+
+/// JSON bodies above this size are converted on the blocking pool, so that a large upload
+/// does not stall the async workers.
+const INLINE_JSON_BYTES: usize = 64 * 1024;
+
+async fn json_rows_off_thread(body: Bytes) -> Result<RowsCsv, WebError> {
+    if body.len() <= INLINE_JSON_BYTES {
+        return rows_to_csv(&body);
+    }
+    tokio::task::spawn_blocking(move || rows_to_csv(&body))
+        .await
+        .map_err(|e| WebError::Internal {
+            reason: format!("JSON task failed: {e}"),
+        })?
 }
 
 async fn model_api(State(state): State<Arc<AppState>>) -> Response {
