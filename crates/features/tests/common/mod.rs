@@ -346,22 +346,7 @@ pub fn row_table(table: &Table, row: usize) -> Table {
 /// Rows `rows` of `table` as a new table (categorical dictionaries rebuilt, so the codes
 /// differ from the original's).
 pub fn rows_table(table: &Table, rows: std::ops::Range<usize>) -> Table {
-    let columns = table
-        .columns()
-        .iter()
-        .map(|c| Column {
-            name: c.name.clone(),
-            data: match &c.data {
-                ColumnData::Numeric(v) => ColumnData::Numeric(v[rows.clone()].to_vec()),
-                ColumnData::Boolean(v) => ColumnData::Boolean(v[rows.clone()].to_vec()),
-                ColumnData::Categorical(v) => {
-                    let values: Vec<Option<&str>> = rows.clone().map(|r| v.value(r)).collect();
-                    ColumnData::Categorical(CategoricalColumn::from_values(&values))
-                }
-            },
-        })
-        .collect();
-    Table::new(columns).expect("columns have equal lengths")
+    table.take_rows_compacted(&rows.collect::<Vec<_>>())
 }
 
 /// Writes `table` as a comma-separated file (empty field = missing, `True`/`False`, text
