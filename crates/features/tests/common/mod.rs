@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use pdscore_ingest::synth::{SynthParams, generate};
-use pdscore_ingest::{CategoricalColumn, Column, ColumnData, ReadOptions, Schema, Table, read_csv};
+use pdscore_ingest::{ReadOptions, Schema, Table, read_csv};
 
 /// The built-in Klarna schema (41 features; integer status codes are categorical).
 pub fn klarna_schema() -> Schema {
