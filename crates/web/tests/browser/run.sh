@@ -23,7 +23,9 @@ fail() {
 # 1. Chromium (Debian package).
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null || fail "cannot install chromium"
+    { DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null 2>&1 ||
+      { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null; }; } ||
+      fail "cannot install chromium"
   else
     fail "/usr/bin/chromium is missing: apt-get install -y chromium"
   fi
