@@ -37,10 +37,10 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("linfa_reference_fit_100k_x40");
     group.sample_size(10);
     group.bench_function("linfa_logistic", |b| {
-        b.iter(|| black_box(linfa_logistic::LogisticRegression::default().fit(&dataset)))
+        b.iter(|| black_box(linfa_logistic::LogisticRegression::default().fit(&dataset)));
     });
     group.bench_function("pdscore_logistic", |b| {
-        b.iter(|| black_box(LogisticRegressionParams::new().fit(x.view(), &y, None)))
+        b.iter(|| black_box(LogisticRegressionParams::new().fit(x.view(), &y, None)));
     });
     for depth in [6, 10] {
         group.bench_function(format!("linfa_tree_depth{depth}"), |b| {
@@ -49,8 +49,8 @@ fn bench(c: &mut Criterion) {
                     linfa_trees::DecisionTree::params()
                         .max_depth(Some(depth))
                         .fit(&dataset),
-                )
-            })
+                );
+            });
         });
         group.bench_function(format!("pdscore_tree_depth{depth}"), |b| {
             b.iter(|| {
@@ -58,8 +58,8 @@ fn bench(c: &mut Criterion) {
                     DecisionTreeParams::new()
                         .max_depth(Some(depth))
                         .fit(x.view(), &y, None),
-                )
-            })
+                );
+            });
         });
     }
     group.finish();
