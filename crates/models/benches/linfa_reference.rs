@@ -37,15 +37,19 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("linfa_reference_fit_100k_x40");
     group.sample_size(10);
     group.bench_function("linfa_logistic", |b| {
-        b.iter(|| black_box(linfa_logistic::LogisticRegression::default().fit(&dataset)));
+        b.iter(|| {
+            let _ = black_box(linfa_logistic::LogisticRegression::default().fit(&dataset));
+        });
     });
     group.bench_function("pdscore_logistic", |b| {
-        b.iter(|| black_box(LogisticRegressionParams::new().fit(x.view(), &y, None)));
+        b.iter(|| {
+            let _ = black_box(LogisticRegressionParams::new().fit(x.view(), &y, None));
+        });
     });
     for depth in [6, 10] {
         group.bench_function(format!("linfa_tree_depth{depth}"), |b| {
             b.iter(|| {
-                black_box(
+                let _ = black_box(
                     linfa_trees::DecisionTree::params()
                         .max_depth(Some(depth))
                         .fit(&dataset),
@@ -54,11 +58,11 @@ fn bench(c: &mut Criterion) {
         });
         group.bench_function(format!("pdscore_tree_depth{depth}"), |b| {
             b.iter(|| {
-                black_box(
-                    DecisionTreeParams::new()
-                        .max_depth(Some(depth))
-                        .fit(x.view(), &y, None),
-                );
+                let _ = black_box(DecisionTreeParams::new().max_depth(Some(depth)).fit(
+                    x.view(),
+                    &y,
+                    None,
+                ));
             });
         });
     }
