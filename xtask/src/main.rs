@@ -6,6 +6,11 @@
 //!   original case-study file, when a user has placed it there), prints the comparison table and
 //!   writes `target/evaluate/{report.md, report.html, results.json, oof.csv, model.json}` and,
 //!   for rows whose target is empty, `predictions.csv` (`uuid;pd`).
+//! - `cargo xtask bench-peers [--data FILE --target COL] [--models a,b] [--threads N]`: pdscore
+//!   against the Python peers on the same folds, see [`bench_peers`].
+
+mod bench_peers;
+mod peer_arms;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -48,6 +53,9 @@ enum Task {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+    /// Compare pdscore with the Python peers (scikit-learn, imbalanced-learn, LightGBM) on the
+    /// same data, folds and seed; writes target/bench-peers/<data>.json.
+    BenchPeers(bench_peers::BenchPeersArgs),
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -59,6 +67,7 @@ fn workspace_root() -> PathBuf {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.task {
+        Task::BenchPeers(args) => bench_peers::run(&args, &workspace_root()),
         Task::Evaluate {
             data,
             target,
