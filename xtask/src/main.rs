@@ -8,6 +8,11 @@
 //!   for rows whose target is empty, `predictions.csv` (`uuid;pd`).
 //! - `cargo xtask loadtest [--duration 60] [--clients 16] [--csv-clients 2] [--model FILE]`:
 //!   load on the web API of an in-process pdscore-web server on 127.0.0.1 (see `loadtest.rs`).
+//! - `cargo xtask bench-peers [--data FILE --target COL] [--models a,b] [--threads N]`: pdscore
+//!   against the Python peers on the same folds, see [`bench_peers`].
+
+mod bench_peers;
+mod peer_arms;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -55,6 +60,9 @@ enum Task {
     /// Load-test `POST /api/v1/predict` (1-row JSON, then 10,000-row CSV) on 127.0.0.1 and
     /// print requests/s, latency percentiles and errors.
     Loadtest(loadtest::LoadtestArgs),
+    /// Compare pdscore with the Python peers (scikit-learn, imbalanced-learn, LightGBM) on the
+    /// same data, folds and seed; writes target/bench-peers/<data>.json.
+    BenchPeers(bench_peers::BenchPeersArgs),
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -67,6 +75,7 @@ fn workspace_root() -> PathBuf {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.task {
         Task::Loadtest(args) => loadtest::run(&args, &workspace_root()),
+        Task::BenchPeers(args) => bench_peers::run(&args, &workspace_root()),
         Task::Evaluate {
             data,
             target,
