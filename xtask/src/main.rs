@@ -6,6 +6,8 @@
 //!   original case-study file, when a user has placed it there), prints the comparison table and
 //!   writes `target/evaluate/{report.md, report.html, results.json, oof.csv, model.json}` and,
 //!   for rows whose target is empty, `predictions.csv` (`uuid;pd`).
+//! - `cargo xtask bench-predict [--rows N] [--model FILE]`: end-to-end `pdscore predict`
+//!   throughput and peak RSS on a generated file (see `bench_predict.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,6 +16,8 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use pdscore::pipeline::{CvSpec, EvaluateSpec, InputSpec, evaluate, report};
+
+mod bench_predict;
 
 /// Developer tasks.
 #[derive(Debug, Parser)]
@@ -48,6 +52,8 @@ enum Task {
         #[arg(long, default_value_t = 0)]
         seed: u64,
     },
+    /// Time `pdscore predict` end to end on a large synthetic file (rows/s, MB/s, peak RSS).
+    BenchPredict(bench_predict::BenchPredictArgs),
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -59,6 +65,7 @@ fn workspace_root() -> PathBuf {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.task {
+        Task::BenchPredict(args) => bench_predict::run(&args, &workspace_root()),
         Task::Evaluate {
             data,
             target,
