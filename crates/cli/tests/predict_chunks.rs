@@ -118,3 +118,23 @@ fn csv_and_json_outputs_agree_row_by_row() {
         assert_eq!(row["decision"].as_bool(), Some(cells[2] == "1"));
     }
 }
+
+#[test]
+fn zero_rows_per_chunk_is_an_error_not_a_panic() {
+    let out = Command::new(env!("CARGO_BIN_EXE_pdscore"))
+        .args([
+            "predict",
+            "--model",
+            "m.json",
+            "--input",
+            "x.csv",
+            "--rows-per-chunk",
+            "0",
+        ])
+        .output()
+        .expect("run pdscore");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("rows-per-chunk"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
