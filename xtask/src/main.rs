@@ -10,8 +10,12 @@
 //!   load on the web API of an in-process pdscore-web server on 127.0.0.1 (see `loadtest.rs`).
 //! - `cargo xtask bench-peers [--data FILE --target COL] [--models a,b] [--threads N]`: pdscore
 //!   against the Python peers on the same folds, see [`bench_peers`].
+//! - `cargo xtask bench-predict [--rows N] [--model FILE]`: end-to-end `pdscore predict`
+//!   throughput and peak RSS on a generated file (see `bench_predict.rs`).
 
 mod bench_peers;
+mod bench_predict;
+mod loadtest;
 mod peer_arms;
 
 use std::path::{Path, PathBuf};
@@ -21,8 +25,6 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use pdscore::pipeline::{CvSpec, EvaluateSpec, InputSpec, evaluate};
-
-mod loadtest;
 
 /// Developer tasks.
 #[derive(Debug, Parser)]
@@ -63,6 +65,8 @@ enum Task {
     /// Compare pdscore with the Python peers (scikit-learn, imbalanced-learn, LightGBM) on the
     /// same data, folds and seed; writes target/bench-peers/<data>.json.
     BenchPeers(bench_peers::BenchPeersArgs),
+    /// Time `pdscore predict` end to end on a large synthetic file (rows/s, MB/s, peak RSS).
+    BenchPredict(bench_predict::BenchPredictArgs),
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -76,6 +80,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.task {
         Task::Loadtest(args) => loadtest::run(&args, &workspace_root()),
         Task::BenchPeers(args) => bench_peers::run(&args, &workspace_root()),
+        Task::BenchPredict(args) => bench_predict::run(&args, &workspace_root()),
         Task::Evaluate {
             data,
             target,
