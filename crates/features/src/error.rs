@@ -88,6 +88,15 @@ pub enum FeatureError {
         /// Rows given.
         n_rows: usize,
     },
+    /// Deserialised fitted state that contradicts itself (an edited or corrupt model file):
+    /// transforming with it would index outside its own output columns.
+    #[error("inconsistent fitted features (column `{column}`): {reason}")]
+    InconsistentState {
+        /// The input column at fault, or `*` for the whole state.
+        column: String,
+        /// What does not add up.
+        reason: String,
+    },
 }
 
 /// Result alias of this crate.

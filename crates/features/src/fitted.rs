@@ -20,13 +20,44 @@ const ROWS_PER_BLOCK: usize = 256;
 /// The preprocessing learned by [`FeatureParams::fit`]. Serialisable (serde); transforming with
 /// it reads only the fitted state and the row itself, so a row's output never depends on the
 /// other rows of the table.
+///
+/// Deserialisation checks that the state is consistent (every column's output width, the
+/// one-hot slots, the PCA shapes) and fails with [`FeatureError::InconsistentState`] otherwise,
+/// so a corrupt model file is an error on load, never a panic on transform.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "UncheckedFittedFeatures")]
 pub struct FittedFeatures {
     pub(crate) params: FeatureParams,
     pub(crate) fit_log: FitLog,
     pub(crate) pre_pca_names: Vec<String>,
     pub(crate) pca: Option<FittedPca>,
     pub(crate) output_names: Vec<String>,
+}
+
+/// [`FittedFeatures`] as read, before [`FittedFeatures::check_consistency`].
+#[derive(Deserialize)]
+struct UncheckedFittedFeatures {
+    params: FeatureParams,
+    fit_log: FitLog,
+    pre_pca_names: Vec<String>,
+    pca: Option<FittedPca>,
+    output_names: Vec<String>,
+}
+
+impl TryFrom<UncheckedFittedFeatures> for FittedFeatures {
+    type Error = FeatureError;
+
+    fn try_from(raw: UncheckedFittedFeatures) -> Result<Self> {
+        let fitted = FittedFeatures {
+            params: raw.params,
+            fit_log: raw.fit_log,
+            pre_pca_names: raw.pre_pca_names,
+            pca: raw.pca,
+            output_names: raw.output_names,
+        };
+        fitted.check_consistency()?;
+        Ok(fitted)
+    }
 }
 
 /// The result of [`FittedFeatures::transform`].
@@ -148,6 +179,89 @@ impl FittedFeatures {
     /// time, and in strict mode [`FeatureError::UnknownCategory`] for the first unseen level.
     pub fn transform(&self, table: &Table) -> Result<Transformed> {
         self.encode(table, true)
+    }
+
+    /// Checks the invariants the transform relies on: each used column's output width matches
+    /// its encoding (numeric: value plus optional indicator; one-hot: one column per slot;
+    /// ordinal: one), the widths add up to the pre-PCA names, and PCA (when on) maps that many
+    /// inputs to as many components as there are output names. Fitting always produces a
+    /// consistent state; this guards deserialised state.
+    ///
+    /// # Errors
+    /// [`FeatureError::InconsistentState`] naming the first column that does not add up.
+    pub fn check_consistency(&self) -> Result<()> {
+        let bad = |column: &str, reason: String| FeatureError::InconsistentState {
+            column: column.to_owned(),
+            reason,
+        };
+        let mut width = 0usize;
+        for column in &self.fit_log.columns {
+            let (outputs, expected) = match (&column.outcome, column.kind) {
+                (ColumnOutcome::Dropped { .. }, _) => continue,
+                (
+                    ColumnOutcome::Numeric(fit),
+                    pdscore_ingest::ColumnKind::Numeric | pdscore_ingest::ColumnKind::Boolean,
+                ) => (fit.outputs.len(), 1 + usize::from(fit.indicator)),
+                (ColumnOutcome::Categorical(fit), pdscore_ingest::ColumnKind::Categorical) => {
+                    let expected = if fit.encoding == CategoricalEncoding::OneHot {
+                        fit.kept.len()
+                            + usize::from(!fit.merged_into_other.is_empty())
+                            + usize::from(fit.missing_level)
+                    } else {
+                        1
+                    };
+                    (fit.outputs.len(), expected)
+                }
+                (_, kind) => {
+                    return Err(bad(
+                        &column.name,
+                        format!("a {kind:?} column with an encoding of another kind"),
+                    ));
+                }
+            };
+            if outputs != expected {
+                return Err(bad(
+                    &column.name,
+                    format!("{outputs} output names for an encoding of width {expected}"),
+                ));
+            }
+            width += outputs;
+        }
+        if width != self.pre_pca_names.len() {
+            return Err(bad(
+                "*",
+                format!(
+                    "the columns encode {width} features but {} pre-PCA names are recorded",
+                    self.pre_pca_names.len()
+                ),
+            ));
+        }
+        let out_width = match &self.pca {
+            None => width,
+            Some(pca) => {
+                if pca.components.ncols() != width || pca.mean.len() != width {
+                    return Err(bad(
+                        "*",
+                        format!(
+                            "PCA takes {} inputs (mean of {}) but the columns encode {width}",
+                            pca.components.ncols(),
+                            pca.mean.len()
+                        ),
+                    ));
+                }
+                pca.n_components()
+            }
+        };
+        if out_width != self.output_names.len() {
+            return Err(bad(
+                "*",
+                format!(
+                    "{out_width} outputs but {} output names",
+                    self.output_names.len()
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// Binds the used columns of `table` to their fitted encodings.
