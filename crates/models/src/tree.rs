@@ -49,8 +49,9 @@
 //! `NaN` replaced by `-inf`, then by `+inf`. A derived step layout of the tree points each split
 //! at the half whose stand-in goes its missing side, so one `value <= threshold` comparison routes
 //! every row, and leaves loop on themselves so eight rows walk side by side without branches,
-//! looking for finished rows every four steps. Forests and AdaBoost walk every tree over the same
-//! cached run (AdaBoost with each leaf's signed vote precomputed). Results are bit-identical to
+//! looking for finished rows every four steps. Forests walk every tree over the same cached run.
+//! A single tree skips the copy and walks the raw rows; AdaBoost's stumps score row by row
+//! (tree-major scoring of stumps through the step layout measured twice as slow). Results are bit-identical to
 //! the plain traversal ([`Tree::predict_row`]); a unit test checks it on random trees with `NaN`.
 //!
 //! # Weights
