@@ -43,7 +43,7 @@ use serde::{Deserialize, Serialize};
 use crate::binning::BinnedMatrix;
 use crate::check::check_fit_input;
 use crate::tree::{
-    DecisionTreeParams, SplitCriterion, Tree, checked_predict_blocks, grow, invalid, normalise,
+    DecisionTreeParams, SplitCriterion, Tree, checked_predict_raw_blocks, grow, invalid, normalise,
     predict_rows,
 };
 use crate::{Classifier, FittedClassifier, ModelError, Result};
@@ -307,7 +307,7 @@ impl FittedAdaBoost {
 impl FittedClassifier for FittedAdaBoost {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
         let alpha_sum: f64 = self.tree_weights.iter().sum();
-        checked_predict_blocks(x, self.n_features, |rows, p, out| {
+        checked_predict_raw_blocks(x, self.n_features, |rows, p, out| {
             for (row, o) in rows.chunks_exact(p).zip(out.iter_mut()) {
                 let d = self.decision(row, alpha_sum);
                 *o = 1.0 / (1.0 + (-d).exp());

@@ -291,24 +291,17 @@ impl FittedRandomForest {
     }
 }
 
-/// Rows scored together against every tree (keeps one tree hot in cache for many rows).
-const TREE_MAJOR_ROWS: usize = 256;
-
 impl FittedClassifier for FittedRandomForest {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
         let n_trees = self.trees.len() as f64;
-        checked_predict_blocks(x, self.n_features, |rows, p, out| {
-            for (rows, out) in rows
-                .chunks(TREE_MAJOR_ROWS * p)
-                .zip(out.chunks_mut(TREE_MAJOR_ROWS))
-            {
-                // Each row sums its trees in tree order, whatever the block it is in.
-                for tree in &self.trees {
-                    tree.accumulate_rows(rows, p, out);
-                }
-                for o in out.iter_mut() {
-                    *o = (*o / n_trees).clamp(0.0, 1.0);
-                }
+        // Each call gets a few hundred rows, small enough to stay in cache while every tree
+        // walks them; each row sums its trees in tree order, whatever the call it is in.
+        checked_predict_blocks(x, self.n_features, |resolved, p, out| {
+            for tree in &self.trees {
+                tree.accumulate_rows(resolved, p, out);
+            }
+            for o in out.iter_mut() {
+                *o = (*o / n_trees).clamp(0.0, 1.0);
             }
         })
     }

@@ -45,6 +45,15 @@
 //! each row's score is computed the same way whatever the block, so it never depends on the other
 //! rows.
 //!
+//! Scoring copies each run of 256 rows once, checking for infinities on the way, as two halves:
+//! `NaN` replaced by `-inf`, then by `+inf`. A derived step layout of the tree points each split
+//! at the half whose stand-in goes its missing side, so one `value <= threshold` comparison routes
+//! every row, and leaves loop on themselves so eight rows walk side by side without branches,
+//! looking for finished rows every four steps. Forests walk every tree over the same cached run.
+//! A single tree skips the copy and walks the raw rows; AdaBoost's stumps score row by row
+//! (tree-major scoring of stumps through the step layout measured twice as slow). Results are bit-identical to
+//! the plain traversal ([`Tree::predict_row`]); a unit test checks it on random trees with `NaN`.
+//!
 //! # Weights
 //!
 //! Sample weights are relative: the split criterion, the leaf fractions and
@@ -352,8 +361,8 @@ impl FittedDecisionTree {
 
 impl FittedClassifier for FittedDecisionTree {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
-        checked_predict_blocks(x, self.tree.n_features, |rows, p, out| {
-            self.tree.accumulate_rows(rows, p, out);
+        checked_predict_raw_blocks(x, self.tree.n_features, |rows, p, out| {
+            self.tree.accumulate_raw_rows(rows, p, out);
         })
     }
 
@@ -409,10 +418,51 @@ where
     scored.unwrap_or_else(|_| Array1::zeros(x.nrows()))
 }
 
-/// [`check_predict_input`] fused with [`predict_blocks`]: checks the column count, then scores
+/// Rows resolved (see [`resolve_missing`]) and scored together by [`checked_predict_blocks`]:
+/// their doubled copy (`256 × 2p` values, 160 KB for 40 features) stays in L2 while every tree
+/// of a forest walks it.
+const RESOLVED_ROWS: usize = 256;
+
+/// [`check_predict_input`] fused with [`predict_blocks`]: checks the column count, then, for
+/// each run of [`RESOLVED_ROWS`] rows, checks they hold no infinity (`NaN` is allowed: it is a
+/// missing value) while copying them in the missing-resolved form of [`resolve_missing`], and
+/// scores that copy with `score_block(resolved_rows, p, out)`. The error names the first bad
+/// value, whatever the thread count.
+pub(crate) fn checked_predict_blocks<F>(
+    x: ArrayView2<'_, f64>,
+    n_features: usize,
+    score_block: F,
+) -> Result<Array1<f64>>
+where
+    F: Fn(&[f64], usize, &mut [f64]) + Sync,
+{
+    if x.ncols() != n_features {
+        return check_predict_input(x, n_features, true).map(|()| Array1::zeros(0));
+    }
+    score_in_blocks(x, true, |rows, p, out| {
+        let mut resolved = Vec::with_capacity(2 * p * RESOLVED_ROWS.min(out.len()));
+        for (run, (rows, out)) in rows
+            .chunks(RESOLVED_ROWS * p)
+            .zip(out.chunks_mut(RESOLVED_ROWS))
+            .enumerate()
+        {
+            if let Some(i) = resolve_missing(rows, p, &mut resolved) {
+                return Err(ModelError::NonFinite {
+                    row: run * RESOLVED_ROWS + i / p,
+                    column: i % p,
+                });
+            }
+            score_block(&resolved, p, out);
+        }
+        Ok(())
+    })
+}
+
+/// As [`checked_predict_blocks`] but `score_block` gets the raw rows (`p` values each) of each
+/// parallel block, checked for infinities in one pass: checks the column count, then scores
 /// each block after checking it holds no infinity (`NaN` is allowed: it is a missing value).
 /// The error names the first bad value, whatever the thread count.
-pub(crate) fn checked_predict_blocks<F>(
+pub(crate) fn checked_predict_raw_blocks<F>(
     x: ArrayView2<'_, f64>,
     n_features: usize,
     score_block: F,
@@ -435,6 +485,31 @@ where
         score_block(rows, p, out);
         Ok(())
     })
+}
+
+/// Copies the row-major `rows` (`p` values each) into `resolved` as `2p` values per row: the row
+/// with `NaN` replaced by `-inf`, then the row with `NaN` replaced by `+inf`. A split whose missing
+/// values go left reads the first copy and one whose missing values go right the second, so that
+/// `value <= threshold` alone routes every row (see [`StepLayout`]). Returns the index in `rows`
+/// of the first infinite value, if any (the copy is then unusable).
+pub(crate) fn resolve_missing(rows: &[f64], p: usize, resolved: &mut Vec<f64>) -> Option<usize> {
+    resolved.clear();
+    resolved.resize(2 * rows.len(), 0.0);
+    // A fold without early exit vectorises; the position is searched only on failure.
+    let mut any_infinite = false;
+    for (row, copy) in rows.chunks_exact(p).zip(resolved.chunks_exact_mut(2 * p)) {
+        let (low, high) = copy.split_at_mut(p);
+        for ((&v, lo), hi) in row.iter().zip(low.iter_mut()).zip(high.iter_mut()) {
+            any_infinite |= v.is_infinite();
+            let nan = v.is_nan();
+            *lo = if nan { f64::NEG_INFINITY } else { v };
+            *hi = if nan { f64::INFINITY } else { v };
+        }
+    }
+    if any_infinite {
+        return rows.iter().position(|v| v.is_infinite());
+    }
+    None
 }
 
 /// Runs `score_block` over blocks of [`PREDICT_BLOCK`] rows (in parallel for large inputs) and
@@ -479,8 +554,12 @@ where
     Ok(Array1::from(out))
 }
 
-/// Rows scored side by side by [`Tree::accumulate_rows`].
+/// Rows scored side by side by [`Tree::accumulate_with`].
 const LANES: usize = 8;
+
+/// Branch-free steps of every lane between two looks for lanes that reached their leaf in
+/// [`Tree::accumulate_with`].
+const STEPS_PER_CHECK: usize = 4;
 
 /// Bit of [`Node`]'s packed feature word saying that missing values go left.
 const MISSING_LEFT_BIT: u32 = 1 << 31;
@@ -561,6 +640,61 @@ pub struct Tree {
     n_features: usize,
     /// Unnormalised weighted impurity decrease per feature.
     impurity_decrease: Vec<f64>,
+    /// The scoring layout, derived from `nodes` (not saved: rebuilt on load).
+    #[serde(skip_serializing)]
+    steps: StepLayout,
+}
+
+/// The layout [`Tree::accumulate_with`] walks, derived from a tree's nodes, for rows in the
+/// missing-resolved form of [`resolve_missing`] (`2p` values: `NaN` as `-inf`, then `NaN` as
+/// `+inf`).
+///
+/// A split on feature `f` reads value `f` of the resolved row when missing values go left (a
+/// missing value is then `-inf`, which goes left) and value `p + f` otherwise (`+inf`, which goes
+/// right), so one comparison `value <= threshold` routes every row; thresholds that are not
+/// finite (only possible in hand-made or loaded trees) are replaced by equivalent ones for that
+/// rule. A leaf at index `i` becomes a split on value 0 with threshold `+inf` whose left child is
+/// `i` itself: every row that reaches it stays there, so a row can take any number of steps past
+/// its leaf without a branch, and "at a leaf" is `left == index`. This relies on the scored rows
+/// holding no infinity, which [`checked_predict_blocks`] guarantees.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct StepLayout {
+    nodes: Vec<Node>,
+    /// P(positive) of each leaf by node index (`0` for splits).
+    leaf_values: Vec<f64>,
+}
+
+impl StepLayout {
+    fn new(nodes: &[Node], n_features: usize) -> Self {
+        let mut steps = Vec::with_capacity(nodes.len());
+        let mut leaf_values = Vec::with_capacity(nodes.len());
+        for (i, node) in nodes.iter().enumerate() {
+            if node.is_leaf() {
+                steps.push(Node::split(0, f64::INFINITY, false, i as u32));
+                leaf_values.push(node.threshold_or_value);
+                continue;
+            }
+            let f = (node.feature_and_missing & !MISSING_LEFT_BIT) as usize;
+            let missing_left = node.missing_left();
+            let t = node.threshold_or_value;
+            // Finite values must compare as with `t`, and the missing stand-in (-inf when
+            // missing goes left, +inf otherwise) must go the missing side.
+            let threshold = if t.is_nan() {
+                f64::NEG_INFINITY // every value goes right, -inf (missing left) goes left
+            } else if t == f64::INFINITY && !missing_left {
+                f64::MAX // every value goes left, +inf (missing right) goes right
+            } else {
+                t
+            };
+            let feature = if missing_left { f } else { n_features + f };
+            steps.push(Node::split(feature, threshold, false, node.left));
+            leaf_values.push(0.0);
+        }
+        StepLayout {
+            nodes: steps,
+            leaf_values,
+        }
+    }
 }
 
 /// The serialised form of a [`Tree`], checked before it becomes one.
@@ -585,15 +719,27 @@ impl TryFrom<TreeRepr> for Tree {
                 return Err(format!("tree: node {i} has invalid children or feature"));
             }
         }
-        Ok(Tree {
-            nodes: repr.nodes,
-            n_features: repr.n_features,
-            impurity_decrease: repr.impurity_decrease,
-        })
+        Ok(Tree::new(
+            repr.nodes,
+            repr.n_features,
+            repr.impurity_decrease,
+        ))
     }
 }
 
 impl Tree {
+    /// A tree from checked parts (children after their parent and in range, features below
+    /// `n_features`), with its scoring layout.
+    fn new(nodes: Vec<Node>, n_features: usize, impurity_decrease: Vec<f64>) -> Self {
+        let steps = StepLayout::new(&nodes, n_features);
+        Tree {
+            nodes,
+            n_features,
+            impurity_decrease,
+            steps,
+        }
+    }
+
     /// The nodes; node 0 is the root.
     pub fn nodes(&self) -> &[Node] {
         &self.nodes
@@ -642,15 +788,88 @@ impl Tree {
         node.threshold_or_value
     }
 
-    /// Adds the leaf value of each row of `rows` (contiguous, `p` values per row) to the
-    /// matching entry of `out`.
+    /// Adds the leaf value (P(positive)) of each row of `resolved` (rows in the form of
+    /// [`resolve_missing`], `2p` values each) to the matching entry of `out`. Each row's result
+    /// is the same as [`Tree::predict_row`]'s on the original row.
+    pub(crate) fn accumulate_rows(&self, resolved: &[f64], p: usize, out: &mut [f64]) {
+        self.accumulate_with(&self.steps.leaf_values, resolved, p, out);
+    }
+
+    /// Adds `leaf_values[leaf]` for the leaf of each row of `resolved` (rows in the form of
+    /// [`resolve_missing`], `2p` values each) to the matching entry of `out`; `leaf_values` is
+    /// indexed by node, as [`Tree::leaf_values`].
+    ///
+    /// [`LANES`] rows go down the tree side by side through the [`StepLayout`], where a step is
+    /// one comparison and a leaf loops on itself: [`STEPS_PER_CHECK`] branch-free steps of every
+    /// lane, then each lane that sits on a leaf adds its value and takes the next row. The
+    /// independent node loads of the lanes overlap in memory, which is what makes scoring deep
+    /// trees fast; looking for leaves only every few steps keeps the steps free of
+    /// unpredictable branches.
+    pub(crate) fn accumulate_with(
+        &self,
+        leaf_values: &[f64],
+        resolved: &[f64],
+        p: usize,
+        out: &mut [f64],
+    ) {
+        let steps = &self.steps.nodes[..];
+        let n = out.len();
+        if n == 0 {
+            return;
+        }
+        let width = 2 * p;
+        // Lane k scores row `row_of[k]` (whose values start at `base[k]`) and is at node
+        // `at[k]`; lanes without a row (fewer than LANES rows, or no row left) are inactive and
+        // walk row 0 without adding anything.
+        let mut row_of = [0usize; LANES];
+        let mut base = [0usize; LANES];
+        let mut at = [0u32; LANES];
+        let mut active = [false; LANES];
+        let lanes = LANES.min(n);
+        for k in 0..lanes {
+            row_of[k] = k;
+            base[k] = k * width;
+            active[k] = true;
+        }
+        let mut next_row = lanes;
+        let mut live = lanes;
+        while live > 0 {
+            for _ in 0..STEPS_PER_CHECK {
+                for k in 0..LANES {
+                    let node = steps[at[k] as usize];
+                    let v = resolved[base[k] + node.feature_and_missing as usize];
+                    let go_left = v <= node.threshold_or_value;
+                    at[k] = node.left + u32::from(!go_left);
+                }
+            }
+            for k in 0..LANES {
+                if active[k] && steps[at[k] as usize].left == at[k] {
+                    out[row_of[k]] += leaf_values[at[k] as usize];
+                    at[k] = 0;
+                    if next_row < n {
+                        row_of[k] = next_row;
+                        base[k] = next_row * width;
+                        next_row += 1;
+                    } else {
+                        active[k] = false;
+                        live -= 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the leaf value of each row of the raw rows `rows` (contiguous, `p` values per row,
+    /// no infinity) to the matching entry of `out`, walking [`Tree::nodes`] directly. Single
+    /// trees use this: for one tree, the copy [`Tree::accumulate_rows`] needs costs more than
+    /// it saves.
     ///
     /// [`LANES`] rows go down the tree side by side, one level per step each, with branch-free
     /// steps; a lane that reaches its leaf takes the next row. The independent node loads of
     /// the lanes overlap in memory, which is what makes scoring deep trees fast. Each row's
     /// result is the same as [`Tree::predict_row`]'s.
     #[allow(clippy::needless_bitwise_bool)] // `&` and `|` on bools keep the step branch-free
-    pub(crate) fn accumulate_rows(&self, rows: &[f64], p: usize, out: &mut [f64]) {
+    pub(crate) fn accumulate_raw_rows(&self, rows: &[f64], p: usize, out: &mut [f64]) {
         let nodes = &self.nodes;
         let n = out.len();
         let lanes = LANES.min(n);
@@ -972,11 +1191,7 @@ impl Grower<'_> {
                 hist: left_hist,
             });
         }
-        Tree {
-            nodes,
-            n_features: p,
-            impurity_decrease,
-        }
+        Tree::new(nodes, p, impurity_decrease)
     }
 
     /// Whether a node with these statistics at this depth may be split at all.
@@ -1343,9 +1558,105 @@ mod tests {
         let rows = x.as_slice().unwrap();
         // 1_000 rows is not a multiple of the lane count: the last group is partial.
         let mut out = vec![0.0; n];
-        tree.accumulate_rows(rows, 4, &mut out);
+        let mut resolved = Vec::new();
+        assert_eq!(resolve_missing(rows, 4, &mut resolved), None);
+        tree.accumulate_rows(&resolved, 4, &mut out);
         for (i, row) in rows.chunks_exact(4).enumerate() {
             assert_eq!(out[i].to_bits(), tree.predict_row(row).to_bits(), "row {i}");
+        }
+    }
+
+    /// Routes one row down `tree` the plain way, from the public accessors only.
+    fn reference_leaf(tree: &Tree, row: &[f64]) -> f64 {
+        let mut i = 0;
+        loop {
+            let node = tree.nodes()[i];
+            let Some((left, right)) = node.children() else {
+                return node.value().unwrap();
+            };
+            let v = row[node.feature().unwrap()];
+            let goes_left = if v.is_nan() {
+                node.missing_left()
+            } else {
+                v <= node.threshold().unwrap()
+            };
+            i = if goes_left { left } else { right };
+        }
+    }
+
+    /// A random tree of depth at most `max_depth` whose thresholds sit on the half-integer grid
+    /// the rows are drawn from (so ties happen), with some NaN and infinite thresholds as only
+    /// hand-made or loaded trees can have.
+    fn random_tree(rng: &mut ChaCha8Rng, n_features: usize, max_depth: usize) -> Tree {
+        let mut nodes = vec![Node::leaf(0.0)];
+        let mut pending = vec![(0usize, 0usize)];
+        while let Some((i, depth)) = pending.pop() {
+            if depth < max_depth && rng.gen_bool(0.8) {
+                let left = nodes.len();
+                nodes.push(Node::leaf(0.0));
+                nodes.push(Node::leaf(0.0));
+                let threshold = match rng.gen_range(0..30) {
+                    0 => f64::NAN,
+                    1 => f64::INFINITY,
+                    2 => f64::NEG_INFINITY,
+                    _ => f64::from(rng.gen_range(-6i32..=6)) * 0.5,
+                };
+                let feature = rng.gen_range(0..n_features);
+                nodes[i] = Node::split(feature, threshold, rng.gen_bool(0.5), left as u32);
+                pending.push((left, depth + 1));
+                pending.push((left + 1, depth + 1));
+            } else {
+                nodes[i] = Node::leaf(rng.r#gen::<f64>());
+            }
+        }
+        Tree::try_from(TreeRepr {
+            nodes,
+            n_features,
+            impurity_decrease: vec![0.0; n_features],
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn fast_scoring_equals_reference_traversal_on_random_trees_with_nan() {
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let p = 5;
+        // Several parallel blocks, a partial run of resolved rows and a partial lane group.
+        let n = 2 * PREDICT_BLOCK + RESOLVED_ROWS + 13;
+        let x = Array2::from_shape_fn((n, p), |_| {
+            if rng.gen_bool(0.2) {
+                f64::NAN
+            } else {
+                f64::from(rng.gen_range(-7i32..=7)) * 0.5
+            }
+        });
+        for max_depth in [0, 1, 3, 8, 14] {
+            for _ in 0..6 {
+                let tree = random_tree(&mut rng, p, max_depth);
+                let model = FittedDecisionTree {
+                    params: DecisionTreeParams::new(),
+                    tree: tree.clone(),
+                };
+                // The single-tree path (raw rows) and the ensembles' path (resolved rows).
+                let fast = model.predict_proba(x.view()).unwrap();
+                let mut resolved = Vec::new();
+                assert_eq!(
+                    resolve_missing(x.as_slice().unwrap(), p, &mut resolved),
+                    None
+                );
+                let mut stepped = vec![0.0; n];
+                tree.accumulate_rows(&resolved, p, &mut stepped);
+                // A single row takes the unparallel path.
+                let first = model.predict_proba(x.slice(ndarray::s![..1, ..])).unwrap();
+                assert_eq!(first[0].to_bits(), fast[0].to_bits());
+                for (i, row) in x.outer_iter().enumerate() {
+                    let row = row.to_vec();
+                    let expected = reference_leaf(&tree, &row);
+                    assert_eq!(fast[i].to_bits(), expected.to_bits(), "row {i}");
+                    assert_eq!(stepped[i].to_bits(), expected.to_bits(), "row {i}");
+                    assert_eq!(tree.predict_row(&row).to_bits(), expected.to_bits());
+                }
+            }
         }
     }
 
