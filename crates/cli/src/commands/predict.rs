@@ -107,6 +107,14 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
         }
         bar.inc(pd.len() as u64);
     }
+    if first {
+        // Agree with the library and the web API: a header-only file is an error, not an
+        // empty result (regression: `score_header_only.csv` of the bad-input corpus).
+        anyhow::bail!(
+            "cannot read `{}`: the input has a header but no data rows",
+            args.input.display()
+        );
+    }
     if args.format == Format::Json {
         writeln!(out, "\n]")?;
     }
