@@ -123,7 +123,7 @@ fn every_bad_input_gives_the_expected_cli_outcome() {
         if let (0, Some(rows), Door::Score | Door::Model) = (code, case.rows, case.door) {
             let lines = stdout.lines().count();
             if lines != rows + 1 {
-                problems.push(format!("{lines} output lines, expected {} + header", rows));
+                problems.push(format!("{lines} output lines, expected {rows} + header"));
             }
         }
         if !problems.is_empty() {
