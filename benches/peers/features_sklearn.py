@@ -47,7 +47,7 @@ CATEGORICAL = [
     "worst_status_active_inv",
 ]
 BOOLEAN = ["has_paid"]
-NOT_FEATURES = {"uuid", "default"}
+NOT_FEATURES = {"uuid", "default"}  # id and target
 
 
 def main() -> None:
@@ -55,7 +55,14 @@ def main() -> None:
         sys.exit(__doc__)
     path = sys.argv[1]
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 10
-    frame = pd.read_csv(path, dtype={c: "string" for c in CATEGORICAL})
+    with open(path, encoding="utf-8") as f:
+        header = f.readline()
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    # "NA" and empty cells are missing (pandas defaults), as in the ingest reader.
+    frame = pd.read_csv(path, sep=delimiter, dtype={c: "string" for c in CATEGORICAL})
+    for c in CATEGORICAL:
+        # The ingest reader canonicalises integer codes written as floats ("1.0" -> "1").
+        frame[c] = frame[c].str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)
     for c in CATEGORICAL:
         # OneHotEncoder wants object columns with np.nan for missing.
         frame[c] = frame[c].astype(object).where(frame[c].notna(), np.nan)

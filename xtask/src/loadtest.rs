@@ -59,6 +59,21 @@ struct Outcome {
     first_error: Option<String>,
     latencies: Vec<Duration>,
     wall: Duration,
+    /// CPU seconds the whole process (server and clients) used, when known (Linux).
+    cpu_seconds: Option<f64>,
+}
+
+/// CPU seconds (user + system) this process has used so far, from `/proc/self/stat` (Linux;
+/// `None` elsewhere). The kernel reports them in USER_HZ = 100 ticks per second.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 /// Runs both scenarios and prints their figures.
@@ -107,6 +122,15 @@ pub fn run(args: &LoadtestArgs, root: &std::path::Path) -> anyhow::Result<()> {
             args.jobs,
             std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
         );
+        if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+            println!(
+                "machine load average (1, 5, 15 min): {}",
+                load.split_whitespace()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
         let half = Duration::from_secs(args.duration)
             .div_f64(2.0)
             .max(Duration::from_secs(1));
@@ -230,6 +254,7 @@ async fn scenario(
     duration: Duration,
 ) -> Outcome {
     let started = Instant::now();
+    let cpu_before = process_cpu_seconds();
     let deadline = started + duration;
     let mut tasks = Vec::with_capacity(clients);
     for _ in 0..clients {
@@ -276,6 +301,7 @@ async fn scenario(
         first_error: None,
         latencies: Vec::new(),
         wall: Duration::ZERO,
+        cpu_seconds: None,
     };
     for task in tasks {
         match task.await {
@@ -294,6 +320,10 @@ async fn scenario(
         }
     }
     outcome.wall = started.elapsed();
+    outcome.cpu_seconds = match (cpu_before, process_cpu_seconds()) {
+        (Some(before), Some(after)) => Some(after - before),
+        _ => None,
+    };
     outcome
 }
 
@@ -319,6 +349,14 @@ fn report(name: &str, outcome: &Outcome) {
         percentile(&sorted, 1.0),
         outcome.errors
     );
+    if let Some(cpu) = outcome.cpu_seconds {
+        println!(
+            "  process CPU {cpu:.1} s over {:.1} s wall = {:.2} cores busy; {:.3} CPU ms per request (server + client)",
+            outcome.wall.as_secs_f64(),
+            cpu / outcome.wall.as_secs_f64(),
+            1e3 * cpu / outcome.ok.max(1) as f64
+        );
+    }
     if let Some(e) = &outcome.first_error {
         println!("  first error: {e}");
     }
@@ -335,6 +373,22 @@ mod tests {
         assert!((percentile(&sorted, 0.99) - 99.0).abs() < 1e-9);
         assert!((percentile(&sorted, 1.0) - 100.0).abs() < 1e-9);
         assert!(percentile(&[], 0.5).is_nan());
+    }
+
+    #[test]
+    fn cpu_time_grows_with_work() {
+        let Some(before) = process_cpu_seconds() else {
+            eprintln!("skipped: no /proc/self/stat on this system");
+            return;
+        };
+        let mut x = 0u64;
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_millis(150) {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        }
+        std::hint::black_box(x);
+        let after = process_cpu_seconds().expect("readable twice");
+        assert!(after >= before, "{before} -> {after}");
     }
 
     #[test]

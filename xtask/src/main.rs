@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use pdscore::pipeline::{CvSpec, EvaluateSpec, InputSpec, evaluate, report};
+use pdscore::pipeline::{CvSpec, EvaluateSpec, InputSpec, evaluate};
 
 mod loadtest;
 
@@ -94,20 +94,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
             let evaluated = evaluate(&spec, None)
                 .with_context(|| format!("cannot evaluate `{}`", data.display()))?;
-            let results = evaluated.results();
-            let c = &evaluated.comparison;
-            println!(
-                "{} labelled rows ({} positive), {}-fold CV, comparison {:.1} s",
-                c.y.len(),
-                c.y.iter().filter(|&&v| v).count(),
-                c.cv.folds,
-                c.wall_seconds
-            );
-            print!("{}", report::table_text(&results.models, &results.best));
-            for f in &c.failed {
-                println!("failed: {}: {}", f.name, f.error);
-            }
-            println!("best: {} (by {})", results.best, results.selection_metric);
+            print!("{}", evaluated.summary_text());
             let out = root.join("target/evaluate");
             for path in evaluated.write_all(&out)? {
                 println!("wrote {}", path.display());

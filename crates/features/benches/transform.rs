@@ -1,10 +1,10 @@
 //! `FittedFeatures::transform` on 100,000 Klarna-format rows, both presets (and the linear
 //! preset with PCA at 0.95).
 //!
-//! The rows come from a seeded synthetic Klarna-like generator (a stand-in for
-//! `pdscore_ingest::synth` until it lands). The same rows are written to
-//! `<target>/pdscore-bench/klarna_synth_100k.csv` so that `benches/peers/features_sklearn.py`
-//! can time scikit-learn's `ColumnTransformer` on the same file in the same session.
+//! The rows come from `pdscore_ingest::synth` (seed 7), written to
+//! `<target>/pdscore-bench/klarna_synth_100k.csv` and read back with the ingest reader, so that
+//! `benches/peers/features_sklearn.py` times scikit-learn's `ColumnTransformer` on the same
+//! file in the same session.
 //!
 //! Run: `cargo bench -p pdscore-features --bench transform -- --sample-size 10`
 
@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use ndarray::Array2;
 use pdscore_features::{FeatureParams, PcaComponents};
+use pdscore_ingest::synth::{self, SynthParams};
 
 const N_ROWS: usize = 100_000;
 
@@ -32,16 +33,19 @@ fn transform(c: &mut Criterion) {
     // rows then and write no file.
     let bench_mode = std::env::args().any(|arg| arg == "--bench");
     let n_rows = if bench_mode { N_ROWS } else { 2_000 };
-    let table = common::synthetic_klarna(n_rows, 7);
     let schema = common::klarna_schema();
-    let csv = bench_csv_path();
-    if bench_mode
-        && let Some(dir) = csv.parent()
-        && std::fs::create_dir_all(dir).is_ok()
-        && common::write_csv(&table, &csv).is_ok()
-    {
-        println!("wrote the benchmark rows to {}", csv.display());
-    }
+    let table = if bench_mode {
+        let csv = bench_csv_path();
+        if let Some(dir) = csv.parent() {
+            std::fs::create_dir_all(dir).expect("the bench folder can be created");
+        }
+        let params = SynthParams::new().labelled_rows(n_rows).seed(7);
+        synth::generate_to_path(&params, &csv).expect("the synthetic file is written");
+        println!("benchmark rows in {}", csv.display());
+        common::read_klarna(&csv)
+    } else {
+        common::synthetic_klarna(n_rows, 7)
+    };
     let mut group = c.benchmark_group("features_transform_100k");
     group.throughput(Throughput::Elements(n_rows as u64));
     let presets = [

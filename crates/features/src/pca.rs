@@ -36,12 +36,15 @@ pub(crate) fn symmetric_eigen(matrix: &Array2<f64>) -> (Vec<f64>, Array2<f64>) {
         if off <= f64::EPSILON * scale || off == 0.0 {
             break;
         }
+        let mut rotations = 0_usize;
         for i in 0..p {
             for j in (i + 1)..p {
                 let aij = a[[i, j]];
-                if aij == 0.0 {
+                // Below rounding level relative to the diagonal: rotating would change nothing.
+                if aij.abs() <= 0.5 * f64::EPSILON * (a[[i, i]] * a[[j, j]]).abs().sqrt() {
                     continue;
                 }
+                rotations += 1;
                 // Rotation that zeroes a[i][j] (Golub & Van Loan, symmetric Schur).
                 let theta = (a[[j, j]] - a[[i, i]]) / (2.0 * aij);
                 let t = theta.signum() / (theta.abs() + (theta * theta + 1.0).sqrt());
@@ -67,6 +70,9 @@ pub(crate) fn symmetric_eigen(matrix: &Array2<f64>) -> (Vec<f64>, Array2<f64>) {
                     v[[k, j]] = s * vki + c * vkj;
                 }
             }
+        }
+        if rotations == 0 {
+            break;
         }
     }
     let mut order: Vec<usize> = (0..p).collect();

@@ -54,21 +54,7 @@ pub(crate) fn spec(name: &str, kind: ColumnKind) -> FeatureSpec {
 
 /// Row `row` of `table` as a one-row table (categorical dictionaries rebuilt, so codes differ).
 pub(crate) fn row_table(table: &Table, row: usize) -> Table {
-    let columns = table
-        .columns()
-        .iter()
-        .map(|c| Column {
-            name: c.name.clone(),
-            data: match &c.data {
-                ColumnData::Numeric(v) => ColumnData::Numeric(vec![v[row]]),
-                ColumnData::Boolean(v) => ColumnData::Boolean(vec![v[row]]),
-                ColumnData::Categorical(v) => {
-                    ColumnData::Categorical(CategoricalColumn::from_values(&[v.value(row)]))
-                }
-            },
-        })
-        .collect();
-    Table::new(columns).unwrap()
+    table.take_rows_compacted(&[row])
 }
 
 /// Bit-for-bit equality of two floats (`NaN` equal to `NaN` of the same bits).

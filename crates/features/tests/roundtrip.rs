@@ -2,12 +2,19 @@
 
 mod common;
 
-use common::{klarna_schema, synthetic_klarna};
+use common::{klarna_schema, read_klarna, rows_table, shipped_sample_path};
+use pdscore_ingest::Table;
+
+/// Training and scoring rows: the two parts of the shipped synthetic sample.
+fn train_and_test() -> (Table, Table) {
+    let sample = read_klarna(&shipped_sample_path());
+    let n = sample.n_rows();
+    (rows_table(&sample, 0..n / 2), rows_table(&sample, n / 2..n))
+}
 use pdscore_features::{FeatureParams, FittedFeatures, MinLevelFrequency, PcaComponents};
 
 fn roundtrip(params: &FeatureParams) {
-    let train = synthetic_klarna(2_000, 11);
-    let test = synthetic_klarna(500, 12);
+    let (train, test) = train_and_test();
     let fitted = params.fit(&train, &klarna_schema()).expect("fit");
     let json = serde_json::to_string(&fitted).expect("save");
     let loaded: FittedFeatures = serde_json::from_str(&json).expect("load");
@@ -47,7 +54,7 @@ fn pca_round_trips() {
 
 #[test]
 fn fitting_twice_gives_the_same_bytes() {
-    let train = synthetic_klarna(2_000, 21);
+    let (train, _) = train_and_test();
     for params in [
         FeatureParams::for_linear().pca(Some(PcaComponents::VarianceRatio(0.95))),
         FeatureParams::for_trees(),

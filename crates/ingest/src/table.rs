@@ -163,4 +163,62 @@ impl Table {
     pub fn into_columns(self) -> Vec<Column> {
         self.columns
     }
+
+    /// A new table with the given rows, in the given order (repeats allowed). Categorical
+    /// columns keep their dictionary, so codes stay comparable with this table's.
+    ///
+    /// ```
+    /// use pdscore_ingest::{Column, ColumnData, Table};
+    /// let t = Table::new(vec![Column { name: "x".into(), data: ColumnData::Numeric(vec![1.0, 2.0, 3.0]) }]).unwrap();
+    /// assert_eq!(t.take_rows(&[2, 0]).column("x").unwrap().data, ColumnData::Numeric(vec![3.0, 1.0]));
+    /// ```
+    ///
+    /// # Panics
+    /// Panics when a row index is out of bounds.
+    pub fn take_rows(&self, rows: &[usize]) -> Table {
+        self.map_columns(|data| take_cells(data, rows), rows.len())
+    }
+
+    /// Like [`Table::take_rows`], but categorical dictionaries are rebuilt from the selected
+    /// cells only, as reading a file that holds just these rows would build them: codes differ
+    /// from this table's, values do not. Tests use it to show a result never depends on codes.
+    ///
+    /// # Panics
+    /// Panics when a row index is out of bounds.
+    pub fn take_rows_compacted(&self, rows: &[usize]) -> Table {
+        self.map_columns(
+            |data| match data {
+                ColumnData::Categorical(cat) => {
+                    let values: Vec<Option<&str>> = rows.iter().map(|&r| cat.value(r)).collect();
+                    ColumnData::Categorical(CategoricalColumn::from_values(&values))
+                }
+                other => take_cells(other, rows),
+            },
+            rows.len(),
+        )
+    }
+
+    fn map_columns(&self, f: impl Fn(&ColumnData) -> ColumnData, n_rows: usize) -> Table {
+        let columns = self
+            .columns
+            .iter()
+            .map(|c| Column {
+                name: c.name.clone(),
+                data: f(&c.data),
+            })
+            .collect();
+        Table { columns, n_rows }
+    }
+}
+
+/// The given rows of one column (categorical dictionary kept).
+fn take_cells(data: &ColumnData, rows: &[usize]) -> ColumnData {
+    match data {
+        ColumnData::Numeric(v) => ColumnData::Numeric(rows.iter().map(|&r| v[r]).collect()),
+        ColumnData::Boolean(v) => ColumnData::Boolean(rows.iter().map(|&r| v[r]).collect()),
+        ColumnData::Categorical(cat) => ColumnData::Categorical(CategoricalColumn {
+            dictionary: cat.dictionary.clone(),
+            codes: rows.iter().map(|&r| cat.codes[r]).collect(),
+        }),
+    }
 }

@@ -2,7 +2,7 @@
 //! input that the model card records.
 
 use pdscore_ingest::labels::{labels, require_positives};
-use pdscore_ingest::{CategoricalColumn, Column, ColumnData, Schema, Table};
+use pdscore_ingest::{ColumnData, Schema, Table};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{PipelineError, Result};
@@ -107,23 +107,7 @@ impl LabelledData {
 /// Panics when a row index is out of bounds (callers pass indices they computed from the
 /// table).
 pub fn take_rows(table: &Table, rows: &[usize]) -> Table {
-    let columns = table
-        .columns()
-        .iter()
-        .map(|c| Column {
-            name: c.name.clone(),
-            data: match &c.data {
-                ColumnData::Numeric(v) => ColumnData::Numeric(rows.iter().map(|&r| v[r]).collect()),
-                ColumnData::Boolean(v) => ColumnData::Boolean(rows.iter().map(|&r| v[r]).collect()),
-                ColumnData::Categorical(cat) => ColumnData::Categorical(CategoricalColumn {
-                    dictionary: cat.dictionary.clone(),
-                    codes: rows.iter().map(|&r| cat.codes[r]).collect(),
-                }),
-            },
-        })
-        .collect();
-    // Every column has `rows.len()` cells, so the table is well formed.
-    Table::new(columns).unwrap_or_else(|_| unreachable!("take_rows keeps column lengths equal"))
+    table.take_rows(rows)
 }
 
 /// The id of each row as text: the `id` column's cells when the table has it (numbers without
@@ -168,7 +152,7 @@ fn format_number(x: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pdscore_ingest::TargetSpec;
+    use pdscore_ingest::{CategoricalColumn, Column, TargetSpec};
 
     fn table() -> Table {
         Table::new(vec![

@@ -140,6 +140,30 @@ impl Evaluated {
         }
     }
 
+    /// The console summary both frontends print: data and CV line, the comparison table,
+    /// failed candidates, and the best model with the rule that chose it.
+    pub fn summary_text(&self) -> String {
+        let results = self.results();
+        let c = &self.comparison;
+        let mut s = format!(
+            "{} labelled rows ({} positive), {}-fold CV, comparison {:.1} s\n",
+            c.y.len(),
+            c.y.iter().filter(|&&v| v).count(),
+            c.cv.folds,
+            c.wall_seconds
+        );
+        s.push_str(&crate::report::table_text(&results.models, &results.best));
+        for f in &c.failed {
+            let _ = writeln!(s, "failed: {}: {}", f.name, f.error);
+        }
+        let _ = writeln!(
+            s,
+            "best: {} (by {})",
+            results.best, results.selection_metric
+        );
+        s
+    }
+
     /// Every out-of-fold prediction as CSV: `row,fold,model,y,score`, where `row` is the
     /// 0-based data row of the input file and `y` is 0/1.
     pub fn oof_csv(&self) -> String {

@@ -401,6 +401,19 @@ fn evaluation_view(scored: &Scored) -> Option<EvaluationView> {
 
 // ------------------------------------------------------------------ HTML handlers
 
+/// `1234567` as `1,234,567`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 async fn index(State(state): State<Arc<AppState>>) -> Response {
     page(
         &state,
@@ -408,7 +421,7 @@ async fn index(State(state): State<Arc<AppState>>) -> Response {
         context! {
             model => &state.model,
             max_upload_mb => state.limits.max_upload_bytes as f64 / (1024.0 * 1024.0),
-            max_rows => state.limits.max_rows,
+            max_rows => thousands(state.limits.max_rows),
         },
     )
 }
@@ -728,8 +741,8 @@ fn results_page(
             model => &state.model,
             source_name => &result.source_name,
             id_column => &result.id_column,
-            rows_scored => result.len(),
-            flagged => flagged,
+            rows_scored => thousands(result.len()),
+            flagged => thousands(flagged),
             flagged_share => format!("{share:.1}"),
             threshold => format!("{:.4}", result.threshold),
             histogram_svg => &result.histogram_svg,
@@ -834,7 +847,7 @@ async fn predict_api(
     let media = content_type.split(';').next().unwrap_or("").trim();
     let (bytes, options, rows_csv): (Bytes, ReadOptions, Option<RowsCsv>) = match media {
         "text/csv" | "application/csv" => (body, state.pipeline.read_options(), None),
-        "application/json" => match rows_to_csv(&body) {
+        "application/json" => match json_rows_off_thread(body).await {
             Ok(csv) => (
                 Bytes::from(csv.text.clone()),
                 state.pipeline.read_options().delimiter(b','),
@@ -907,6 +920,21 @@ async fn predict_api(
     }
 }
 
+/// JSON bodies above this size are converted on the blocking pool, so that a large upload
+/// does not stall the async workers.
+const INLINE_JSON_BYTES: usize = 64 * 1024;
+
+async fn json_rows_off_thread(body: Bytes) -> Result<RowsCsv, WebError> {
+    if body.len() <= INLINE_JSON_BYTES {
+        return rows_to_csv(&body);
+    }
+    tokio::task::spawn_blocking(move || rows_to_csv(&body))
+        .await
+        .map_err(|e| WebError::Internal {
+            reason: format!("JSON task failed: {e}"),
+        })?
+}
+
 async fn model_api(State(state): State<Arc<AppState>>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
@@ -969,6 +997,14 @@ mod tests {
         assert_eq!(redact("/results/abc"), "/results/{id}");
         assert_eq!(redact("/results/abc.csv"), "/results/{id}.csv");
         assert_eq!(redact("/api/v1/predict"), "/api/v1/predict");
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 
     #[test]

@@ -650,3 +650,30 @@ async fn every_route_is_documented_and_routed() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_large_json_body_scores_like_the_same_csv() {
+    let app = app();
+    let csv = synth_csv(0, 300, 41);
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(';').collect();
+    let rows: Vec<Value> = lines
+        .map(|line| {
+            let object: serde_json::Map<String, Value> = header
+                .iter()
+                .zip(line.split(';'))
+                .map(|(k, v)| ((*k).to_owned(), Value::String(v.to_owned())))
+                .collect();
+            Value::Object(object)
+        })
+        .collect();
+    let body = serde_json::json!({ "rows": rows }).to_string();
+    assert!(body.len() > 64 * 1024, "converted on the blocking pool");
+    let (status, _, from_json) = send(&app, api_post("application/json", body)).await;
+    assert_eq!(status, StatusCode::OK, "{from_json}");
+    let (status, _, from_csv) = send(&app, api_post("text/csv", csv)).await;
+    assert_eq!(status, StatusCode::OK);
+    let (a, b) = (json(&from_json), json(&from_csv));
+    assert_eq!(a["predictions"].as_array().map(Vec::len), Some(300));
+    assert_eq!(a["predictions"], b["predictions"]);
+}

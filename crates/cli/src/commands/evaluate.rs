@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use pdscore::pipeline::{EvaluateSpec, evaluate, report};
+use pdscore::pipeline::{EvaluateSpec, evaluate};
 
 use super::common::{CvArgs, DataArgs, fit_progress};
 
@@ -44,19 +44,7 @@ pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
         for w in &evaluated.input.warnings {
             eprintln!("warning: {w}");
         }
-        let c = &evaluated.comparison;
-        println!(
-            "{} labelled rows ({} positive), {}-fold CV, {:.1} s",
-            c.y.len(),
-            c.y.iter().filter(|&&v| v).count(),
-            c.cv.folds,
-            c.wall_seconds
-        );
-        print!("{}", report::table_text(&results.models, &results.best));
-        for f in &c.failed {
-            println!("failed: {}: {}", f.name, f.error);
-        }
-        println!("best: {} (by {})", results.best, results.selection_metric);
+        print!("{}", evaluated.summary_text());
     }
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_vec_pretty(&results)?)
