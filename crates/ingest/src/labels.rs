@@ -113,7 +113,9 @@ pub fn labels(table: &Table, target: &TargetSpec) -> Result<Vec<Option<bool>>, I
                 .iter()
                 .any(|d| v.eq_ignore_ascii_case(d))
         });
-        if found.is_none() && !values.is_empty() {
+        // One value and no match is an all-negative column (as documented above); only two
+        // values leave the positive one ambiguous.
+        if found.is_none() && values.len() == 2 {
             return Err(IngestError::UnknownPositiveLabel {
                 column: target.column.clone(),
                 values,
@@ -221,6 +223,20 @@ mod tests {
         assert_eq!(y, vec![Some(false), Some(false), None]);
         assert!(matches!(
             require_positives(&y, &spec(Some("1"))),
+            Err(IngestError::NoPositiveRows { .. })
+        ));
+    }
+
+    /// Regression (bad-input corpus, `train_all_negative.csv`): an all-`0` training target
+    /// was reported as "cannot tell which value means default among 0" instead of "no
+    /// positive rows".
+    #[test]
+    fn regression_all_negative_target_is_no_positive_rows_not_unknown_label() {
+        let t = table(&[Some("0"), Some("0"), None]);
+        let y = labels(&t, &spec(None)).expect("one value is an all-negative column");
+        assert_eq!(y, vec![Some(false), Some(false), None]);
+        assert!(matches!(
+            require_positives(&y, &spec(None)),
             Err(IngestError::NoPositiveRows { .. })
         ));
     }

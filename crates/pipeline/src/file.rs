@@ -67,9 +67,8 @@ pub fn to_envelope_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>> {
 /// Checks and deserialises an envelope; `path` only names the source in errors.
 ///
 /// # Errors
-/// [`PipelineError::NotAPipelineFile`], [`PipelineError::UnsupportedVersion`],
-/// [`PipelineError::ChecksumMismatch`], or [`PipelineError::Json`] when the content does not
-/// deserialise.
+/// [`PipelineError::NotAPipelineFile`] (also when the content does not deserialise),
+/// [`PipelineError::UnsupportedVersion`], [`PipelineError::ChecksumMismatch`].
 pub fn from_envelope_bytes<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Result<T> {
     let not_ours = |reason: String| PipelineError::NotAPipelineFile {
         path: path.to_path_buf(),
@@ -116,7 +115,13 @@ pub fn from_envelope_bytes<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Re
             actual,
         });
     }
-    Ok(serde_json::from_slice(content)?)
+    // A checksum that matches content of another shape (hand-made or from another build) is
+    // still not a pipeline: say so and name the file, rather than a bare JSON error.
+    serde_json::from_slice(content).map_err(|e| {
+        not_ours(format!(
+            "the content does not describe a pipeline this build reads: {e}"
+        ))
+    })
 }
 
 /// Writes `value` to `path` in the envelope format.
@@ -219,6 +224,25 @@ mod tests {
             matches!(err, PipelineError::NotAPipelineFile { .. }),
             "{err}"
         );
+    }
+
+    /// Regression (bad-input corpus, corruption `content_replaced_checksum_updated`): a
+    /// consistent envelope around content of another shape was a bare "JSON: invalid type"
+    /// error that named no file.
+    #[test]
+    fn regression_checksummed_foreign_content_is_not_a_pipeline_file() {
+        let content = br#"{"schema":null}"#;
+        let bytes = format!(
+            "{{\"format\":\"{FORMAT_NAME}\",\"format_version\":{FORMAT_VERSION},\"sha256\":\"{}\",{CONTENT_KEY}{}}}",
+            sha256_hex(content),
+            std::str::from_utf8(content).unwrap()
+        );
+        let err = from_envelope_bytes::<Thing>(bytes.as_bytes(), Path::new("m.json")).unwrap_err();
+        assert!(
+            matches!(&err, PipelineError::NotAPipelineFile { reason, .. } if reason.contains("does not describe a pipeline")),
+            "{err:?}"
+        );
+        assert!(err.to_string().starts_with("m.json: "), "{err}");
     }
 
     #[test]

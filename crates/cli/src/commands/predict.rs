@@ -126,15 +126,25 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
             out.flush()
         });
         let scoring = (|| -> anyhow::Result<()> {
+            let mut rows_scored = 0usize;
             for chunk in chunk_rx {
                 let chunk =
                     chunk.with_context(|| format!("cannot read `{}`", args.input.display()))?;
                 let pd = pipeline
                     .predict_proba(&chunk.table)
                     .with_context(|| format!("cannot score rows from line {}", chunk.first_line))?;
+                rows_scored += pd.len();
                 if scored_tx.send(Scored { chunk, pd }).is_err() {
                     break; // the writer failed: its error is reported below
                 }
+            }
+            if rows_scored == 0 {
+                // Agree with the library and the web API: a header-only file is an error, not
+                // an empty result (regression: `score_header_only.csv` of the bad-input corpus).
+                anyhow::bail!(
+                    "cannot read `{}`: the input has a header but no data rows",
+                    args.input.display()
+                );
             }
             Ok(())
         })();
