@@ -269,3 +269,27 @@ proptest! {
         prop_assert!(loss >= 0.0 && loss <= -f64::EPSILON.ln() + 1e-12);
     }
 }
+
+/// Regression: proptest found a weighted perfect ranking whose trapezoid sum came out at
+/// 1.0000000000000002; AUC and AP are now clamped to `[0, 1]`.
+#[test]
+fn regression_weighted_perfect_ranking_auc_is_not_above_one() {
+    let y = [true, false, false, false, false, true, false, false, false];
+    let scores = [
+        0.328125, 0.03125, 0.0, 0.0, 0.0, 0.328125, 0.0, 0.0, 0.015625,
+    ];
+    let weights = [
+        1.0,
+        1.0,
+        1.104620896331029,
+        0.0,
+        0.0,
+        1.3630572380177008,
+        0.0,
+        0.0,
+        2.611122939489454,
+    ];
+    let ranked = pdscore_metrics::RankedScores::new(&y, &scores, Some(&weights)).unwrap();
+    assert_eq!(ranked.roc_auc().unwrap(), 1.0);
+    assert_eq!(ranked.average_precision().unwrap(), 1.0);
+}
