@@ -17,6 +17,7 @@ mod error;
 pub mod forest;
 pub mod gbm;
 pub mod linear;
+mod lockstep;
 pub mod mlp;
 pub mod registry;
 pub mod serde_nan;

@@ -436,19 +436,37 @@ pub(crate) fn checked_predict_blocks<F>(
 where
     F: Fn(&[f64], usize, &mut [f64]) + Sync,
 {
+    checked_predict_blocks_in_runs(x, n_features, RESOLVED_ROWS, resolve_missing, score_block)
+}
+
+/// [`checked_predict_blocks`] with runs of `run_rows` rows instead of [`RESOLVED_ROWS`], copied
+/// by `resolve` (which returns the index in the rows of the first infinite value, if any)
+/// instead of [`resolve_missing`]: small trees (boosting) walk a run that fits the first-level
+/// cache in their own layout ([`crate::lockstep`]).
+pub(crate) fn checked_predict_blocks_in_runs<T, F>(
+    x: ArrayView2<'_, f64>,
+    n_features: usize,
+    run_rows: usize,
+    resolve: fn(&[f64], usize, &mut Vec<T>) -> Option<usize>,
+    score_block: F,
+) -> Result<Array1<f64>>
+where
+    F: Fn(&[T], usize, &mut [f64]) + Sync,
+{
     if x.ncols() != n_features {
         return check_predict_input(x, n_features, true).map(|()| Array1::zeros(0));
     }
+    let run_rows = run_rows.max(1);
     score_in_blocks(x, true, |rows, p, out| {
-        let mut resolved = Vec::with_capacity(2 * p * RESOLVED_ROWS.min(out.len()));
+        let mut resolved = Vec::new();
         for (run, (rows, out)) in rows
-            .chunks(RESOLVED_ROWS * p)
-            .zip(out.chunks_mut(RESOLVED_ROWS))
+            .chunks(run_rows * p)
+            .zip(out.chunks_mut(run_rows))
             .enumerate()
         {
-            if let Some(i) = resolve_missing(rows, p, &mut resolved) {
+            if let Some(i) = resolve(rows, p, &mut resolved) {
                 return Err(ModelError::NonFinite {
-                    row: run * RESOLVED_ROWS + i / p,
+                    row: run * run_rows + i / p,
                     column: i % p,
                 });
             }
@@ -554,11 +572,11 @@ where
     Ok(Array1::from(out))
 }
 
-/// Rows scored side by side by [`Tree::accumulate_with`].
+/// Rows scored side by side by [`StepLayout::accumulate`].
 const LANES: usize = 8;
 
 /// Branch-free steps of every lane between two looks for lanes that reached their leaf in
-/// [`Tree::accumulate_with`].
+/// [`StepLayout::accumulate`].
 const STEPS_PER_CHECK: usize = 4;
 
 /// Bit of [`Node`]'s packed feature word saying that missing values go left.
@@ -573,15 +591,15 @@ const MISSING_LEFT_BIT: u32 = 1 << 31;
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Node {
     /// The threshold of a split, the probability of a leaf.
-    threshold_or_value: f64,
+    pub(crate) threshold_or_value: f64,
     /// Feature index, with [`MISSING_LEFT_BIT`] set when missing values go left.
-    feature_and_missing: u32,
+    pub(crate) feature_and_missing: u32,
     /// Index of the left child (the right child follows it); `0` for a leaf.
-    left: u32,
+    pub(crate) left: u32,
 }
 
 impl Node {
-    fn leaf(value: f64) -> Self {
+    pub(crate) fn leaf(value: f64) -> Self {
         Node {
             threshold_or_value: value,
             feature_and_missing: 0,
@@ -589,7 +607,7 @@ impl Node {
         }
     }
 
-    fn split(feature: usize, threshold: f64, missing_left: bool, left: u32) -> Self {
+    pub(crate) fn split(feature: usize, threshold: f64, missing_left: bool, left: u32) -> Self {
         Node {
             threshold_or_value: threshold,
             feature_and_missing: feature as u32 | if missing_left { MISSING_LEFT_BIT } else { 0 },
@@ -645,7 +663,7 @@ pub struct Tree {
     steps: StepLayout,
 }
 
-/// The layout [`Tree::accumulate_with`] walks, derived from a tree's nodes, for rows in the
+/// The layout [`StepLayout::accumulate`] walks, derived from a tree's nodes, for rows in the
 /// missing-resolved form of [`resolve_missing`] (`2p` values: `NaN` as `-inf`, then `NaN` as
 /// `+inf`).
 ///
@@ -658,14 +676,16 @@ pub struct Tree {
 /// its leaf without a branch, and "at a leaf" is `left == index`. This relies on the scored rows
 /// holding no infinity, which [`checked_predict_blocks`] guarantees.
 #[derive(Debug, Clone, PartialEq, Default)]
-struct StepLayout {
-    nodes: Vec<Node>,
+pub(crate) struct StepLayout {
+    pub(crate) nodes: Vec<Node>,
     /// P(positive) of each leaf by node index (`0` for splits).
-    leaf_values: Vec<f64>,
+    pub(crate) leaf_values: Vec<f64>,
 }
 
 impl StepLayout {
-    fn new(nodes: &[Node], n_features: usize) -> Self {
+    /// The layout of a tree's nodes (children of a split at `left` and `left + 1`, leaves with
+    /// `left == 0`) for rows of `n_features` values.
+    pub(crate) fn new(nodes: &[Node], n_features: usize) -> Self {
         let mut steps = Vec::with_capacity(nodes.len());
         let mut leaf_values = Vec::with_capacity(nodes.len());
         for (i, node) in nodes.iter().enumerate() {
@@ -693,6 +713,64 @@ impl StepLayout {
         StepLayout {
             nodes: steps,
             leaf_values,
+        }
+    }
+
+    /// Adds the leaf value of each row of `resolved` (rows in the form of [`resolve_missing`],
+    /// `2p` values each) to the matching entry of `out`.
+    ///
+    /// [`LANES`] rows go down the tree side by side through the [`StepLayout`], where a step is
+    /// one comparison and a leaf loops on itself: [`STEPS_PER_CHECK`] branch-free steps of every
+    /// lane, then each lane that sits on a leaf adds its value and takes the next row. The
+    /// independent node loads of the lanes overlap in memory, which is what makes scoring deep
+    /// trees fast; looking for leaves only every few steps keeps the steps free of
+    /// unpredictable branches.
+    pub(crate) fn accumulate(&self, resolved: &[f64], p: usize, out: &mut [f64]) {
+        let steps = &self.nodes[..];
+        let leaf_values = &self.leaf_values[..];
+        let n = out.len();
+        if n == 0 {
+            return;
+        }
+        let width = 2 * p;
+        // Lane k scores row `row_of[k]` (whose values start at `base[k]`) and is at node
+        // `at[k]`; lanes without a row (fewer than LANES rows, or no row left) are inactive and
+        // walk row 0 without adding anything.
+        let mut row_of = [0usize; LANES];
+        let mut base = [0usize; LANES];
+        let mut at = [0u32; LANES];
+        let mut active = [false; LANES];
+        let lanes = LANES.min(n);
+        for k in 0..lanes {
+            row_of[k] = k;
+            base[k] = k * width;
+            active[k] = true;
+        }
+        let mut next_row = lanes;
+        let mut live = lanes;
+        while live > 0 {
+            for _ in 0..STEPS_PER_CHECK {
+                for k in 0..LANES {
+                    let node = steps[at[k] as usize];
+                    let v = resolved[base[k] + node.feature_and_missing as usize];
+                    let go_left = v <= node.threshold_or_value;
+                    at[k] = node.left + u32::from(!go_left);
+                }
+            }
+            for k in 0..LANES {
+                if active[k] && steps[at[k] as usize].left == at[k] {
+                    out[row_of[k]] += leaf_values[at[k] as usize];
+                    at[k] = 0;
+                    if next_row < n {
+                        row_of[k] = next_row;
+                        base[k] = next_row * width;
+                        next_row += 1;
+                    } else {
+                        active[k] = false;
+                        live -= 1;
+                    }
+                }
+            }
         }
     }
 }
@@ -792,71 +870,7 @@ impl Tree {
     /// [`resolve_missing`], `2p` values each) to the matching entry of `out`. Each row's result
     /// is the same as [`Tree::predict_row`]'s on the original row.
     pub(crate) fn accumulate_rows(&self, resolved: &[f64], p: usize, out: &mut [f64]) {
-        self.accumulate_with(&self.steps.leaf_values, resolved, p, out);
-    }
-
-    /// Adds `leaf_values[leaf]` for the leaf of each row of `resolved` (rows in the form of
-    /// [`resolve_missing`], `2p` values each) to the matching entry of `out`; `leaf_values` is
-    /// indexed by node, as [`Tree::leaf_values`].
-    ///
-    /// [`LANES`] rows go down the tree side by side through the [`StepLayout`], where a step is
-    /// one comparison and a leaf loops on itself: [`STEPS_PER_CHECK`] branch-free steps of every
-    /// lane, then each lane that sits on a leaf adds its value and takes the next row. The
-    /// independent node loads of the lanes overlap in memory, which is what makes scoring deep
-    /// trees fast; looking for leaves only every few steps keeps the steps free of
-    /// unpredictable branches.
-    pub(crate) fn accumulate_with(
-        &self,
-        leaf_values: &[f64],
-        resolved: &[f64],
-        p: usize,
-        out: &mut [f64],
-    ) {
-        let steps = &self.steps.nodes[..];
-        let n = out.len();
-        if n == 0 {
-            return;
-        }
-        let width = 2 * p;
-        // Lane k scores row `row_of[k]` (whose values start at `base[k]`) and is at node
-        // `at[k]`; lanes without a row (fewer than LANES rows, or no row left) are inactive and
-        // walk row 0 without adding anything.
-        let mut row_of = [0usize; LANES];
-        let mut base = [0usize; LANES];
-        let mut at = [0u32; LANES];
-        let mut active = [false; LANES];
-        let lanes = LANES.min(n);
-        for k in 0..lanes {
-            row_of[k] = k;
-            base[k] = k * width;
-            active[k] = true;
-        }
-        let mut next_row = lanes;
-        let mut live = lanes;
-        while live > 0 {
-            for _ in 0..STEPS_PER_CHECK {
-                for k in 0..LANES {
-                    let node = steps[at[k] as usize];
-                    let v = resolved[base[k] + node.feature_and_missing as usize];
-                    let go_left = v <= node.threshold_or_value;
-                    at[k] = node.left + u32::from(!go_left);
-                }
-            }
-            for k in 0..LANES {
-                if active[k] && steps[at[k] as usize].left == at[k] {
-                    out[row_of[k]] += leaf_values[at[k] as usize];
-                    at[k] = 0;
-                    if next_row < n {
-                        row_of[k] = next_row;
-                        base[k] = next_row * width;
-                        next_row += 1;
-                    } else {
-                        active[k] = false;
-                        live -= 1;
-                    }
-                }
-            }
-        }
+        self.steps.accumulate(resolved, p, out);
     }
 
     /// Adds the leaf value of each row of the raw rows `rows` (contiguous, `p` values per row,

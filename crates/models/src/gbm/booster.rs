@@ -220,14 +220,14 @@ impl GbmParams {
         if let Some(r) = best_iteration {
             trees.truncate(r + 1);
         }
-        Ok(FittedGbm {
-            n_features: p,
+        Ok(FittedGbm::new(
+            p,
             init_score,
             trees,
             best_iteration,
-            validation_history: history,
-            params: self.clone(),
-        })
+            history,
+            self.clone(),
+        ))
     }
 
     /// For each feature: empty when numeric; for a categorical feature, the category code of

@@ -7,11 +7,20 @@ use serde::{Deserialize, Serialize};
 use super::params::GbmParams;
 use super::tree::Tree;
 use crate::check::check_predict_input;
+use crate::lockstep::{LockstepTree, resolve_padded};
+use crate::tree::checked_predict_blocks_in_runs;
 use crate::{FittedClassifier, Result};
 
-/// Rows scored together by one task: the trees are walked tree-major over the block, so a
-/// tree's nodes stay in cache while the block's rows pass through it.
+/// Rows scored together by one task when a tree has a categorical split: the trees are walked
+/// tree-major over the block, so a tree's nodes stay in cache while the block's rows pass
+/// through it.
 const PREDICT_BLOCK_ROWS: usize = 512;
+
+/// Rows copied and walked together through the lock-step layout ([`crate::lockstep`]): the
+/// values the trees read (`2p` per row, 11 cache lines for 43 features) stay in the first-level
+/// cache while every (small) tree walks them. 32 and 64 rows measured the same, 128 rows 17 %
+/// slower.
+const STEP_RUN_ROWS: usize = 64;
 
 /// Which feature importance to report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,8 +32,10 @@ pub enum ImportanceKind {
 }
 
 /// A fitted gradient-boosted tree classifier. Scores raw `f64` rows (`NaN` = missing) without
-/// binning them; serialisable with serde (the JSON round trip is bit-exact).
+/// binning them; serialisable with serde (the JSON round trip is bit-exact, and loading checks
+/// that every tree is well formed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "FittedGbmParts")]
 pub struct FittedGbm {
     pub(crate) n_features: usize,
     /// Log-odds of the weighted base rate, the score before the first tree.
@@ -36,9 +47,67 @@ pub struct FittedGbm {
     /// Validation metric per round when early stopping was on.
     pub(crate) validation_history: Vec<f64>,
     pub(crate) params: GbmParams,
+    /// The trees in the branch-free scoring layout, derived from `trees` (not saved); `None`
+    /// when a tree has a categorical split.
+    #[serde(skip)]
+    pub(crate) steps: Option<Vec<LockstepTree>>,
+}
+
+/// The saved fields of a [`FittedGbm`], checked before they become one.
+#[derive(Deserialize)]
+struct FittedGbmParts {
+    n_features: usize,
+    init_score: f64,
+    trees: Vec<Tree>,
+    best_iteration: Option<usize>,
+    validation_history: Vec<f64>,
+    params: GbmParams,
+}
+
+impl TryFrom<FittedGbmParts> for FittedGbm {
+    type Error = String;
+
+    fn try_from(parts: FittedGbmParts) -> std::result::Result<Self, String> {
+        for (t, tree) in parts.trees.iter().enumerate() {
+            tree.check_structure(parts.n_features)
+                .map_err(|reason| format!("gbm tree {t}: {reason}"))?;
+        }
+        Ok(FittedGbm::new(
+            parts.n_features,
+            parts.init_score,
+            parts.trees,
+            parts.best_iteration,
+            parts.validation_history,
+            parts.params,
+        ))
+    }
 }
 
 impl FittedGbm {
+    /// A model from well-formed trees (see [`Tree::check_structure`]), with its scoring layout.
+    pub(crate) fn new(
+        n_features: usize,
+        init_score: f64,
+        trees: Vec<Tree>,
+        best_iteration: Option<usize>,
+        validation_history: Vec<f64>,
+        params: GbmParams,
+    ) -> Self {
+        let steps = trees
+            .iter()
+            .map(|tree| LockstepTree::new(&tree.step_layout(n_features)?, n_features))
+            .collect::<Option<Vec<_>>>();
+        FittedGbm {
+            n_features,
+            init_score,
+            trees,
+            best_iteration,
+            validation_history,
+            params,
+            steps,
+        }
+    }
+
     /// Number of trees used for prediction (after early stopping, if any).
     pub fn n_trees(&self) -> usize {
         self.trees.len()
@@ -88,6 +157,20 @@ impl FittedGbm {
     /// # Errors
     /// A column count different from the one seen at fit time, or an infinite value.
     pub fn predict_raw(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
+        if let Some(steps) = &self.steps {
+            return checked_predict_blocks_in_runs(
+                x,
+                self.n_features,
+                STEP_RUN_ROWS,
+                resolve_padded,
+                |rows, _, scores| {
+                    scores.fill(self.init_score);
+                    for tree in steps {
+                        tree.accumulate(rows, scores);
+                    }
+                },
+            );
+        }
         check_predict_input(x, self.n_features, true)?;
         let p = self.n_features;
         let mut out = vec![0.0; x.nrows()];
@@ -163,5 +246,145 @@ impl FittedClassifier for FittedGbm {
 
     fn feature_importance(&self) -> Option<Vec<f64>> {
         Some(self.importance(ImportanceKind::Gain))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ndarray::Array2;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+    use crate::Classifier;
+
+    /// The score of each row by the plain walk of every tree ([`Tree::predict_row`]).
+    fn plain_scores(model: &FittedGbm, x: &Array2<f64>) -> Vec<f64> {
+        x.rows()
+            .into_iter()
+            .map(|row| {
+                let row = row.to_vec();
+                model
+                    .trees
+                    .iter()
+                    .fold(model.init_score, |s, tree| s + tree.predict_row(&row))
+            })
+            .collect()
+    }
+
+    fn noisy_data(rows: usize, seed: u64) -> (Array2<f64>, Vec<bool>) {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let x = Array2::from_shape_fn((rows, 6), |_| {
+            if rng.gen_bool(0.15) {
+                f64::NAN
+            } else {
+                (rng.r#gen::<f64>() * 20.0).round() / 4.0
+            }
+        });
+        let y = x
+            .rows()
+            .into_iter()
+            .map(|r| r[0].is_nan() || r[0] + r[1] * 0.5 > 4.0 || rng.gen_bool(0.1))
+            .collect();
+        (x, y)
+    }
+
+    #[test]
+    fn lockstep_scores_equal_the_plain_walk_bit_for_bit() {
+        let (x, y) = noisy_data(3_000, 1);
+        // 2,100 rows: several parallel blocks and a last group of fewer than LANES rows.
+        let (x_test, _) = noisy_data(2_100, 2);
+        let mut walks = (0, 0);
+        for leaves in [2, 7, 31, 128, 300] {
+            let model = GbmParams::new()
+                .n_estimators(12)
+                .num_leaves(leaves)
+                .min_child_samples(1)
+                .fit(x.view(), &y, None)
+                .expect("fit");
+            // Trees of more than 256 nodes take the plain walk; the others the lock step.
+            let small = model.trees.iter().all(|t| 2 * t.n_leaves() - 1 <= 256);
+            assert_eq!(model.steps.is_some(), small, "{leaves} leaves");
+            if small {
+                walks.0 += 1;
+            } else {
+                walks.1 += 1;
+            }
+            let fast = model.predict_raw(x_test.view()).expect("predict");
+            assert_eq!(
+                fast.to_vec(),
+                plain_scores(&model, &x_test),
+                "{leaves} leaves"
+            );
+        }
+        assert!(walks.0 > 0 && walks.1 > 0, "both walks tested: {walks:?}");
+    }
+
+    #[test]
+    fn non_finite_thresholds_route_as_in_the_plain_walk() {
+        // root: x0 <= +inf, missing right -> leaf 0 | leaf 1 ; then x1 <= NaN (nothing goes
+        // left but missing values, which go left) in a second tree.
+        let tree = |threshold: f64, missing_left: bool, feature: u32| Tree {
+            feature: vec![feature],
+            threshold: vec![threshold],
+            threshold_bin: vec![0],
+            missing_left: vec![missing_left],
+            left: vec![!0],
+            right: vec![!1],
+            gain: vec![1.0],
+            leaf_value: vec![-1.0, 2.0],
+            cat_index: vec![-1],
+            cat_codes: Vec::new(),
+            cat_bins: Vec::new(),
+        };
+        let trees = vec![
+            tree(f64::INFINITY, false, 0),
+            tree(f64::NAN, true, 1),
+            tree(f64::NEG_INFINITY, true, 0),
+        ];
+        let model = FittedGbm::new(2, 0.5, trees, None, Vec::new(), GbmParams::new());
+        assert!(model.steps.is_some());
+        let x = ndarray::array![
+            [1.0, 1.0],
+            [f64::NAN, 1.0],
+            [1.0, f64::NAN],
+            [f64::NAN, f64::NAN],
+            [-1e300, 1e300]
+        ];
+        let fast = model.predict_raw(x.view()).expect("predict");
+        assert_eq!(fast.to_vec(), plain_scores(&model, &x));
+    }
+
+    #[test]
+    fn loading_rejects_trees_that_are_not_trees() {
+        let (x, y) = noisy_data(300, 3);
+        let model = GbmParams::new()
+            .n_estimators(3)
+            .min_child_samples(1)
+            .fit(x.view(), &y, None)
+            .expect("fit");
+        let json = serde_json::to_value(&model).expect("to json");
+        let back: FittedGbm = serde_json::from_value(json.clone()).expect("round trip");
+        assert_eq!(back, model);
+        let edits: [(&str, serde_json::Value); 4] = [
+            ("left", serde_json::json!([0, 0, 0])), // a cycle through the root
+            ("right", serde_json::json!([99, 99, 99])), // out of range
+            ("feature", serde_json::json!([6, 6, 6])), // no such column
+            ("gain", serde_json::json!([])),        // wrong length
+        ];
+        for (field, value) in edits {
+            let mut bad = json.clone();
+            let tree = &mut bad["trees"][1];
+            let len = tree[field].as_array().map_or(0, Vec::len);
+            assert!(len > 0, "tree 1 has splits");
+            tree[field] = match value {
+                serde_json::Value::Array(v) if !v.is_empty() => {
+                    serde_json::Value::Array(v.into_iter().cycle().take(len).collect())
+                }
+                other => other,
+            };
+            let err = serde_json::from_value::<FittedGbm>(bad).expect_err(field);
+            assert!(err.to_string().contains("gbm tree 1"), "{field}: {err}");
+        }
     }
 }

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::tree::{Node, StepLayout};
+
 /// A regression tree in LightGBM's flat layout: internal node `i` tests
 /// `x[feature[i]] <= threshold[i]` (missing values go left when `missing_left[i]`), or, for a
 /// categorical split (`cat_index[i] >= 0`), whether the category code `x[feature[i]]` is in the
@@ -108,6 +110,100 @@ impl Tree {
     #[inline]
     pub fn predict_row(&self, row: &[f64]) -> f64 {
         self.leaf_value[self.leaf_of(row)]
+    }
+
+    /// Checks that the arrays describe one tree over `n_features` columns: equal lengths, every
+    /// feature below `n_features`, every child reference in range, and each internal node but the
+    /// root and each leaf reached from exactly one parent (so walking the tree from the root
+    /// ends, whatever a loaded file holds).
+    ///
+    /// # Errors
+    /// A message naming the first problem found.
+    pub(crate) fn check_structure(&self, n_features: usize) -> Result<(), String> {
+        let splits = self.feature.len();
+        let leaves = self.leaf_value.len();
+        let per_split = [
+            self.threshold.len(),
+            self.threshold_bin.len(),
+            self.missing_left.len(),
+            self.left.len(),
+            self.right.len(),
+            self.gain.len(),
+            self.cat_index.len(),
+        ];
+        if per_split.iter().any(|&len| len != splits) || leaves != splits + 1 {
+            return Err(format!(
+                "{splits} splits but arrays of lengths {per_split:?} and {leaves} leaves"
+            ));
+        }
+        let mut parents_of_split = vec![0u8; splits];
+        let mut parents_of_leaf = vec![0u8; leaves];
+        for node in 0..splits {
+            if self.feature[node] as usize >= n_features {
+                return Err(format!(
+                    "node {node} splits on column {}",
+                    self.feature[node]
+                ));
+            }
+            let cat = self.cat_index[node];
+            if cat >= 0
+                && (cat as usize >= self.cat_codes.len() || cat as usize >= self.cat_bins.len())
+            {
+                return Err(format!("node {node} names categorical set {cat}"));
+            }
+            for child in [self.left[node], self.right[node]] {
+                let count = if child < 0 {
+                    parents_of_leaf.get_mut(!child as usize)
+                } else {
+                    parents_of_split.get_mut(child as usize)
+                };
+                match count {
+                    Some(c) => *c = c.saturating_add(1),
+                    None => return Err(format!("node {node} has child {child} out of range")),
+                }
+            }
+        }
+        let root_ok = parents_of_split.first().is_none_or(|&c| c == 0);
+        let splits_ok = parents_of_split.iter().skip(1).all(|&c| c == 1);
+        let leaves_ok = splits == 0 || parents_of_leaf.iter().all(|&c| c == 1);
+        if root_ok && splits_ok && leaves_ok {
+            Ok(())
+        } else {
+            Err("the child references do not form a tree".into())
+        }
+    }
+
+    /// The tree in the decision-tree node layout ([`Node`]: the children of a split side by
+    /// side, a leaf holding its value), ready for the branch-free walk of [`StepLayout`];
+    /// `None` when the tree has a categorical split (those are scored by [`Tree::leaf_of`]).
+    /// The tree must pass [`Tree::check_structure`].
+    pub(crate) fn step_layout(&self, n_features: usize) -> Option<StepLayout> {
+        if self.cat_index.iter().any(|&c| c >= 0) {
+            return None;
+        }
+        // Breadth first: `order[k]` is the node (a child reference: `>= 0` split, `< 0` leaf)
+        // placed at index k, and a split placed at k puts its two children at the end.
+        let mut order: Vec<i32> = vec![if self.feature.is_empty() { !0 } else { 0 }];
+        let mut nodes = Vec::with_capacity(2 * self.feature.len() + 1);
+        let mut k = 0;
+        while let Some(&reference) = order.get(k) {
+            if reference < 0 {
+                nodes.push(Node::leaf(self.leaf_value[!reference as usize]));
+            } else {
+                let i = reference as usize;
+                let left = u32::try_from(order.len()).ok()?;
+                order.push(self.left[i]);
+                order.push(self.right[i]);
+                nodes.push(Node::split(
+                    self.feature[i] as usize,
+                    self.threshold[i],
+                    self.missing_left[i],
+                    left,
+                ));
+            }
+            k += 1;
+        }
+        Some(StepLayout::new(&nodes, n_features))
     }
 
     /// The leaf index reached by row `row` of a binned column-major matrix (bin `0` = missing).
