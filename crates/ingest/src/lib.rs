@@ -43,6 +43,7 @@ pub mod labels;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod reader;
+mod regular;
 mod schema;
 pub mod synth;
 mod table;

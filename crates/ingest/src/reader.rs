@@ -14,6 +14,7 @@ use crate::convert::{
     merge_column,
 };
 use crate::error::{IngestError, IngestWarning};
+use crate::regular::{OutputSpec, read_regular};
 use crate::schema::{ColumnKind, Schema};
 use crate::table::{Column, ColumnData, Table};
 use crate::tokenize::{MAX_CHUNK_BYTES, Ragged, TokenChunk, detect_delimiter, tokenize};
@@ -24,6 +25,10 @@ pub const DEFAULT_MISSING_TOKENS: [&str; 5] = ["", "NA", "NaN", "null", "None"];
 /// Size of the slices the input is cut into: small enough that a slice and its tokens stay in
 /// cache while all its columns are converted.
 const CACHE_CHUNK_BYTES: usize = 1 << 19;
+
+/// Size of the parts of the regular fast path ([`crate::regular`]): a part and its field
+/// offsets stay in a core's L2 cache.
+const REGULAR_PART_BYTES: usize = 1 << 17;
 
 /// Most bytes one streaming batch covers, whatever its row count.
 const BATCH_BYTES: usize = MAX_CHUNK_BYTES / 4;
@@ -549,8 +554,16 @@ fn split_at_lines(body: &[u8]) -> Vec<(usize, usize)> {
     bounds
 }
 
-/// The fast path for a quote-free body with known kinds: each part is parsed straight into
-/// typed columns (no intermediate field list), parts in parallel, then joined.
+/// The kinds the plan parses as (`None`: raw text), once no inference is left.
+fn fixed_kinds(plan: &Plan) -> Vec<Option<ColumnKind>> {
+    plan.outputs
+        .iter()
+        .map(|(_, _, conv)| conv.resolved(KindFacts::default()))
+        .collect()
+}
+
+/// A quote-free body with known kinds: the regular fast path when the body is regular (see
+/// [`crate::regular`]), else the general one. Both give the same table and errors.
 fn read_plain_typed(
     body: &[u8],
     delimiter: u8,
@@ -558,11 +571,71 @@ fn read_plain_typed(
     first_line: u64,
     missing: &MissingTokens,
 ) -> Result<Table, IngestError> {
-    let kinds: Vec<Option<ColumnKind>> = plan
+    read_plain_regular(
+        body,
+        delimiter,
+        plan,
+        first_line,
+        missing,
+        REGULAR_PART_BYTES,
+    )
+    .unwrap_or_else(|| read_plain_general(body, delimiter, plan, first_line, missing))
+}
+
+/// [`crate::regular`] on a plan, in parts of about `part_bytes`: `None` when the body is not
+/// regular.
+fn read_plain_regular(
+    body: &[u8],
+    delimiter: u8,
+    plan: &Plan,
+    first_line: u64,
+    missing: &MissingTokens,
+    part_bytes: usize,
+) -> Option<Result<Table, IngestError>> {
+    let kinds = fixed_kinds(plan);
+    let specs: Vec<OutputSpec<'_>> = plan
         .outputs
         .iter()
-        .map(|(_, _, conv)| conv.resolved(KindFacts::default()))
+        .zip(&kinds)
+        .map(|((file_column, name, _), kind)| OutputSpec {
+            file_column: *file_column,
+            name,
+            kind: *kind,
+        })
         .collect();
+    let result = read_regular(
+        body,
+        delimiter,
+        plan.n_file_cols,
+        &specs,
+        first_line,
+        missing,
+        part_bytes,
+    )?;
+    Some(result.and_then(|data| {
+        let columns = data
+            .into_iter()
+            .zip(&plan.outputs)
+            .map(|(data, (_, name, _))| Column {
+                name: name.clone(),
+                data,
+            })
+            .collect();
+        Table::new(columns).map_err(|reason| IngestError::InvalidOptions { reason })
+    }))
+}
+
+/// The general path for a quote-free body with known kinds: each part is parsed straight into
+/// typed columns (no intermediate field list), parts in parallel, then joined. Handles blank
+/// lines and ragged rows.
+fn read_plain_general(
+    body: &[u8],
+    delimiter: u8,
+    plan: &Plan,
+    first_line: u64,
+    missing: &MissingTokens,
+) -> Result<Table, IngestError> {
+    let kinds = fixed_kinds(plan);
     let mut targets = vec![None; plan.n_file_cols];
     for (out, (file_col, _, _)) in plan.outputs.iter().enumerate() {
         targets[*file_col] = Some(out);
@@ -1027,6 +1100,196 @@ impl<R: Read> Iterator for CsvChunks<R> {
                 }
                 Some(Err(e))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The header of the generated files and the schema that reads them: an id, a target, and
+    /// one feature of each kind (two numeric).
+    const HEADER: [&str; 6] = ["id", "label", "x", "y", "flag", "group"];
+
+    fn schema() -> Schema {
+        Schema::new()
+            .with_id("id")
+            .with_target("label", None)
+            .with_kind("x", ColumnKind::Numeric)
+            .with_kind("y", ColumnKind::Numeric)
+            .with_kind("flag", ColumnKind::Boolean)
+            .with_kind("group", ColumnKind::Categorical)
+    }
+
+    /// Cells that exercise every branch of the conversions: short and long numbers, signs,
+    /// exponents, dots at the ends, infinities, missing tokens, junk, padding, canonical
+    /// levels, long levels and invalid UTF-8.
+    const CELLS: [&[u8]; 34] = [
+        b"0",
+        b"1",
+        b"-0",
+        b"42",
+        b"-7",
+        b"15.4799",
+        b"16.939657",
+        b"12345678",
+        b"123456789",
+        b"0.5",
+        b"1.",
+        b".5",
+        b"-.5",
+        b"5e+05",
+        b"1e400",
+        b"inf",
+        b"-inf",
+        b"NaN",
+        b"NA",
+        b"",
+        b"null",
+        b" NA ",
+        b"None",
+        b"abc",
+        b"1 2",
+        b" 3.25 ",
+        b"True",
+        b"false",
+        b"1.0",
+        b"-3.00",
+        b"Diversified entertainment",
+        b"no_match",
+        b"\xff\xfe",
+        b"a\xffb",
+    ];
+
+    fn body_strategy() -> impl Strategy<Value = (Vec<u8>, bool, bool)> {
+        let row = proptest::collection::vec(0..CELLS.len(), HEADER.len());
+        (
+            proptest::collection::vec(row, 1..40),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(rows, crlf, final_newline)| {
+                let mut body = Vec::new();
+                for (r, cells) in rows.iter().enumerate() {
+                    if r > 0 {
+                        body.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+                    }
+                    for (c, &cell) in cells.iter().enumerate() {
+                        if c > 0 {
+                            body.push(b';');
+                        }
+                        body.extend_from_slice(CELLS[cell]);
+                    }
+                }
+                if final_newline {
+                    body.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+                }
+                (body, crlf, final_newline)
+            })
+    }
+
+    /// A comparable rendering of a read (tables hold `NaN`, which is not equal to itself).
+    fn render(result: &Result<Table, IngestError>) -> String {
+        match result {
+            Ok(table) => format!("{table:?}"),
+            Err(e) => format!("error: {e:?}"),
+        }
+    }
+
+    fn plan() -> Plan {
+        let header: Vec<String> = HEADER.iter().map(|h| (*h).to_owned()).collect();
+        Plan::new(&header, &ReadOptions::new().schema(schema())).expect("plan")
+    }
+
+    proptest! {
+        #[test]
+        fn regular_path_matches_general_path(
+            (body, _crlf, _final_newline) in body_strategy(),
+            part_bytes in 1usize..200,
+        ) {
+            let plan = plan();
+            let missing = MissingTokens::new(&ReadOptions::new().missing_tokens);
+            let general = read_plain_general(&body, b';', &plan, 2, &missing);
+            let regular = read_plain_regular(&body, b';', &plan, 2, &missing, part_bytes);
+            prop_assert!(regular.is_some(), "a regular body was declined");
+            prop_assert_eq!(render(&regular.expect("checked")), render(&general));
+        }
+    }
+
+    /// Only cells each column reads without error, so that whole tables are compared.
+    fn clean_body_strategy() -> impl Strategy<Value = Vec<u8>> {
+        let text: &[&str] = &[
+            "a",
+            "Books & Magazines",
+            "no_match",
+            " F+L ",
+            "1.0",
+            "1",
+            "NA",
+            "",
+        ];
+        let label: &[&str] = &["0", "1", "NA", "", "1.0"];
+        let number: &[&str] = &[
+            "0",
+            "-0",
+            "42",
+            "15.4799",
+            "-16.939657",
+            "12345678",
+            "123456789.5",
+            "1.",
+            ".5",
+            "5e+05",
+            "NaN",
+            "NA",
+            "",
+            " 7 ",
+            "0.1",
+        ];
+        let flag: &[&str] = &["True", "false", "1", "0", "NA", ""];
+        let choices = [text, label, number, number, flag, text];
+        let row = choices
+            .map(|c| proptest::sample::select(c.to_vec()))
+            .to_vec();
+        proptest::collection::vec(row, 1..60).prop_map(|rows| {
+            rows.iter()
+                .map(|cells| cells.join(";") + "\n")
+                .collect::<String>()
+                .into_bytes()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn regular_path_matches_general_path_on_clean_tables(
+            body in clean_body_strategy(),
+            part_bytes in 1usize..300,
+        ) {
+            let plan = plan();
+            let missing = MissingTokens::new(&ReadOptions::new().missing_tokens);
+            let general = read_plain_general(&body, b';', &plan, 2, &missing);
+            prop_assert!(general.is_ok());
+            let regular = read_plain_regular(&body, b';', &plan, 2, &missing, part_bytes);
+            prop_assert_eq!(render(&regular.expect("regular")), render(&general));
+        }
+    }
+
+    #[test]
+    fn irregular_bodies_take_the_general_path_with_its_errors() {
+        let plan = plan();
+        let missing = MissingTokens::new(&ReadOptions::new().missing_tokens);
+        for body in [
+            &b"a;1;2;3;True;g\n\nb;1;2;3;True;g\n"[..],
+            b"a;1;2;3;True;g\nb;1;2\nc;1;2;3;True;g;extra\n",
+            b"a;1;2;3;True;g\n\r\n",
+        ] {
+            assert!(read_plain_regular(body, b';', &plan, 2, &missing, 16).is_none());
+            let whole = read_plain_typed(body, b';', &plan, 2, &missing);
+            let general = read_plain_general(body, b';', &plan, 2, &missing);
+            assert_eq!(render(&whole), render(&general));
         }
     }
 }
