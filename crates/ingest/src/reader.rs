@@ -1017,10 +1017,65 @@ impl<R: Read> CsvChunks<R> {
         Ok(())
     }
 
+    /// The next batch through the regular fast path ([`crate::regular`]), when the kinds are
+    /// fixed and the batch is quote-free and regular; `Ok(None)` to take the general path
+    /// (which gives the same batch, slower).
+    fn next_regular_chunk(&mut self) -> Result<Option<TableChunk>, IngestError> {
+        if !self.kinds_fixed {
+            return Ok(None);
+        }
+        // The batch ends after the `rows_per_chunk`-th line end (in a regular batch every line
+        // is a record), or at the end of the input.
+        let end = loop {
+            let avail = &self.buf[self.start..];
+            if let Some(i) = memchr::memchr_iter(b'\n', avail).nth(self.rows_per_chunk - 1) {
+                break i + 1;
+            }
+            if self.eof {
+                break avail.len();
+            }
+            if avail.len() > BATCH_BYTES {
+                return Ok(None);
+            }
+            let more = avail.len().max(1 << 16);
+            self.fill(more)?;
+        };
+        let batch = &self.buf[self.start..self.start + end];
+        if batch.is_empty() || end > BATCH_BYTES || memchr::memchr(b'"', batch).is_some() {
+            return Ok(None);
+        }
+        let Some(result) = read_plain_regular(
+            batch,
+            self.delimiter,
+            &self.plan,
+            self.next_line,
+            &self.missing,
+            REGULAR_PART_BYTES,
+        ) else {
+            return Ok(None);
+        };
+        let rows = memchr::memchr_iter(b'\n', batch).count() + usize::from(!batch.ends_with(b"\n"));
+        self.bytes_per_row = (end / rows).max(1);
+        self.start += end;
+        let first_line = self.next_line;
+        self.next_line += rows as u64;
+        let first_row = self.next_row;
+        self.next_row += rows as u64;
+        Ok(Some(TableChunk {
+            table: result?,
+            first_line,
+            first_row,
+            id_column: self.id_column.clone(),
+        }))
+    }
+
     fn next_chunk(&mut self) -> Result<Option<TableChunk>, IngestError> {
         let want = (self.bytes_per_row * self.rows_per_chunk).clamp(1 << 16, 1 << 28);
         if self.buf.len() - self.start < want && !self.eof {
             self.fill(want)?;
+        }
+        if let Some(chunk) = self.next_regular_chunk()? {
+            return Ok(Some(chunk));
         }
         loop {
             let avail = &self.buf[self.start..];

@@ -651,17 +651,17 @@ struct LocalDictionary<'b> {
 
 impl<'b> LocalDictionary<'b> {
     fn new(raw: bool, rows: usize) -> Self {
-        let mut index = HashedMap::default();
-        if raw {
-            index.reserve(rows);
-        }
         LocalDictionary {
             raw,
-            levels: Vec::new(),
+            levels: if raw {
+                Vec::with_capacity(rows)
+            } else {
+                Vec::new()
+            },
             short: Vec::new(),
             short_index: HashMap::default(),
             last_short: (0, MISSING_CODE),
-            index,
+            index: HashedMap::default(),
             last: None,
         }
     }
@@ -705,12 +705,13 @@ impl<'b> LocalDictionary<'b> {
     /// The local code of a (trimmed, non-missing) cell; `None` when it is not UTF-8.
     #[inline]
     fn code(&mut self, cell: &'b [u8]) -> Option<u32> {
-        let key = if self.raw {
-            cell
-        } else {
-            canonical_level(cell)
-        };
-        if !self.raw {
+        if self.raw {
+            // Ids are (nearly) all distinct: every cell is a level here, and repeats are found
+            // when the parts are joined (`merge_dictionaries`), which hashes once per cell.
+            return self.add(Hashed::new(cell));
+        }
+        let key = canonical_level(cell);
+        {
             // Runs of one value are common (status codes); few levels are scanned linearly.
             if let Some((k, c)) = self.last
                 && short_eq(k, key)
@@ -738,12 +739,12 @@ impl<'b> LocalDictionary<'b> {
     }
 
     /// Adds a new level; `None` when it is not UTF-8.
-    #[cold]
+    #[inline]
     fn add(&mut self, key: Hashed<'b>) -> Option<u32> {
         let text = std::str::from_utf8(key.bytes).ok()?.to_owned();
         let code = self.levels.len() as u32;
         self.levels.push(Level { key, text });
-        if self.raw || self.levels.len() > SMALL_DICTIONARY {
+        if !self.raw && self.levels.len() > SMALL_DICTIONARY {
             if self.index.is_empty() {
                 self.index.extend(
                     self.levels
@@ -794,6 +795,13 @@ fn finish_column(
     })
 }
 
+/// Dictionaries with more levels than this (summed over parts) are joined in hash shards, in
+/// parallel.
+const SHARDED_MERGE_LEVELS: usize = 1 << 12;
+
+/// Number of hash shards of a large join.
+const SHARDS: usize = 64;
+
 /// Joins part-local dictionaries into one (order of first appearance in the file) and rewrites
 /// the codes of each part whose local codes are not the global ones.
 fn merge_dictionaries(
@@ -802,6 +810,9 @@ fn merge_dictionaries(
     first_rows: &[usize],
 ) -> Vec<String> {
     let total: usize = level_parts.iter().map(Vec::len).sum();
+    if total > SHARDED_MERGE_LEVELS {
+        return merge_dictionaries_sharded(codes, level_parts, first_rows, total);
+    }
     let mut index = HashedMap::default();
     index.reserve(total);
     let mut dictionary: Vec<String> = Vec::new();
@@ -818,14 +829,88 @@ fn merge_dictionaries(
             identity &= global as usize == local;
             global_of.push(global);
         }
-        if !identity {
-            let end = first_rows.get(p + 1).copied().unwrap_or(codes.len());
-            for code in &mut codes[first_rows[p]..end] {
-                if *code != MISSING_CODE {
-                    *code = global_of[*code as usize];
+        remap_part(codes, first_rows, p, &global_of, identity);
+    }
+    dictionary
+}
+
+/// Rewrites the codes of part `p` through `global_of` (nothing to do when it is the identity).
+fn remap_part(
+    codes: &mut [u32],
+    first_rows: &[usize],
+    p: usize,
+    global_of: &[u32],
+    identity: bool,
+) {
+    if identity {
+        return;
+    }
+    let end = first_rows.get(p + 1).copied().unwrap_or(codes.len());
+    for code in &mut codes[first_rows[p]..end] {
+        if *code != MISSING_CODE {
+            *code = global_of[*code as usize];
+        }
+    }
+}
+
+/// [`merge_dictionaries`] for many levels (ids): repeats are found in [`SHARDS`] hash shards in
+/// parallel (each shard's table stays in cache), then codes are given in file order.
+fn merge_dictionaries_sharded(
+    codes: &mut [u32],
+    level_parts: Vec<Vec<Level<'_>>>,
+    first_rows: &[usize],
+    total: usize,
+) -> Vec<String> {
+    // Levels are numbered in file order (parts in order, each in order of first appearance).
+    let keys: Vec<Hashed<'_>> = level_parts.iter().flatten().map(|l| l.key).collect();
+    let shard_of = |key: &Hashed<'_>| (key.hash >> 32) as usize % SHARDS;
+    let mut by_shard: Vec<Vec<u32>> = (0..SHARDS)
+        .map(|_| Vec::with_capacity(total / SHARDS * 2))
+        .collect();
+    for (i, key) in keys.iter().enumerate() {
+        by_shard[shard_of(key)].push(i as u32);
+    }
+    // `(level, first level with the same text)` for every repeat.
+    let repeats: Vec<Vec<(u32, u32)>> = by_shard
+        .par_iter()
+        .map(|levels| {
+            let mut first: HashedMap<'_> = HashedMap::default();
+            first.reserve(levels.len());
+            let mut repeats = Vec::new();
+            for &i in levels {
+                let f = *first.entry(keys[i as usize]).or_insert(i);
+                if f != i {
+                    repeats.push((i, f));
                 }
             }
+            repeats
+        })
+        .collect();
+    let mut first_of: Vec<u32> = (0..total as u32).collect();
+    for (i, f) in repeats.into_iter().flatten() {
+        first_of[i as usize] = f;
+    }
+    let mut code_of: Vec<u32> = vec![0; total];
+    let mut dictionary: Vec<String> = Vec::with_capacity(total);
+    let mut i = 0;
+    let mut global_of: Vec<u32> = Vec::new();
+    for (p, levels) in level_parts.into_iter().enumerate() {
+        global_of.clear();
+        let mut identity = true;
+        for (local, level) in levels.into_iter().enumerate() {
+            let f = first_of[i] as usize;
+            let code = if f == i {
+                dictionary.push(level.text);
+                (dictionary.len() - 1) as u32
+            } else {
+                code_of[f]
+            };
+            code_of[i] = code;
+            identity &= code as usize == local;
+            global_of.push(code);
+            i += 1;
         }
+        remap_part(codes, first_rows, p, &global_of, identity);
     }
     dictionary
 }
@@ -883,6 +968,57 @@ mod tests {
         );
         assert!(starts_of(b"1;2\n3;4\n\r\n", 2).is_none(), "CRLF blank line");
         assert!(starts_of(b"1;2\n3;4\n", 2).is_some());
+    }
+
+    #[test]
+    fn sharded_merge_matches_the_sequential_one() {
+        // Three parts of ids with repeats within and across parts, more levels than the
+        // sequential join takes.
+        let texts: Vec<String> = (0..3 * SHARDED_MERGE_LEVELS)
+            .map(|i| format!("id-{}", (i * 7919) % (2 * SHARDED_MERGE_LEVELS)))
+            .collect();
+        let per_part = texts.len() / 3;
+        let parts = || -> Vec<Vec<Level<'_>>> {
+            texts
+                .chunks(per_part)
+                .map(|chunk| {
+                    chunk
+                        .iter()
+                        .map(|t| Level {
+                            key: Hashed::new(t.as_bytes()),
+                            text: t.clone(),
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let first_rows: Vec<usize> = (0..3).map(|p| p * per_part).collect();
+        let mut codes: Vec<u32> = (0..3).flat_map(|_| (0..per_part as u32).rev()).collect();
+        codes[5] = MISSING_CODE;
+        let mut sharded_codes = codes.clone();
+        let total = texts.len();
+        let sharded = merge_dictionaries_sharded(&mut sharded_codes, parts(), &first_rows, total);
+        // The sequential join, forced.
+        let mut index = HashedMap::default();
+        let mut dictionary = Vec::new();
+        for (p, levels) in parts().into_iter().enumerate() {
+            let global_of: Vec<u32> = levels
+                .into_iter()
+                .map(|l| {
+                    let next = dictionary.len() as u32;
+                    let g = *index.entry(l.key).or_insert(next);
+                    if g == next {
+                        dictionary.push(l.text);
+                    }
+                    g
+                })
+                .collect();
+            remap_part(&mut codes, &first_rows, p, &global_of, false);
+        }
+        assert_eq!(sharded, dictionary);
+        assert_eq!(sharded_codes, codes);
+        assert_eq!(sharded.len(), 2 * SHARDED_MERGE_LEVELS);
+        assert_eq!(sharded_codes[5], MISSING_CODE);
     }
 
     #[test]
