@@ -431,6 +431,32 @@ impl<'b> Part<'b> {
         })
     }
 
+    /// A numeric cell the word path did not read: `fast-float2`'s value, or `NaN` for a missing
+    /// token or a bad value (recorded on the cell's line).
+    fn parse_other_number(
+        &self,
+        start: usize,
+        end: usize,
+        row: usize,
+        bad: &mut BadCollector,
+        missing: &MissingTokens,
+    ) -> f64 {
+        let cell = &self.bytes[start..end];
+        match parse_number(cell) {
+            Some(v) if !v.is_infinite() => v,
+            Some(_) => {
+                bad.push(self.first_line + row as u64, cell);
+                f64::NAN
+            }
+            None => {
+                if !(cell.is_empty() || missing.is_missing(cell)) {
+                    bad.push(self.first_line + row as u64, cell);
+                }
+                f64::NAN
+            }
+        }
+    }
+
     /// Converts one output column of this part into its sink.
     fn convert(
         &self,
@@ -462,18 +488,17 @@ impl<'b> Part<'b> {
             Sink::Numeric(out) => {
                 for (row, slot) in out.iter_mut().enumerate() {
                     let (start, end) = self.span(starts, row * n + col, last);
-                    *slot = match parse_cell_number(bytes, start, end) {
-                        Some(v) if !v.is_infinite() => v,
-                        Some(_) => {
-                            report.bad.push(line(row), &bytes[start..end]);
-                            f64::NAN
-                        }
-                        None => {
-                            if !(start == end || is_missing(start, end)) {
-                                report.bad.push(line(row), &bytes[start..end]);
-                            }
-                            f64::NAN
-                        }
+                    let len = end - start;
+                    *slot = if let Some(v) = parse_short_number(bytes, start, end) {
+                        v
+                    } else if len == 0
+                        || (len <= 8
+                            && missing.is_non_numeric_word(load_word(bytes, start, len), len))
+                    {
+                        // Missing either way: `fast-float2` rejects these tokens.
+                        f64::NAN
+                    } else {
+                        self.parse_other_number(start, end, row, &mut report.bad, missing)
                     };
                 }
             }
@@ -500,15 +525,24 @@ impl<'b> Part<'b> {
                         MISSING_CODE
                     } else if len <= SHORT_KEY_BYTES && !dictionary.raw {
                         let word = load_word(bytes, start, len);
-                        if missing.is_missing_word(word, len) {
-                            MISSING_CODE
-                        } else if let Some(code) =
-                            dictionary.short_code(word, len, &bytes[start..end])
-                        {
-                            code
+                        let key = word | ((len as u64) << 56);
+                        let slot_index = short_slot(key);
+                        let (cached_key, cached_code) = dictionary.short_cache[slot_index];
+                        if cached_key == key {
+                            cached_code
                         } else {
-                            report.invalid_utf8.get_or_insert(line(row));
-                            MISSING_CODE
+                            let code = if missing.is_missing_word(word, len) {
+                                Some(MISSING_CODE)
+                            } else {
+                                dictionary.code(&bytes[start..end])
+                            };
+                            if let Some(code) = code {
+                                dictionary.short_cache[slot_index] = (key, code);
+                                code
+                            } else {
+                                report.invalid_utf8.get_or_insert(line(row));
+                                MISSING_CODE
+                            }
                         }
                     } else if missing.is_missing(&bytes[start..end]) {
                         MISSING_CODE
@@ -526,8 +560,17 @@ impl<'b> Part<'b> {
     }
 }
 
-/// Longest cell looked up by its packed word rather than its bytes.
+/// Longest categorical cell looked up by its packed word rather than its bytes.
 const SHORT_KEY_BYTES: usize = 7;
+
+/// Slots of the short-cell cache of a categorical column (a power of two).
+const SHORT_CACHE_SLOTS: usize = 64;
+
+/// The cache slot of a packed short cell (Fibonacci hashing).
+#[inline]
+fn short_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+}
 
 /// The `len <= 8` bytes of `bytes` from `start`, packed little-endian into a word (the rest
 /// zero).
@@ -549,19 +592,18 @@ fn load_word(bytes: &[u8], start: usize, len: usize) -> u64 {
     }
 }
 
-/// The number in `bytes[start..end]`, as [`parse_number`] reads it; short decimals (a sign and
-/// at most eight digits and dot) are read eight bytes at a time.
+/// A short decimal (a sign and at most eight digits and dot) in `bytes[start..end]`, read
+/// eight bytes at a time; `None` for anything else (which [`parse_number`] then reads).
 #[inline]
-fn parse_cell_number(bytes: &[u8], start: usize, end: usize) -> Option<f64> {
+fn parse_short_number(bytes: &[u8], start: usize, end: usize) -> Option<f64> {
     let negative = start < end && bytes[start] == b'-';
     let digits_start = start + usize::from(negative);
     let len = end - digits_start;
-    if (1..=8).contains(&len)
-        && let Some(magnitude) = parse_short_decimal(load_word(bytes, digits_start, len), len)
-    {
-        return Some(if negative { -magnitude } else { magnitude });
+    if !(1..=8).contains(&len) {
+        return None;
     }
-    parse_number(&bytes[start..end])
+    let magnitude = parse_short_decimal(load_word(bytes, digits_start, len), len)?;
+    Some(if negative { -magnitude } else { magnitude })
 }
 
 /// The high nibble of every byte.
@@ -640,10 +682,10 @@ struct LocalDictionary<'b> {
     /// Raw text (the id column): no canonicalisation, and nearly every value is new.
     raw: bool,
     levels: Vec<Level<'b>>,
-    /// Levels of up to [`SHORT_KEY_BYTES`] bytes by packed word (bytes and length).
-    short: Vec<(u64, u32)>,
-    short_index: HashMap<u64, u32, BuildHasherDefault<FxHasher>>,
-    last_short: (u64, u32),
+    /// Cells of up to [`SHORT_KEY_BYTES`] bytes by packed word (bytes, and length in the top
+    /// byte, so no key is 0): a direct-mapped cache of their codes ([`MISSING_CODE`] for a
+    /// missing token), filled by the general lookup on a miss.
+    short_cache: Vec<(u64, u32)>,
     /// Longer levels by hashed bytes.
     index: HashedMap<'b>,
     last: Option<(&'b [u8], u32)>,
@@ -658,48 +700,14 @@ impl<'b> LocalDictionary<'b> {
             } else {
                 Vec::new()
             },
-            short: Vec::new(),
-            short_index: HashMap::default(),
-            last_short: (0, MISSING_CODE),
+            short_cache: if raw {
+                Vec::new()
+            } else {
+                vec![(0, 0); SHORT_CACHE_SLOTS]
+            },
             index: HashedMap::default(),
             last: None,
         }
-    }
-
-    /// The local code of a short (trimmed, non-missing, not raw) cell packed in `word`;
-    /// `None` when it is not UTF-8.
-    #[inline]
-    fn short_code(&mut self, word: u64, len: usize, cell: &'b [u8]) -> Option<u32> {
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        if bytes_equal(word, u64::from(b'.') * ONES) & low_bytes_mask(len) != 0 {
-            // `1.0` and `1` are one level: take the general path.
-            return self.code(cell);
-        }
-        let key = word | ((len as u64) << 56);
-        if self.last_short.0 == key {
-            return Some(self.last_short.1);
-        }
-        let found = if self.short.len() <= 2 * SMALL_DICTIONARY {
-            self.short.iter().find(|(k, _)| *k == key).map(|&(_, c)| c)
-        } else {
-            self.short_index.get(&key).copied()
-        };
-        let code = if let Some(c) = found {
-            c
-        } else {
-            let code = self.code(cell)?;
-            self.short.push((key, code));
-            if self.short.len() > 2 * SMALL_DICTIONARY {
-                if self.short_index.is_empty() {
-                    self.short_index.extend(self.short.iter().copied());
-                } else {
-                    self.short_index.insert(key, code);
-                }
-            }
-            code
-        };
-        self.last_short = (key, code);
-        Some(code)
     }
 
     /// The local code of a (trimmed, non-missing) cell; `None` when it is not UTF-8.
