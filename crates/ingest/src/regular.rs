@@ -486,16 +486,35 @@ impl<'b> Part<'b> {
         };
         match sink {
             Sink::Numeric(out) => {
+                // Direct-mapped cache of short cells' values: counts and codes repeat a lot.
+                let mut cache = vec![(0u64, 0.0f64); NUMBER_CACHE_SLOTS];
                 for (row, slot) in out.iter_mut().enumerate() {
                     let (start, end) = self.span(starts, row * n + col, last);
                     let len = end - start;
+                    let key = if (1..=SHORT_KEY_BYTES).contains(&len) {
+                        load_word(bytes, start, len) | ((len as u64) << 56)
+                    } else {
+                        0
+                    };
+                    let slot_index = number_slot(key);
+                    if key != 0 && cache[slot_index].0 == key {
+                        *slot = cache[slot_index].1;
+                        continue;
+                    }
                     *slot = if let Some(v) = parse_short_number(bytes, start, end) {
+                        if key != 0 {
+                            cache[slot_index] = (key, v);
+                        }
                         v
-                    } else if len == 0
-                        || (len <= 8
-                            && missing.is_non_numeric_word(load_word(bytes, start, len), len))
+                    } else if len == 0 {
+                        f64::NAN
+                    } else if len <= 8
+                        && missing.is_non_numeric_word(load_word(bytes, start, len), len)
                     {
                         // Missing either way: `fast-float2` rejects these tokens.
+                        if key != 0 {
+                            cache[slot_index] = (key, f64::NAN);
+                        }
                         f64::NAN
                     } else {
                         self.parse_other_number(start, end, row, &mut report.bad, missing)
@@ -565,6 +584,15 @@ const SHORT_KEY_BYTES: usize = 7;
 
 /// Slots of the short-cell cache of a categorical column (a power of two).
 const SHORT_CACHE_SLOTS: usize = 64;
+
+/// Slots of the short-cell cache of a numeric column (a power of two).
+const NUMBER_CACHE_SLOTS: usize = 256;
+
+/// The numeric cache slot of a packed short cell (Fibonacci hashing).
+#[inline]
+fn number_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
+}
 
 /// The cache slot of a packed short cell (Fibonacci hashing).
 #[inline]
