@@ -66,10 +66,7 @@ pub(crate) fn read_regular(
     }
     let rows_per_part: Vec<usize> = bounds
         .par_iter()
-        .map(|&(s, e)| {
-            let part = &body[s..e];
-            memchr::memchr_iter(b'\n', part).count() + usize::from(!part.ends_with(b"\n"))
-        })
+        .map(|&(s, e)| count_lines(&body[s..e]))
         .collect();
     let n_rows: usize = rows_per_part.iter().sum();
 
@@ -100,6 +97,9 @@ pub(crate) fn read_regular(
         .map(|(sinks, (&(s, e), &first_row))| {
             let part = Part {
                 bytes: &body[s..e],
+                rows: sinks
+                    .first()
+                    .map_or_else(|| count_lines(&body[s..e]), Sink::len),
                 delimiter,
                 n_cols: n_file_cols,
                 first_line: first_line + first_row as u64,
@@ -172,6 +172,11 @@ fn with_scratch<T>(
         }
         f(scratch)
     })
+}
+
+/// Number of lines of a non-empty part: line ends, plus one for a last line without one.
+fn count_lines(part: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', part).count() + usize::from(!part.ends_with(b"\n"))
 }
 
 /// Cuts `body` after line ends into parts of about `target` bytes (the last part may lack its
@@ -321,6 +326,8 @@ type HashedMap<'b> = HashMap<Hashed<'b>, u32, BuildHasherDefault<PassThroughHash
 /// One part of the body being parsed.
 struct Part<'b> {
     bytes: &'b [u8],
+    /// Number of lines: line ends, plus one for a last line without one.
+    rows: usize,
     delimiter: u8,
     n_cols: usize,
     /// File line of the part's first row.
@@ -344,7 +351,6 @@ impl<'b> Part<'b> {
         debug_assert!(starts.len() >= bytes.len() + 16);
         let delimiters = u64::from(self.delimiter) * 0x0101_0101_0101_0101;
         let newlines = u64::from(b'\n') * 0x0101_0101_0101_0101;
-        let mut line_ends = 0usize;
         starts[0] = 0;
         let mut n = 1;
         let mut words = bytes.chunks_exact(8);
@@ -353,14 +359,12 @@ impl<'b> Part<'b> {
             let mut w = [0u8; 8];
             w.copy_from_slice(word);
             let w = u64::from_le_bytes(w);
-            let nl = bytes_equal(w, newlines);
-            let mut hits = bytes_equal(w, delimiters) | nl;
-            line_ends += nl.count_ones() as usize;
+            let mut hits = bytes_equal(w, delimiters) | bytes_equal(w, newlines);
             let count = hits.count_ones() as usize;
             // Most words hold at most four separators: write four (the extra writes land past
             // the last field and are overwritten), advance by `count`.
-            for k in 0..4 {
-                starts[n + k] = base + hits.trailing_zeros() / 8;
+            for slot in &mut starts[n..n + 4] {
+                *slot = base + hits.trailing_zeros() / 8;
                 hits &= hits.wrapping_sub(1);
             }
             let mut m = n + 4;
@@ -376,19 +380,17 @@ impl<'b> Part<'b> {
             if b == self.delimiter || b == b'\n' {
                 starts[n] = base + i as u32;
                 n += 1;
-                line_ends += usize::from(b == b'\n');
             }
         }
         if !bytes.ends_with(b"\n") {
             // The last record of the input has no line end.
             starts[n] = bytes.len() as u32 + 1;
             n += 1;
-            line_ends += 1;
         }
         // Regular when there are `n_cols` fields per line and every line's last field ends at a
-        // line end (then no other field does, as the line ends are counted).
+        // line end (then no other field does: `rows` counts the line ends).
         let n_cols = self.n_cols;
-        if n != line_ends * n_cols + 1 {
+        if n != self.rows * n_cols + 1 {
             return None;
         }
         let all_rows_end_lines = starts[n_cols..n].iter().step_by(n_cols).all(|&s| {
@@ -586,12 +588,12 @@ const SHORT_KEY_BYTES: usize = 7;
 const SHORT_CACHE_SLOTS: usize = 64;
 
 /// Slots of the short-cell cache of a numeric column (a power of two).
-const NUMBER_CACHE_SLOTS: usize = 256;
+const NUMBER_CACHE_SLOTS: usize = 64;
 
 /// The numeric cache slot of a packed short cell (Fibonacci hashing).
 #[inline]
 fn number_slot(key: u64) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56) as usize
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
 }
 
 /// The cache slot of a packed short cell (Fibonacci hashing).
@@ -967,6 +969,7 @@ mod tests {
     fn starts_of(bytes: &[u8], n_cols: usize) -> Option<Vec<u32>> {
         let part = Part {
             bytes,
+            rows: count_lines(bytes),
             delimiter: b';',
             n_cols,
             first_line: 2,
@@ -984,6 +987,7 @@ mod tests {
         assert_eq!(starts, vec![0, 3, 5, 13, 14, 15, 18, 23, 25, 27]);
         let part = Part {
             bytes,
+            rows: 3,
             delimiter: b';',
             n_cols: 3,
             first_line: 2,
