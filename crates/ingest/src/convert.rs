@@ -178,6 +178,13 @@ pub(crate) fn parse_bool(cell: &[u8]) -> Option<(bool, bool)> {
 /// (`1.0`, `-3.00`) loses the tail, so `1.0` and `1` are one level. Other text is unchanged
 /// (`007` stays `007`).
 pub fn canonical_level(cell: &[u8]) -> &[u8] {
+    // Only `-?digits.0+` changes: anything else is returned as soon as its first byte shows it.
+    if !cell
+        .first()
+        .is_some_and(|&b| b == b'-' || b.is_ascii_digit())
+    {
+        return cell;
+    }
     let Some(dot) = cell.iter().position(|&b| b == b'.') else {
         return cell;
     };

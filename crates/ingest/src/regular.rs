@@ -565,9 +565,12 @@ impl<'b> Part<'b> {
                                 MISSING_CODE
                             }
                         }
+                    } else if let Some(code) = dictionary.cached_long(bytes, start, end) {
+                        code
                     } else if missing.is_missing(&bytes[start..end]) {
                         MISSING_CODE
                     } else if let Some(code) = dictionary.code(&bytes[start..end]) {
+                        dictionary.cache_long(bytes, start, end, code);
                         code
                     } else {
                         report.invalid_utf8.get_or_insert(line(row));
@@ -716,6 +719,9 @@ struct LocalDictionary<'b> {
     /// byte, so no key is 0): a direct-mapped cache of their codes ([`MISSING_CODE`] for a
     /// missing token), filled by the general lookup on a miss.
     short_cache: Vec<(u64, u32)>,
+    /// Longer cells by a tag of their first and last eight bytes and length: a direct-mapped
+    /// cache of codes, checked against the level's bytes.
+    long_cache: Vec<(u64, u32)>,
     /// Longer levels by hashed bytes.
     index: HashedMap<'b>,
     last: Option<(&'b [u8], u32)>,
@@ -735,8 +741,52 @@ impl<'b> LocalDictionary<'b> {
             } else {
                 vec![(0, 0); SHORT_CACHE_SLOTS]
             },
+            long_cache: if raw {
+                Vec::new()
+            } else {
+                vec![(0, MISSING_CODE); SHORT_CACHE_SLOTS]
+            },
             index: HashedMap::default(),
             last: None,
+        }
+    }
+
+    /// The cache tag and slot of a long cell (more than eight bytes): its first and last
+    /// eight bytes and its length.
+    #[inline]
+    fn long_tag(bytes: &[u8], start: usize, end: usize) -> (u64, usize) {
+        let head = load_word(bytes, start, 8);
+        let tail = load_word(bytes, end - 8, 8);
+        let tag = head ^ tail.rotate_left(29) ^ (end - start) as u64;
+        (tag, short_slot(tag))
+    }
+
+    /// The code of a long categorical cell (more than [`SHORT_KEY_BYTES`] bytes) when the
+    /// long-cell cache holds it; the cached level's bytes are compared in full.
+    #[inline]
+    fn cached_long(&self, bytes: &'b [u8], start: usize, end: usize) -> Option<u32> {
+        if self.raw || end - start < 8 {
+            return None;
+        }
+        let (tag, slot) = Self::long_tag(bytes, start, end);
+        let (cached_tag, code) = *self.long_cache.get(slot)?;
+        (cached_tag == tag
+            && self
+                .levels
+                .get(code as usize)
+                .is_some_and(|l| l.key.bytes == &bytes[start..end]))
+        .then_some(code)
+    }
+
+    /// Remembers the code of a long categorical cell (see [`LocalDictionary::cached_long`]).
+    #[inline]
+    fn cache_long(&mut self, bytes: &[u8], start: usize, end: usize, code: u32) {
+        if self.raw || end - start < 8 {
+            return;
+        }
+        let (tag, slot) = Self::long_tag(bytes, start, end);
+        if let Some(entry) = self.long_cache.get_mut(slot) {
+            *entry = (tag, code);
         }
     }
 
