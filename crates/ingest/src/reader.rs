@@ -1279,6 +1279,10 @@ mod tests {
         let text: &[&str] = &[
             "a",
             "Books & Magazines",
+            "123456789.00",
+            "123456789",
+            "Diversified electronics",
+            "Diversified entertainment",
             "no_match",
             " F+L ",
             "1.0",
