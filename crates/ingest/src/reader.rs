@@ -511,11 +511,25 @@ fn read_bytes(buf: &[u8], options: &ReadOptions) -> Result<CsvRead, IngestError>
     let first_line = 1 + header_lines;
     let n_cols = plan.n_file_cols;
     let missing = MissingTokens::new(&options.missing_tokens);
-    let plain = memchr::memchr(b'"', body).is_none();
-    if plain && plan.outputs.iter().all(|o| o.2 != Conversion::Infer) {
-        let table = read_plain_typed(body, delimiter, &plan, first_line, &missing)?;
+    let typed = plan.outputs.iter().all(|o| o.2 != Conversion::Infer);
+    let regular = if typed {
+        read_plain_regular(
+            body,
+            delimiter,
+            &plan,
+            first_line,
+            &missing,
+            REGULAR_PART_BYTES,
+        )
+    } else {
+        None
+    };
+    let plain = regular.is_some() || memchr::memchr(b'"', body).is_none();
+    if let Some(table) = regular.or_else(|| {
+        (plain && typed).then(|| read_plain_general(body, delimiter, &plan, first_line, &missing))
+    }) {
         return Ok(CsvRead {
-            table,
+            table: table?,
             warnings: plan.warnings,
             delimiter,
         });
@@ -560,26 +574,6 @@ fn fixed_kinds(plan: &Plan) -> Vec<Option<ColumnKind>> {
         .iter()
         .map(|(_, _, conv)| conv.resolved(KindFacts::default()))
         .collect()
-}
-
-/// A quote-free body with known kinds: the regular fast path when the body is regular (see
-/// [`crate::regular`]), else the general one. Both give the same table and errors.
-fn read_plain_typed(
-    body: &[u8],
-    delimiter: u8,
-    plan: &Plan,
-    first_line: u64,
-    missing: &MissingTokens,
-) -> Result<Table, IngestError> {
-    read_plain_regular(
-        body,
-        delimiter,
-        plan,
-        first_line,
-        missing,
-        REGULAR_PART_BYTES,
-    )
-    .unwrap_or_else(|| read_plain_general(body, delimiter, plan, first_line, missing))
 }
 
 /// [`crate::regular`] on a plan, in parts of about `part_bytes`: `None` when the body is not
@@ -1018,7 +1012,7 @@ impl<R: Read> CsvChunks<R> {
     }
 
     /// The next batch through the regular fast path ([`crate::regular`]), when the kinds are
-    /// fixed and the batch is quote-free and regular; `Ok(None)` to take the general path
+    /// fixed and the batch is regular (which includes quote-free); `Ok(None)` to take the general path
     /// (which gives the same batch, slower).
     fn next_regular_chunk(&mut self) -> Result<Option<TableChunk>, IngestError> {
         if !self.kinds_fixed {
@@ -1041,7 +1035,7 @@ impl<R: Read> CsvChunks<R> {
             self.fill(more)?;
         };
         let batch = &self.buf[self.start..self.start + end];
-        if batch.is_empty() || end > BATCH_BYTES || memchr::memchr(b'"', batch).is_some() {
+        if batch.is_empty() || end > BATCH_BYTES {
             return Ok(None);
         }
         let Some(result) = read_plain_regular(
@@ -1340,13 +1334,18 @@ mod tests {
     fn irregular_bodies_take_the_general_path_with_its_errors() {
         let plan = plan();
         let missing = MissingTokens::new(&ReadOptions::new().missing_tokens);
+        let quoted = b"a;1;2;3;True;g\nb;1;2;3;True;\"g;h\"\n";
+        assert!(read_plain_regular(quoted, b';', &plan, 2, &missing, 16).is_none());
         for body in [
             &b"a;1;2;3;True;g\n\nb;1;2;3;True;g\n"[..],
             b"a;1;2;3;True;g\nb;1;2\nc;1;2;3;True;g;extra\n",
             b"a;1;2;3;True;g\n\r\n",
         ] {
             assert!(read_plain_regular(body, b';', &plan, 2, &missing, 16).is_none());
-            let whole = read_plain_typed(body, b';', &plan, 2, &missing);
+            let mut file = HEADER.join(";").into_bytes();
+            file.push(b'\n');
+            file.extend_from_slice(body);
+            let whole = read_csv(file.as_slice(), &ReadOptions::new().schema(schema()));
             let general = read_plain_general(body, b';', &plan, 2, &missing);
             assert_eq!(render(&whole), render(&general));
         }

@@ -1,7 +1,8 @@
 //! The fast path for a regular, quote-free body with known column kinds.
 //!
-//! "Regular" means every line is a record with exactly the header's number of fields: no blank
-//! line, no ragged row (and at least two columns, so that no record can look blank). Most real
+//! "Regular" means no quote character, and every line a record with exactly the header's number
+//! of fields: no blank line, no ragged row (and at least two columns, so that no record can look
+//! blank). Most real
 //! files are regular; anything else is declined (`None`) and the caller takes the general path,
 //! which reports blank lines and ragged rows exactly. On a regular body both paths give the same
 //! table and the same errors.
@@ -9,7 +10,7 @@
 //! How it goes:
 //! 1. The body is cut after line ends into parts of about `part_bytes` (small enough that a
 //!    part and its field offsets stay in a core's L2 cache), and the lines of each part are
-//!    counted (`memchr`): this gives each part's first row, so every output column is allocated
+//!    counted (`memchr`, which also looks for quotes): this gives each part's first row, so every output column is allocated
 //!    once at its final length and split into one slice per part.
 //! 2. Parts are parsed in parallel. A part is scanned eight bytes at a time (SWAR) for
 //!    delimiters and line ends, giving the start of every field; then each column is converted
@@ -44,7 +45,7 @@ pub(crate) struct OutputSpec<'p> {
     pub(crate) kind: Option<ColumnKind>,
 }
 
-/// Reads a quote-free `body` whose first line is file line `first_line` into typed columns
+/// Reads a `body` whose first line is file line `first_line` into typed columns
 /// (in the order of `outputs`), or the problems found in them, in parts of about `part_bytes`.
 /// `None` when the body is not regular (see the module docs): the caller must take the general
 /// path.
@@ -64,10 +65,16 @@ pub(crate) fn read_regular(
     if bounds.iter().any(|&(s, e)| e - s >= MAX_CHUNK_BYTES) {
         return None;
     }
+    // Lines per part; a quote anywhere sends the body to the general (quoting) path.
     let rows_per_part: Vec<usize> = bounds
         .par_iter()
-        .map(|&(s, e)| count_lines(&body[s..e]))
-        .collect();
+        .map(|&(s, e)| {
+            let part = &body[s..e];
+            memchr::memchr(b'"', part)
+                .is_none()
+                .then(|| count_lines(part))
+        })
+        .collect::<Option<_>>()?;
     let n_rows: usize = rows_per_part.iter().sum();
 
     // Every output column at its final length, cut into one slice per part.
