@@ -491,57 +491,11 @@ pub fn read_csv_with_report<'a>(
     options.check()?;
     let bytes: Cow<'a, [u8]> = match source.into() {
         CsvSource::Path(path) => {
-            Cow::Owned(read_file(&path).map_err(|source| IngestError::Io { path, source })?)
+            Cow::Owned(std::fs::read(&path).map_err(|source| IngestError::Io { path, source })?)
         }
         CsvSource::Bytes(b) => b,
     };
     read_bytes(strip_bom(&bytes), options)
-}
-
-/// Size of the pieces a large file is read in, in parallel.
-const READ_PIECE_BYTES: usize = 1 << 22;
-
-/// A whole file, like [`std::fs::read`]; on Unix a large file is read in pieces in parallel
-/// (positioned reads into one buffer), which halves the copy from the page cache on two cores.
-fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    read_file_in_pieces(path, READ_PIECE_BYTES)
-}
-
-/// [`read_file`] with pieces of `piece` bytes (tests use tiny pieces).
-fn read_file_in_pieces(path: &Path, piece: usize) -> std::io::Result<Vec<u8>> {
-    #[cfg(unix)]
-    {
-        use std::io::Seek as _;
-        use std::os::unix::fs::FileExt as _;
-        let mut file = File::open(path)?;
-        let len = usize::try_from(file.metadata()?.len()).unwrap_or(usize::MAX);
-        if piece > 0 && len >= 2 * piece {
-            // Fail as `std::fs::read` does when the memory is not there (no abort), then take
-            // zeroed memory (fresh pages, zeroed by the kernel as the reads fault them in).
-            Vec::<u8>::new()
-                .try_reserve_exact(len)
-                .map_err(|e| std::io::Error::new(std::io::ErrorKind::OutOfMemory, e))?;
-            let mut buf = vec![0u8; len];
-            let pieces = buf
-                .par_chunks_mut(READ_PIECE_BYTES)
-                .enumerate()
-                .try_for_each(|(i, piece)| {
-                    file.read_exact_at(piece, (i * READ_PIECE_BYTES) as u64)
-                });
-            match pieces {
-                Ok(()) => {
-                    // Whatever was appended since the length was taken.
-                    file.seek(std::io::SeekFrom::Start(len as u64))?;
-                    file.read_to_end(&mut buf)?;
-                    return Ok(buf);
-                }
-                // The file shrank meanwhile: read it again, whole.
-                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {}
-                Err(e) => return Err(e),
-            }
-        }
-    }
-    std::fs::read(path)
 }
 
 fn read_bytes(buf: &[u8], options: &ReadOptions) -> Result<CsvRead, IngestError> {
@@ -1374,25 +1328,6 @@ mod tests {
             let regular = read_plain_regular(&body, b';', &plan, 2, &missing, part_bytes);
             prop_assert_eq!(render(&regular.expect("regular")), render(&general));
         }
-    }
-
-    #[test]
-    fn files_read_in_pieces_read_whole() {
-        let dir =
-            std::env::temp_dir().join(format!("pdscore-ingest-pieces-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join("data.csv");
-        let bytes: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
-        std::fs::write(&path, &bytes).expect("write");
-        for piece in [0, 1, 7, 100, 499, 500, 1000] {
-            assert_eq!(
-                read_file_in_pieces(&path, piece).expect("read"),
-                bytes,
-                "piece {piece}"
-            );
-        }
-        assert!(read_file_in_pieces(&dir.join("absent.csv"), 7).is_err());
-        std::fs::remove_dir_all(&dir).expect("clean up");
     }
 
     #[test]
