@@ -27,8 +27,9 @@ pub const DEFAULT_MISSING_TOKENS: [&str; 5] = ["", "NA", "NaN", "null", "None"];
 const CACHE_CHUNK_BYTES: usize = 1 << 19;
 
 /// Size of the parts of the regular fast path ([`crate::regular`]): a part and its field
-/// offsets stay in a core's L2 cache.
-const REGULAR_PART_BYTES: usize = 1 << 17;
+/// offsets stay in a core's L2 cache (1 MiB here), and the fixed cost per part stays small
+/// (measured on the 20 MB bench file: 128 KiB parts cost 8% more CPU than 512 KiB ones).
+const REGULAR_PART_BYTES: usize = 1 << 19;
 
 /// Most bytes one streaming batch covers, whatever its row count.
 const BATCH_BYTES: usize = MAX_CHUNK_BYTES / 4;
