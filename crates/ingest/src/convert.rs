@@ -218,8 +218,16 @@ impl KindFacts {
 
     /// Facts of field `col` in one chunk.
     pub(crate) fn of_chunk(chunk: &TokenChunk<'_>, col: usize, missing: &MissingTokens) -> Self {
+        Self::of_cells(chunk.column(col).map(|(cell, _)| cell), missing)
+    }
+
+    /// Facts of some cells of a column.
+    pub(crate) fn of_cells<'c>(
+        cells: impl Iterator<Item = &'c [u8]>,
+        missing: &MissingTokens,
+    ) -> Self {
         let mut f = Self::START;
-        for (cell, _) in chunk.column(col) {
+        for cell in cells {
             let cell = trim(cell);
             if cell.is_empty() || missing.is_missing(cell) {
                 continue;

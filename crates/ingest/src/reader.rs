@@ -14,7 +14,7 @@ use crate::convert::{
     merge_column,
 };
 use crate::error::{IngestError, IngestWarning};
-use crate::regular::{OutputSpec, read_regular};
+use crate::regular::{OutputSpec, infer_regular, read_regular};
 use crate::schema::{ColumnKind, Schema};
 use crate::table::{Column, ColumnData, Table};
 use crate::tokenize::{MAX_CHUNK_BYTES, Ragged, TokenChunk, detect_delimiter, tokenize};
@@ -523,7 +523,14 @@ fn read_bytes(buf: &[u8], options: &ReadOptions) -> Result<CsvRead, IngestError>
             REGULAR_PART_BYTES,
         )
     } else {
-        None
+        read_plain_regular_inferred(
+            body,
+            delimiter,
+            &plan,
+            first_line,
+            &missing,
+            REGULAR_PART_BYTES,
+        )
     };
     let plain = regular.is_some() || memchr::memchr(b'"', body).is_none();
     if let Some(table) = regular.or_else(|| {
@@ -575,6 +582,41 @@ fn fixed_kinds(plan: &Plan) -> Vec<Option<ColumnKind>> {
         .iter()
         .map(|(_, _, conv)| conv.resolved(KindFacts::default()))
         .collect()
+}
+
+/// The regular fast path for a plan with inferred kinds: one parallel pass gathers the facts
+/// of the inferred columns, then the body is read with the kinds found. `None` when the body
+/// is not regular.
+fn read_plain_regular_inferred(
+    body: &[u8],
+    delimiter: u8,
+    plan: &Plan,
+    first_line: u64,
+    missing: &MissingTokens,
+    part_bytes: usize,
+) -> Option<Result<Table, IngestError>> {
+    let inferred: Vec<usize> = plan
+        .outputs
+        .iter()
+        .filter(|o| o.2 == Conversion::Infer)
+        .map(|o| o.0)
+        .collect();
+    let facts = infer_regular(
+        body,
+        delimiter,
+        plan.n_file_cols,
+        &inferred,
+        missing,
+        part_bytes,
+    )?;
+    let mut fixed = plan.clone();
+    let mut facts = facts.into_iter();
+    for output in &mut fixed.outputs {
+        if output.2 == Conversion::Infer {
+            output.2 = Conversion::Kind(facts.next()?.kind());
+        }
+    }
+    read_plain_regular(body, delimiter, &fixed, first_line, missing, part_bytes)
 }
 
 /// [`crate::regular`] on a plan, in parts of about `part_bytes`: `None` when the body is not
@@ -1328,6 +1370,76 @@ mod tests {
             prop_assert!(general.is_ok());
             let regular = read_plain_regular(&body, b';', &plan, 2, &missing, part_bytes);
             prop_assert_eq!(render(&regular.expect("regular")), render(&general));
+        }
+    }
+
+    /// A file of four columns, each of one flavour (numbers, boolean words, 0/1, text, all
+    /// missing), so inference meets every kind.
+    fn inferred_file_strategy() -> impl Strategy<Value = Vec<u8>> {
+        const FLAVOURS: [&[&str]; 5] = [
+            &[
+                "0",
+                "-1.5",
+                "15.4799",
+                "5e+05",
+                "NA",
+                "",
+                "NaN",
+                "123456789",
+            ],
+            &["True", "false", "1", "0", "NA", ""],
+            &["0", "1", "NA", "", "1.0"],
+            &["a", "1", "Books & Magazines", "NA", "2.0", ""],
+            &["NA", "", "null"],
+        ];
+        proptest::collection::vec(0..FLAVOURS.len(), 4)
+            .prop_flat_map(|flavours| {
+                let row = flavours
+                    .iter()
+                    .map(|&f| proptest::sample::select(FLAVOURS[f].to_vec()))
+                    .collect::<Vec<_>>();
+                proptest::collection::vec(row, 1..60)
+            })
+            .prop_map(|rows| {
+                let mut file = String::from("a;b;c;d\n");
+                for cells in rows {
+                    file += &cells.join(";");
+                    file.push('\n');
+                }
+                file.into_bytes()
+            })
+    }
+
+    /// The general inferring read (tokenize, gather facts, convert), as `read_bytes` does for
+    /// a body the regular path declines.
+    fn read_inferred_general(file: &[u8]) -> Result<Table, IngestError> {
+        let options = ReadOptions::new();
+        let (header, consumed, lines) = parse_header(file, b';', true)?.expect("a header");
+        let plan = Plan::new(&header, &options)?;
+        let missing = MissingTokens::new(&options.missing_tokens);
+        let (chunks, ragged) =
+            tokenize_parallel(&file[consumed..], b';', plan.n_file_cols, 1 + lines)?;
+        plan.build(&chunks, ragged, &missing)
+    }
+
+    proptest! {
+        #[test]
+        fn regular_inference_matches_general_inference(
+            file in inferred_file_strategy(),
+            part_bytes in 1usize..200,
+        ) {
+            let general = render(&read_inferred_general(&file));
+            prop_assert_eq!(&render(&read_csv(file.as_slice(), &ReadOptions::new())), &general);
+            let options = ReadOptions::new();
+            let (header, consumed, _) = parse_header(&file, b';', true)
+                .expect("header")
+                .expect("a header");
+            let plan = Plan::new(&header, &options).expect("plan");
+            let missing = MissingTokens::new(&options.missing_tokens);
+            let regular = read_plain_regular_inferred(
+                &file[consumed..], b';', &plan, 2, &missing, part_bytes,
+            );
+            prop_assert_eq!(render(&regular.expect("regular")), general);
         }
     }
 

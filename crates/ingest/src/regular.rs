@@ -27,7 +27,8 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use rayon::prelude::*;
 
 use crate::convert::{
-    BadCollector, FxHasher, MissingTokens, canonical_level, parse_bool, parse_number, short_eq,
+    BadCollector, FxHasher, KindFacts, MissingTokens, canonical_level, parse_bool, parse_number,
+    short_eq,
 };
 use crate::error::IngestError;
 use crate::schema::ColumnKind;
@@ -179,6 +180,55 @@ fn with_scratch<T>(
         }
         f(scratch)
     })
+}
+
+/// What the cells of file columns `columns` allow (for kind inference), gathered over a body
+/// in parts of about `part_bytes`, in parallel; `None` when the body is not regular (the
+/// caller takes the general path).
+pub(crate) fn infer_regular(
+    body: &[u8],
+    delimiter: u8,
+    n_file_cols: usize,
+    columns: &[usize],
+    missing: &MissingTokens,
+    part_bytes: usize,
+) -> Option<Vec<KindFacts>> {
+    if n_file_cols < 2 || body.is_empty() || delimiter == b'\n' || part_bytes == 0 {
+        return None;
+    }
+    let bounds = split_after_lines(body, part_bytes);
+    if bounds.iter().any(|&(s, e)| e - s >= MAX_CHUNK_BYTES) {
+        return None;
+    }
+    bounds
+        .par_iter()
+        .map(|&(s, e)| {
+            let bytes = &body[s..e];
+            if memchr::memchr(b'"', bytes).is_some() {
+                return None;
+            }
+            let part = Part {
+                bytes,
+                rows: count_lines(bytes),
+                delimiter,
+                n_cols: n_file_cols,
+                first_line: 0,
+            };
+            with_scratch(bytes.len(), part_bytes, |scratch| {
+                let n = part.field_starts(scratch)?;
+                let starts = &scratch[..n];
+                Some(
+                    columns
+                        .iter()
+                        .map(|&col| KindFacts::of_cells(part.cells(starts, col), missing))
+                        .collect::<Vec<_>>(),
+                )
+            })
+        })
+        .try_reduce(
+            || vec![KindFacts::default(); columns.len()],
+            |a, b| Some(a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect()),
+        )
 }
 
 /// Number of lines of a non-empty part: line ends, plus one for a last line without one.
@@ -430,7 +480,6 @@ impl<'b> Part<'b> {
     }
 
     /// Field `col` of every row (trimmed), as byte slices.
-    #[cfg(test)]
     fn cells<'s>(&'s self, starts: &'s [u32], col: usize) -> impl Iterator<Item = &'b [u8]> + 's {
         let rows = (starts.len() - 1) / self.n_cols;
         let last = col + 1 == self.n_cols;
