@@ -1,24 +1,27 @@
-//! The fast path for a regular, quote-free body with known column kinds.
+//! The fast path for a regular body: typed reads ([`read_regular`]) and kind inference
+//! ([`infer_regular`]).
 //!
 //! "Regular" means no quote character, and every line a record with exactly the header's number
 //! of fields: no blank line, no ragged row (and at least two columns, so that no record can look
-//! blank). Most real
-//! files are regular; anything else is declined (`None`) and the caller takes the general path,
-//! which reports blank lines and ragged rows exactly. On a regular body both paths give the same
-//! table and the same errors.
+//! blank). Most real files are regular; anything else is declined (`None`) and the caller takes
+//! the general path, which reports blank lines and ragged rows exactly. On a regular body both
+//! paths give the same table and the same errors (property tests in `reader.rs`).
 //!
-//! How it goes:
+//! How a typed read goes:
 //! 1. The body is cut after line ends into parts of about `part_bytes` (small enough that a
 //!    part and its field offsets stay in a core's L2 cache), and the lines of each part are
-//!    counted (`memchr`, which also looks for quotes): this gives each part's first row, so every output column is allocated
-//!    once at its final length and split into one slice per part.
+//!    counted and quotes looked for (`memchr`): this gives each part's first row, so every
+//!    output column is allocated once at its final length and split into one slice per part.
 //! 2. Parts are parsed in parallel. A part is scanned eight bytes at a time (SWAR) for
 //!    delimiters and line ends, giving the start of every field; then each column is converted
-//!    in one typed loop straight into its slice. Categorical cells get part-local codes and a
-//!    part-local dictionary (with each level's hash).
+//!    in one typed loop straight into its slice. Short numbers are read eight bytes at a time;
+//!    short numeric and categorical cells go through small direct-mapped caches (counts, status
+//!    codes and `NA` repeat). Categorical cells get part-local codes and a part-local
+//!    dictionary (with each level's hash).
 //! 3. Each categorical column's part dictionaries are joined in file order (one hash-table probe
-//!    per part-level, reusing the hashes from step 2) and the codes of a part are rewritten only
-//!    when its local codes differ from the global ones.
+//!    per part-level, reusing the hashes from step 2; in parallel hash shards for many levels,
+//!    as ids), and the codes of a part are rewritten only when its local codes differ from the
+//!    global ones.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
