@@ -115,7 +115,7 @@ pub(crate) fn read_regular(
                 n_cols: n_file_cols,
                 first_line: first_line + first_row as u64,
             };
-            with_scratch(part.bytes.len(), part_bytes, |scratch| {
+            with_scratch(part.bytes, delimiter, part_bytes, |scratch| {
                 let n = part.field_starts(scratch)?;
                 let starts = &scratch[..n];
                 Some(
@@ -165,19 +165,22 @@ thread_local! {
     static SCRATCH: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Runs `f` with a buffer of at least `part_len + 16` entries: the thread's own for parts of
-/// about the usual size, a temporary one for an outsized part (one very long line), so that no
-/// thread keeps a huge buffer.
+/// Runs `f` with a buffer for [`Part::field_starts`] on `part`: the thread's own (at least
+/// `part.len() + 16` entries, more than the separators a part can hold) for parts of about the
+/// usual size, and for an outsized part (one very long line) a temporary one sized by counting
+/// its separators, so that no thread keeps a huge buffer and no buffer is four times the input.
 fn with_scratch<T>(
-    part_len: usize,
+    part: &[u8],
+    delimiter: u8,
     usual_part_len: usize,
     f: impl FnOnce(&mut Vec<u32>) -> T,
 ) -> T {
-    let needed = part_len + 16;
-    if part_len > 4 * usual_part_len {
-        return f(&mut vec![0; needed]);
+    if part.len() > 2 * usual_part_len {
+        let separators = memchr::memchr2_iter(delimiter, b'\n', part).count();
+        return f(&mut vec![0; separators + 16]);
     }
     SCRATCH.with_borrow_mut(|scratch| {
+        let needed = part.len() + 16;
         if scratch.len() < needed {
             scratch.resize(needed, 0);
         }
@@ -217,7 +220,7 @@ pub(crate) fn infer_regular(
                 n_cols: n_file_cols,
                 first_line: 0,
             };
-            with_scratch(bytes.len(), part_bytes, |scratch| {
+            with_scratch(bytes, delimiter, part_bytes, |scratch| {
                 let n = part.field_starts(scratch)?;
                 let starts = &scratch[..n];
                 Some(
@@ -404,11 +407,11 @@ fn bytes_equal(word: u64, pattern: u64) -> u64 {
 
 impl<'b> Part<'b> {
     /// Fills `starts` with the start of every field, plus one past the end of the last field
-    /// (`starts[k]..starts[k + 1] - 1` is field `k`, counted row-major). `None` when the part is
-    /// not regular.
+    /// (`starts[k]..starts[k + 1] - 1` is field `k`, counted row-major), and returns how many
+    /// entries it wrote. `None` when the part is not regular. `starts` must have room for the
+    /// part's separators (delimiters and line ends) plus 8 (see [`with_scratch`]).
     fn field_starts(&self, starts: &mut [u32]) -> Option<usize> {
         let bytes = self.bytes;
-        debug_assert!(starts.len() >= bytes.len() + 16);
         let delimiters = u64::from(self.delimiter) * 0x0101_0101_0101_0101;
         let newlines = u64::from(b'\n') * 0x0101_0101_0101_0101;
         starts[0] = 0;
@@ -1105,6 +1108,31 @@ mod tests {
         assert_eq!(last, vec![&b"1234567"[..], b"x", b"z"]);
         let first: Vec<&[u8]> = part.cells(&starts, 0).collect();
         assert_eq!(first, vec![&b"ab"[..], b"", b"last"]);
+    }
+
+    #[test]
+    fn field_starts_fit_in_separators_plus_eight() {
+        // Dense separators (empty fields) write the most entries past the last one.
+        for (bytes, n_cols) in [
+            (&b";;;;;;;\n;;;;;;;\n"[..], 8),
+            (b";;;;;;;;;;;;;;;;;;;;;;;\n", 24),
+            (b"a;b\nc;d", 2),
+            (b";\n;\n;\n;\n;\n;\n;\n;\n;\n", 2),
+        ] {
+            let part = Part {
+                bytes,
+                rows: count_lines(bytes),
+                delimiter: b';',
+                n_cols,
+                first_line: 2,
+            };
+            let separators = memchr::memchr2_iter(b';', b'\n', bytes).count();
+            let mut tight = vec![0; separators + 8];
+            let mut roomy = vec![0; bytes.len() + 16];
+            let n = part.field_starts(&mut tight).expect("regular");
+            assert_eq!(part.field_starts(&mut roomy), Some(n));
+            assert_eq!(tight[..n], roomy[..n]);
+        }
     }
 
     #[test]
