@@ -5,7 +5,9 @@
 //!
 //! The file is regenerated into `<target>/pdscore-ingest-bench/` on every run (0.2 s; the
 //! target directory may be shared, so an existing file is not trusted); the path is printed so
-//! `benches/peers/ingest_pandas.py` can time pandas on the same bytes.
+//! `benches/peers/ingest_pandas.py` can time pandas on the same bytes (wall and CPU time), and
+//! so that `cargo run --release -p pdscore-ingest --example read_loop -- FILE 20` can give the
+//! CPU time per read next to the wall time. Figures: README, "CSV ingest" under Performance.
 
 use std::path::PathBuf;
 use std::time::Duration;

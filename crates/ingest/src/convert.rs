@@ -12,6 +12,10 @@ use crate::tokenize::TokenChunk;
 pub(crate) struct MissingTokens {
     tokens: Vec<Vec<u8>>,
     max_len: usize,
+    /// The tokens of at most eight bytes, packed little-endian into a word, with their length.
+    words: Vec<(u64, usize)>,
+    /// The packed tokens that are not numbers either (`parse_number` rejects them).
+    non_numeric_words: Vec<(u64, usize)>,
 }
 
 impl MissingTokens {
@@ -21,7 +25,39 @@ impl MissingTokens {
             .map(|t| t.trim().as_bytes().to_vec())
             .collect();
         let max_len = tokens.iter().map(Vec::len).max().unwrap_or(0);
-        MissingTokens { tokens, max_len }
+        let pack = |t: &Vec<u8>| {
+            let mut w = [0u8; 8];
+            w[..t.len()].copy_from_slice(t);
+            (u64::from_le_bytes(w), t.len())
+        };
+        let words = tokens.iter().filter(|t| t.len() <= 8).map(pack).collect();
+        let non_numeric_words = tokens
+            .iter()
+            .filter(|t| t.len() <= 8 && parse_number(t).is_none())
+            .map(pack)
+            .collect();
+        MissingTokens {
+            tokens,
+            max_len,
+            words,
+            non_numeric_words,
+        }
+    }
+
+    /// Like [`MissingTokens::is_missing_word`], for the tokens that are not numbers: a numeric
+    /// cell matching one is missing without being parsed.
+    #[inline]
+    pub(crate) fn is_non_numeric_word(&self, word: u64, len: usize) -> bool {
+        self.non_numeric_words
+            .iter()
+            .any(|&(w, l)| w == word && l == len)
+    }
+
+    /// Like [`MissingTokens::is_missing`] for a cell of `len <= 8` bytes packed little-endian
+    /// into `word` (the other bytes zero).
+    #[inline]
+    pub(crate) fn is_missing_word(&self, word: u64, len: usize) -> bool {
+        self.words.iter().any(|&(w, l)| w == word && l == len)
     }
 
     #[inline]
@@ -54,7 +90,7 @@ impl Conversion {
 
 /// Equality of short byte strings without a `memcmp` call.
 #[inline]
-fn short_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
@@ -63,25 +99,64 @@ pub(crate) fn trim(cell: &[u8]) -> &[u8] {
     cell.trim_ascii()
 }
 
+/// Exact powers of ten as `f64` (10^22 is the largest one an `f64` holds exactly).
+const EXACT_POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
 /// Parses a number; `None` for anything `fast-float2` rejects (infinities parse, and are
 /// rejected by the caller).
+///
+/// Most cells are short decimals (`-12`, `15.4799`): those whose digits form an integer of at
+/// most 2^53 are read here as that integer divided by an exact power of ten, a single correctly
+/// rounded IEEE division, so the result is the correctly rounded value `fast-float2` gives too
+/// (Clinger's fast path). Everything else (exponents, long mantissas, `inf`, `NaN`, junk) goes
+/// to `fast-float2`.
 #[inline]
 pub(crate) fn parse_number(cell: &[u8]) -> Option<f64> {
-    // Fast path for short unsigned integers (most cells): exact below 2^53.
-    if !cell.is_empty() && cell.len() <= 15 {
-        let mut value = 0u64;
-        let mut digits_only = true;
-        for &b in cell {
-            let d = b.wrapping_sub(b'0');
+    let (negative, digits) = match cell.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, cell),
+    };
+    let mut mantissa = 0u64;
+    let mut i = 0;
+    while i < digits.len() && i < 20 {
+        let d = digits[i].wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    let int_len = i;
+    let mut frac_len = 0;
+    let mut dot = false;
+    if i < digits.len() && digits[i] == b'.' {
+        dot = true;
+        i += 1;
+        while i < digits.len() && int_len + frac_len < 20 {
+            let d = digits[i].wrapping_sub(b'0');
             if d > 9 {
-                digits_only = false;
                 break;
             }
-            value = value * 10 + u64::from(d);
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+            i += 1;
+            frac_len += 1;
         }
-        if digits_only {
-            return Some(value as f64);
-        }
+    }
+    if i == digits.len()
+        && int_len > 0
+        && (!dot || frac_len > 0)
+        && int_len + frac_len <= 19
+        && mantissa <= 1 << 53
+    {
+        let magnitude = if frac_len == 0 {
+            mantissa as f64
+        } else {
+            mantissa as f64 / EXACT_POWERS_OF_TEN[frac_len]
+        };
+        return Some(if negative { -magnitude } else { magnitude });
     }
     fast_float2::parse::<f64, _>(cell).ok()
 }
@@ -103,6 +178,13 @@ pub(crate) fn parse_bool(cell: &[u8]) -> Option<(bool, bool)> {
 /// (`1.0`, `-3.00`) loses the tail, so `1.0` and `1` are one level. Other text is unchanged
 /// (`007` stays `007`).
 pub fn canonical_level(cell: &[u8]) -> &[u8] {
+    // Only `-?digits.0+` changes: anything else is returned as soon as its first byte shows it.
+    if !cell
+        .first()
+        .is_some_and(|&b| b == b'-' || b.is_ascii_digit())
+    {
+        return cell;
+    }
     let Some(dot) = cell.iter().position(|&b| b == b'.') else {
         return cell;
     };
@@ -136,8 +218,16 @@ impl KindFacts {
 
     /// Facts of field `col` in one chunk.
     pub(crate) fn of_chunk(chunk: &TokenChunk<'_>, col: usize, missing: &MissingTokens) -> Self {
+        Self::of_cells(chunk.column(col).map(|(cell, _)| cell), missing)
+    }
+
+    /// Facts of some cells of a column.
+    pub(crate) fn of_cells<'c>(
+        cells: impl Iterator<Item = &'c [u8]>,
+        missing: &MissingTokens,
+    ) -> Self {
         let mut f = Self::START;
-        for (cell, _) in chunk.column(col) {
+        for cell in cells {
             let cell = trim(cell);
             if cell.is_empty() || missing.is_missing(cell) {
                 continue;
@@ -196,7 +286,7 @@ pub(crate) struct BadCollector {
 
 impl BadCollector {
     #[cold]
-    fn push(&mut self, line: u64, cell: &[u8]) {
+    pub(crate) fn push(&mut self, line: u64, cell: &[u8]) {
         self.total += 1;
         if self.examples.len() < MAX_EXAMPLES {
             self.examples.push(BadCell {
@@ -206,13 +296,13 @@ impl BadCollector {
         }
     }
 
-    fn merge(&mut self, other: BadCollector) {
+    pub(crate) fn merge(&mut self, other: BadCollector) {
         self.total += other.total;
         let room = MAX_EXAMPLES.saturating_sub(self.examples.len());
         self.examples.extend(other.examples.into_iter().take(room));
     }
 
-    fn finish(self, column: &str, kind: ColumnKind) -> Result<(), IngestError> {
+    pub(crate) fn finish(self, column: &str, kind: ColumnKind) -> Result<(), IngestError> {
         if self.total == 0 {
             Ok(())
         } else {
@@ -598,6 +688,70 @@ mod tests {
         assert!(parse_number(b"-inf").is_some_and(f64::is_infinite));
         assert_eq!(parse_number(b"abc"), None);
         assert_eq!(parse_number(b"1 2"), None);
+    }
+
+    /// What `fast-float2` alone reads (the reference the fast path must match bit for bit).
+    fn reference(cell: &[u8]) -> Option<u64> {
+        fast_float2::parse::<f64, _>(cell).ok().map(f64::to_bits)
+    }
+
+    #[test]
+    fn decimal_fast_path_matches_fast_float_on_edge_cases() {
+        let cases: [&[u8]; 22] = [
+            b"0",
+            b"-0",
+            b"0.1",
+            b"-0.1",
+            b"15.4799",
+            b"16.939657",
+            b"9007199254740992",
+            b"9007199254740993",
+            b"0.30000000000000004",
+            b"1234567890.123456789",
+            b"00012.50",
+            b"1.",
+            b".5",
+            b"-",
+            b"-.5",
+            b"1.2.3",
+            b"1e5",
+            b"12345678901234567890",
+            b"99999999999999999999.5",
+            b"0.0000000000000000000001",
+            b"4.35",
+            b"-1234.5678",
+        ];
+        for cell in cases {
+            assert_eq!(
+                parse_number(cell).map(f64::to_bits),
+                reference(cell),
+                "{}",
+                String::from_utf8_lossy(cell)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decimal_fast_path_matches_fast_float(
+            negative: bool,
+            int in "[0-9]{1,12}",
+            frac in proptest::option::of("[0-9]{0,12}"),
+        ) {
+            let mut cell = String::new();
+            if negative {
+                cell.push('-');
+            }
+            cell.push_str(&int);
+            if let Some(frac) = frac {
+                cell.push('.');
+                cell.push_str(&frac);
+            }
+            proptest::prop_assert_eq!(
+                parse_number(cell.as_bytes()).map(f64::to_bits),
+                reference(cell.as_bytes())
+            );
+        }
     }
 
     #[test]

@@ -111,8 +111,10 @@ fn assert_same_columns(a: &Table, b: &Table, names: &[&str]) {
 
 #[test]
 fn real_rows_read_the_same_from_both_formats() {
-    let path = workspace_root()
-        .join("../shared/data/klarna/unlabeled_10k_reformatted__samarthum_test.csv");
+    // `$PDSCORE_SHARED_DIR` for a git worktree that does not sit beside `shared/`.
+    let shared = std::env::var_os("PDSCORE_SHARED_DIR")
+        .map_or_else(|| workspace_root().join("../shared"), PathBuf::from);
+    let path = shared.join("data/klarna/unlabeled_10k_reformatted__samarthum_test.csv");
     if !path.exists() {
         eprintln!("skipped: {} is absent", path.display());
         return;

@@ -276,3 +276,41 @@ fn typed_fast_path_handles_crlf_blank_lines_and_no_final_newline() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+#[test]
+fn chunks_of_regular_and_irregular_batches_match_the_whole_read() {
+    // 50 rows; a blank line after row 20 sends that batch down the general path, the others
+    // take the regular one; CRLF line ends in the middle; no line end at the very end.
+    let mut csv = String::from("id;x;g\n");
+    for r in 0..50_u32 {
+        let level = ["a", "b", "1.0", "NA", "1"][r as usize % 5];
+        let end = if (30..35).contains(&r) { "\r\n" } else { "\n" };
+        write!(csv, "r{r};{};{level}{end}", f64::from(r) * 0.25 - 3.0).expect("write");
+        if r == 20 {
+            csv.push('\n');
+        }
+    }
+    csv.pop();
+    let schema = Schema::new()
+        .with_id("id")
+        .with_kind("x", ColumnKind::Numeric)
+        .with_kind("g", ColumnKind::Categorical);
+    let options = ReadOptions::new().schema(schema);
+    let whole = read_csv(csv.as_bytes(), &options).expect("whole");
+    let line_of = |row: usize| row as u64 + if row > 20 { 3 } else { 2 };
+    let mut row = 0;
+    for chunk in CsvChunks::new(csv.as_bytes(), &options, 7).expect("chunks") {
+        let chunk = chunk.expect("chunk");
+        assert_eq!(chunk.first_row, row as u64);
+        assert_eq!(chunk.first_line, line_of(row));
+        let n = chunk.table.n_rows();
+        let rows: Vec<usize> = (row..row + n).collect();
+        assert_eq!(
+            chunk.table,
+            whole.take_rows_compacted(&rows),
+            "rows {row}.."
+        );
+        row += n;
+    }
+    assert_eq!(row, 50);
+}

@@ -1,0 +1,1218 @@
+//! The fast path for a regular body: typed reads ([`read_regular`]) and kind inference
+//! ([`infer_regular`]).
+//!
+//! "Regular" means no quote character, and every line a record with exactly the header's number
+//! of fields: no blank line, no ragged row (and at least two columns, so that no record can look
+//! blank). Most real files are regular; anything else is declined (`None`) and the caller takes
+//! the general path, which reports blank lines and ragged rows exactly. On a regular body both
+//! paths give the same table and the same errors (property tests in `reader.rs`).
+//!
+//! How a typed read goes:
+//! 1. The body is cut after line ends into parts of about `part_bytes` (small enough that a
+//!    part and its field offsets stay in a core's L2 cache), and the lines of each part are
+//!    counted and quotes looked for (`memchr`): this gives each part's first row, so every
+//!    output column is allocated once at its final length and split into one slice per part.
+//! 2. Parts are parsed in parallel. A part is scanned eight bytes at a time (SWAR) for
+//!    delimiters and line ends, giving the start of every field; then each column is converted
+//!    in one typed loop straight into its slice. Short numbers are read eight bytes at a time;
+//!    short numeric and categorical cells go through small direct-mapped caches (counts, status
+//!    codes and `NA` repeat). Categorical cells get part-local codes and a part-local
+//!    dictionary (with each level's hash).
+//! 3. Each categorical column's part dictionaries are joined in file order (one hash-table probe
+//!    per part-level, reusing the hashes from step 2; in parallel hash shards for many levels,
+//!    as ids), and the codes of a part are rewritten only when its local codes differ from the
+//!    global ones.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+
+use rayon::prelude::*;
+
+use crate::convert::{
+    BadCollector, FxHasher, KindFacts, MissingTokens, canonical_level, parse_bool, parse_number,
+    short_eq,
+};
+use crate::error::IngestError;
+use crate::schema::ColumnKind;
+use crate::table::{CategoricalColumn, ColumnData, MISSING_CODE};
+use crate::tokenize::MAX_CHUNK_BYTES;
+
+/// Dictionaries up to this size are searched linearly before a hash table is built.
+const SMALL_DICTIONARY: usize = 16;
+
+/// One output column of the fast path: which file column feeds it, its name and its kind
+/// (`None`: raw text, the id column).
+pub(crate) struct OutputSpec<'p> {
+    pub(crate) file_column: usize,
+    pub(crate) name: &'p str,
+    pub(crate) kind: Option<ColumnKind>,
+}
+
+/// Reads a `body` whose first line is file line `first_line` into typed columns
+/// (in the order of `outputs`), or the problems found in them, in parts of about `part_bytes`.
+/// `None` when the body is not regular (see the module docs): the caller must take the general
+/// path.
+pub(crate) fn read_regular(
+    body: &[u8],
+    delimiter: u8,
+    n_file_cols: usize,
+    outputs: &[OutputSpec<'_>],
+    first_line: u64,
+    missing: &MissingTokens,
+    part_bytes: usize,
+) -> Option<Result<Vec<ColumnData>, IngestError>> {
+    if n_file_cols < 2 || body.is_empty() || delimiter == b'\n' || part_bytes == 0 {
+        return None;
+    }
+    let bounds = split_after_lines(body, part_bytes);
+    if bounds.iter().any(|&(s, e)| e - s >= MAX_CHUNK_BYTES) {
+        return None;
+    }
+    // Lines per part; a quote anywhere sends the body to the general (quoting) path.
+    let rows_per_part: Vec<usize> = bounds
+        .par_iter()
+        .map(|&(s, e)| {
+            let part = &body[s..e];
+            memchr::memchr(b'"', part)
+                .is_none()
+                .then(|| count_lines(part))
+        })
+        .collect::<Option<_>>()?;
+    let n_rows: usize = rows_per_part.iter().sum();
+
+    // Every output column at its final length, cut into one slice per part.
+    let mut columns: Vec<Storage> = outputs
+        .par_iter()
+        .map(|o| Storage::new(o.kind, n_rows))
+        .collect();
+    let mut sinks_per_part: Vec<Vec<Sink<'_>>> = bounds.iter().map(|_| Vec::new()).collect();
+    for storage in &mut columns {
+        let mut rest = storage.sink();
+        for (sinks, &rows) in sinks_per_part.iter_mut().zip(&rows_per_part) {
+            let (head, tail) = rest.split_at(rows);
+            sinks.push(head);
+            rest = tail;
+        }
+    }
+    let mut first_rows = Vec::with_capacity(bounds.len());
+    let mut row = 0;
+    for &rows in &rows_per_part {
+        first_rows.push(row);
+        row += rows;
+    }
+
+    let parts: Option<Vec<Vec<ColumnReport<'_>>>> = sinks_per_part
+        .into_par_iter()
+        .zip(bounds.par_iter().zip(&first_rows))
+        .map(|(sinks, (&(s, e), &first_row))| {
+            let part = Part {
+                bytes: &body[s..e],
+                rows: sinks
+                    .first()
+                    .map_or_else(|| count_lines(&body[s..e]), Sink::len),
+                delimiter,
+                n_cols: n_file_cols,
+                first_line: first_line + first_row as u64,
+            };
+            with_scratch(part.bytes, delimiter, part_bytes, |scratch| {
+                let n = part.field_starts(scratch)?;
+                let starts = &scratch[..n];
+                Some(
+                    outputs
+                        .iter()
+                        .zip(sinks)
+                        .map(|(spec, sink)| part.convert(starts, spec, sink, missing))
+                        .collect(),
+                )
+            })
+        })
+        .collect();
+    let parts = parts?;
+
+    // Reports per column, in part order.
+    let mut per_column: Vec<Vec<ColumnReport<'_>>> = outputs
+        .iter()
+        .map(|_| Vec::with_capacity(parts.len()))
+        .collect();
+    for part in parts {
+        for (column, report) in per_column.iter_mut().zip(part) {
+            column.push(report);
+        }
+    }
+    let results: Vec<Result<ColumnData, IngestError>> = columns
+        .into_par_iter()
+        .zip(per_column.into_par_iter().zip(outputs.par_iter()))
+        .map(|(storage, (reports, spec))| finish_column(storage, reports, &first_rows, spec))
+        .collect();
+    let mut problems = Vec::new();
+    let mut data = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(d) => data.push(d),
+            Err(e) => problems.push(e),
+        }
+    }
+    Some(match IngestError::from_problems(problems, 0) {
+        Some(e) => Err(e),
+        None => Ok(data),
+    })
+}
+
+thread_local! {
+    /// Each thread's buffer for the field starts of the part it parses (reused, as zeroing a
+    /// fresh one per part costs more than the scan).
+    static SCRATCH: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` with a buffer for [`Part::field_starts`] on `part`: the thread's own (at least
+/// `part.len() + 16` entries, more than the separators a part can hold) for parts of about the
+/// usual size, and for an outsized part (one very long line) a temporary one sized by counting
+/// its separators, so that no thread keeps a huge buffer and no buffer is four times the input.
+fn with_scratch<T>(
+    part: &[u8],
+    delimiter: u8,
+    usual_part_len: usize,
+    f: impl FnOnce(&mut Vec<u32>) -> T,
+) -> T {
+    if part.len() > 2 * usual_part_len {
+        let separators = memchr::memchr2_iter(delimiter, b'\n', part).count();
+        return f(&mut vec![0; separators + 16]);
+    }
+    SCRATCH.with_borrow_mut(|scratch| {
+        let needed = part.len() + 16;
+        if scratch.len() < needed {
+            scratch.resize(needed, 0);
+        }
+        f(scratch)
+    })
+}
+
+/// What the cells of file columns `columns` allow (for kind inference), gathered over a body
+/// in parts of about `part_bytes`, in parallel; `None` when the body is not regular (the
+/// caller takes the general path).
+pub(crate) fn infer_regular(
+    body: &[u8],
+    delimiter: u8,
+    n_file_cols: usize,
+    columns: &[usize],
+    missing: &MissingTokens,
+    part_bytes: usize,
+) -> Option<Vec<KindFacts>> {
+    if n_file_cols < 2 || body.is_empty() || delimiter == b'\n' || part_bytes == 0 {
+        return None;
+    }
+    let bounds = split_after_lines(body, part_bytes);
+    if bounds.iter().any(|&(s, e)| e - s >= MAX_CHUNK_BYTES) {
+        return None;
+    }
+    bounds
+        .par_iter()
+        .map(|&(s, e)| {
+            let bytes = &body[s..e];
+            if memchr::memchr(b'"', bytes).is_some() {
+                return None;
+            }
+            let part = Part {
+                bytes,
+                rows: count_lines(bytes),
+                delimiter,
+                n_cols: n_file_cols,
+                first_line: 0,
+            };
+            with_scratch(bytes, delimiter, part_bytes, |scratch| {
+                let n = part.field_starts(scratch)?;
+                let starts = &scratch[..n];
+                Some(
+                    columns
+                        .iter()
+                        .map(|&col| KindFacts::of_cells(part.cells(starts, col), missing))
+                        .collect::<Vec<_>>(),
+                )
+            })
+        })
+        .try_reduce(
+            || vec![KindFacts::default(); columns.len()],
+            |a, b| Some(a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect()),
+        )
+}
+
+/// Number of lines of a non-empty part: line ends, plus one for a last line without one.
+fn count_lines(part: &[u8]) -> usize {
+    memchr::memchr_iter(b'\n', part).count() + usize::from(!part.ends_with(b"\n"))
+}
+
+/// Cuts `body` after line ends into parts of about `target` bytes (the last part may lack its
+/// line end).
+fn split_after_lines(body: &[u8], target: usize) -> Vec<(usize, usize)> {
+    let mut bounds = Vec::with_capacity(body.len() / target + 1);
+    let mut start = 0;
+    while start < body.len() {
+        let mut end = (start + target).min(body.len());
+        if end < body.len() {
+            end = memchr::memchr(b'\n', &body[end..]).map_or(body.len(), |i| end + i + 1);
+        }
+        bounds.push((start, end));
+        start = end;
+    }
+    bounds
+}
+
+/// An output column being filled.
+enum Storage {
+    Numeric(Vec<f64>),
+    Boolean(Vec<Option<bool>>),
+    Codes(Vec<u32>),
+}
+
+impl Storage {
+    fn new(kind: Option<ColumnKind>, n: usize) -> Self {
+        match kind {
+            Some(ColumnKind::Numeric) => Storage::Numeric(vec![0.0; n]),
+            Some(ColumnKind::Boolean) => Storage::Boolean(vec![None; n]),
+            Some(ColumnKind::Categorical) | None => Storage::Codes(vec![0; n]),
+        }
+    }
+
+    fn sink(&mut self) -> Sink<'_> {
+        match self {
+            Storage::Numeric(v) => Sink::Numeric(v),
+            Storage::Boolean(v) => Sink::Boolean(v),
+            Storage::Codes(v) => Sink::Codes(v),
+        }
+    }
+}
+
+/// The rows of one output column that one part fills.
+enum Sink<'o> {
+    Numeric(&'o mut [f64]),
+    Boolean(&'o mut [Option<bool>]),
+    Codes(&'o mut [u32]),
+}
+
+impl<'o> Sink<'o> {
+    fn split_at(self, mid: usize) -> (Sink<'o>, Sink<'o>) {
+        match self {
+            Sink::Numeric(s) => {
+                let (a, b) = s.split_at_mut(mid);
+                (Sink::Numeric(a), Sink::Numeric(b))
+            }
+            Sink::Boolean(s) => {
+                let (a, b) = s.split_at_mut(mid);
+                (Sink::Boolean(a), Sink::Boolean(b))
+            }
+            Sink::Codes(s) => {
+                let (a, b) = s.split_at_mut(mid);
+                (Sink::Codes(a), Sink::Codes(b))
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Sink::Numeric(s) => s.len(),
+            Sink::Boolean(s) => s.len(),
+            Sink::Codes(s) => s.len(),
+        }
+    }
+}
+
+/// A level of a part-local dictionary.
+struct Level<'b> {
+    key: Hashed<'b>,
+    text: String,
+}
+
+/// What converting one column of one part found besides the values.
+struct ColumnReport<'b> {
+    bad: BadCollector,
+    invalid_utf8: Option<u64>,
+    /// Part-local dictionary (categorical columns), in order of first appearance.
+    levels: Vec<Level<'b>>,
+}
+
+/// A byte string with its hash computed once.
+#[derive(Clone, Copy)]
+struct Hashed<'b> {
+    hash: u64,
+    bytes: &'b [u8],
+}
+
+impl<'b> Hashed<'b> {
+    fn new(bytes: &'b [u8]) -> Self {
+        let mut hasher = FxHasher::default();
+        hasher.write(bytes);
+        Hashed {
+            hash: hasher.finish(),
+            bytes,
+        }
+    }
+}
+
+impl Hash for Hashed<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl PartialEq for Hashed<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.bytes == other.bytes
+    }
+}
+
+impl Eq for Hashed<'_> {}
+
+/// Passes a [`Hashed`] key's precomputed hash through.
+#[derive(Default)]
+struct PassThroughHasher(u64);
+
+impl Hasher for PassThroughHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used by `Hashed`; fold anything else in for completeness.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type HashedMap<'b> = HashMap<Hashed<'b>, u32, BuildHasherDefault<PassThroughHasher>>;
+
+/// One part of the body being parsed.
+struct Part<'b> {
+    bytes: &'b [u8],
+    /// Number of lines: line ends, plus one for a last line without one.
+    rows: usize,
+    delimiter: u8,
+    n_cols: usize,
+    /// File line of the part's first row.
+    first_line: u64,
+}
+
+/// Mask with the high bit of every byte of `word` that equals the byte repeated in `pattern`.
+#[inline]
+fn bytes_equal(word: u64, pattern: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let x = word ^ pattern;
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+impl<'b> Part<'b> {
+    /// Fills `starts` with the start of every field, plus one past the end of the last field
+    /// (`starts[k]..starts[k + 1] - 1` is field `k`, counted row-major), and returns how many
+    /// entries it wrote. `None` when the part is not regular. `starts` must have room for the
+    /// part's separators (delimiters and line ends) plus 8 (see [`with_scratch`]).
+    fn field_starts(&self, starts: &mut [u32]) -> Option<usize> {
+        let bytes = self.bytes;
+        let delimiters = u64::from(self.delimiter) * 0x0101_0101_0101_0101;
+        let newlines = u64::from(b'\n') * 0x0101_0101_0101_0101;
+        starts[0] = 0;
+        let mut n = 1;
+        let mut words = bytes.chunks_exact(8);
+        let mut base = 1u32;
+        for word in &mut words {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            let w = u64::from_le_bytes(w);
+            let mut hits = bytes_equal(w, delimiters) | bytes_equal(w, newlines);
+            let count = hits.count_ones() as usize;
+            // Most words hold at most four separators: write four (the extra writes land past
+            // the last field and are overwritten), advance by `count`.
+            for slot in &mut starts[n..n + 4] {
+                *slot = base + hits.trailing_zeros() / 8;
+                hits &= hits.wrapping_sub(1);
+            }
+            let mut m = n + 4;
+            while hits != 0 {
+                starts[m] = base + hits.trailing_zeros() / 8;
+                hits &= hits - 1;
+                m += 1;
+            }
+            n += count;
+            base += 8;
+        }
+        for (i, &b) in words.remainder().iter().enumerate() {
+            if b == self.delimiter || b == b'\n' {
+                starts[n] = base + i as u32;
+                n += 1;
+            }
+        }
+        if !bytes.ends_with(b"\n") {
+            // The last record of the input has no line end.
+            starts[n] = bytes.len() as u32 + 1;
+            n += 1;
+        }
+        // Regular when there are `n_cols` fields per line and every line's last field ends at a
+        // line end (then no other field does: `rows` counts the line ends).
+        let n_cols = self.n_cols;
+        if n != self.rows * n_cols + 1 {
+            return None;
+        }
+        let all_rows_end_lines = starts[n_cols..n].iter().step_by(n_cols).all(|&s| {
+            let end = s as usize - 1;
+            end == bytes.len() || bytes[end] == b'\n'
+        });
+        all_rows_end_lines.then_some(n)
+    }
+
+    /// Field `k` (row-major) as a byte range of the part, as the general path cuts it (a `\r`
+    /// before a line end is dropped from the last field of a row: `last`) and trimmed of ASCII
+    /// whitespace.
+    // Measured: left to the compiler, this is a call per cell (10% of the read).
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn span(&self, starts: &[u32], k: usize, last: bool) -> (usize, usize) {
+        let bytes = self.bytes;
+        let mut start = starts[k] as usize;
+        let mut end = starts[k + 1] as usize - 1;
+        if last && end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        while start < end && bytes[start].is_ascii_whitespace() {
+            start += 1;
+        }
+        while start < end && bytes[end - 1].is_ascii_whitespace() {
+            end -= 1;
+        }
+        (start, end)
+    }
+
+    /// Field `col` of every row (trimmed), as byte slices.
+    fn cells<'s>(&'s self, starts: &'s [u32], col: usize) -> impl Iterator<Item = &'b [u8]> + 's {
+        let rows = (starts.len() - 1) / self.n_cols;
+        let last = col + 1 == self.n_cols;
+        (0..rows).map(move |r| {
+            let (s, e) = self.span(starts, r * self.n_cols + col, last);
+            &self.bytes[s..e]
+        })
+    }
+
+    /// A numeric cell the word path did not read: `fast-float2`'s value, or `NaN` for a missing
+    /// token or a bad value (recorded on the cell's line).
+    fn parse_other_number(
+        &self,
+        start: usize,
+        end: usize,
+        row: usize,
+        bad: &mut BadCollector,
+        missing: &MissingTokens,
+    ) -> f64 {
+        let cell = &self.bytes[start..end];
+        match parse_number(cell) {
+            Some(v) if !v.is_infinite() => v,
+            Some(_) => {
+                bad.push(self.first_line + row as u64, cell);
+                f64::NAN
+            }
+            None => {
+                if !(cell.is_empty() || missing.is_missing(cell)) {
+                    bad.push(self.first_line + row as u64, cell);
+                }
+                f64::NAN
+            }
+        }
+    }
+
+    /// Converts one output column of this part into its sink.
+    fn convert(
+        &self,
+        starts: &[u32],
+        spec: &OutputSpec<'_>,
+        sink: Sink<'_>,
+        missing: &MissingTokens,
+    ) -> ColumnReport<'b> {
+        let mut report = ColumnReport {
+            bad: BadCollector::default(),
+            invalid_utf8: None,
+            levels: Vec::new(),
+        };
+        debug_assert_eq!(sink.len(), (starts.len() - 1) / self.n_cols);
+        let bytes = self.bytes;
+        let (n, col) = (self.n_cols, spec.file_column);
+        let last = col + 1 == n;
+        let line = |row: usize| self.first_line + row as u64;
+        // Missing tokens of up to eight bytes compared as words.
+        let is_missing = |start: usize, end: usize| {
+            let len = end - start;
+            if len <= 8 {
+                missing.is_missing_word(load_word(bytes, start, len), len)
+            } else {
+                missing.is_missing(&bytes[start..end])
+            }
+        };
+        match sink {
+            Sink::Numeric(out) => {
+                // Direct-mapped cache of short cells' values: counts and codes repeat a lot.
+                let mut cache = vec![(0u64, 0.0f64); NUMBER_CACHE_SLOTS];
+                for (row, slot) in out.iter_mut().enumerate() {
+                    let (start, end) = self.span(starts, row * n + col, last);
+                    let len = end - start;
+                    let key = if (1..=SHORT_KEY_BYTES).contains(&len) {
+                        load_word(bytes, start, len) | ((len as u64) << 56)
+                    } else {
+                        0
+                    };
+                    let slot_index = number_slot(key);
+                    if key != 0 && cache[slot_index].0 == key {
+                        *slot = cache[slot_index].1;
+                        continue;
+                    }
+                    *slot = if let Some(v) = parse_short_number(bytes, start, end) {
+                        if key != 0 {
+                            cache[slot_index] = (key, v);
+                        }
+                        v
+                    } else if len == 0 {
+                        f64::NAN
+                    } else if len <= 8
+                        && missing.is_non_numeric_word(load_word(bytes, start, len), len)
+                    {
+                        // Missing either way: `fast-float2` rejects these tokens.
+                        if key != 0 {
+                            cache[slot_index] = (key, f64::NAN);
+                        }
+                        f64::NAN
+                    } else {
+                        self.parse_other_number(start, end, row, &mut report.bad, missing)
+                    };
+                }
+            }
+            Sink::Boolean(out) => {
+                for (row, slot) in out.iter_mut().enumerate() {
+                    let (start, end) = self.span(starts, row * n + col, last);
+                    let cell = &bytes[start..end];
+                    *slot = if let Some((b, _)) = parse_bool(cell) {
+                        Some(b)
+                    } else {
+                        if !(cell.is_empty() || is_missing(start, end)) {
+                            report.bad.push(line(row), cell);
+                        }
+                        None
+                    };
+                }
+            }
+            Sink::Codes(out) => {
+                let mut dictionary = LocalDictionary::new(spec.kind.is_none(), out.len());
+                for (row, slot) in out.iter_mut().enumerate() {
+                    let (start, end) = self.span(starts, row * n + col, last);
+                    let len = end - start;
+                    *slot = if len == 0 {
+                        MISSING_CODE
+                    } else if len <= SHORT_KEY_BYTES && !dictionary.raw {
+                        let word = load_word(bytes, start, len);
+                        let key = word | ((len as u64) << 56);
+                        let slot_index = short_slot(key);
+                        let (cached_key, cached_code) = dictionary.short_cache[slot_index];
+                        if cached_key == key {
+                            cached_code
+                        } else {
+                            let code = if missing.is_missing_word(word, len) {
+                                Some(MISSING_CODE)
+                            } else {
+                                dictionary.code(&bytes[start..end])
+                            };
+                            if let Some(code) = code {
+                                dictionary.short_cache[slot_index] = (key, code);
+                                code
+                            } else {
+                                report.invalid_utf8.get_or_insert(line(row));
+                                MISSING_CODE
+                            }
+                        }
+                    } else if let Some(code) = dictionary.cached_long(bytes, start, end) {
+                        code
+                    } else if missing.is_missing(&bytes[start..end]) {
+                        MISSING_CODE
+                    } else if let Some(code) = dictionary.code(&bytes[start..end]) {
+                        dictionary.cache_long(bytes, start, end, code);
+                        code
+                    } else {
+                        report.invalid_utf8.get_or_insert(line(row));
+                        MISSING_CODE
+                    };
+                }
+                report.levels = dictionary.levels;
+            }
+        }
+        report
+    }
+}
+
+/// Longest categorical cell looked up by its packed word rather than its bytes.
+const SHORT_KEY_BYTES: usize = 7;
+
+/// Slots of the short-cell cache of a categorical column (a power of two).
+const SHORT_CACHE_SLOTS: usize = 64;
+
+/// Slots of the short-cell cache of a numeric column (a power of two).
+const NUMBER_CACHE_SLOTS: usize = 64;
+
+/// The numeric cache slot of a packed short cell (Fibonacci hashing).
+#[inline]
+fn number_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+}
+
+/// The cache slot of a packed short cell (Fibonacci hashing).
+#[inline]
+fn short_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+}
+
+/// The `len <= 8` bytes of `bytes` from `start`, packed little-endian into a word (the rest
+/// zero).
+#[inline]
+fn load_word(bytes: &[u8], start: usize, len: usize) -> u64 {
+    debug_assert!(len <= 8);
+    let mut w = [0u8; 8];
+    if let Some(window) = bytes.get(start..start + 8) {
+        w.copy_from_slice(window);
+        let word = u64::from_le_bytes(w);
+        if len == 8 {
+            word
+        } else {
+            word & ((1u64 << (8 * len)) - 1)
+        }
+    } else {
+        w[..len].copy_from_slice(&bytes[start..start + len]);
+        u64::from_le_bytes(w)
+    }
+}
+
+/// A short decimal (a sign and at most eight digits and dot) in `bytes[start..end]`, read
+/// eight bytes at a time; `None` for anything else (which [`parse_number`] then reads).
+#[inline]
+fn parse_short_number(bytes: &[u8], start: usize, end: usize) -> Option<f64> {
+    let negative = start < end && bytes[start] == b'-';
+    let digits_start = start + usize::from(negative);
+    let len = end - digits_start;
+    if !(1..=8).contains(&len) {
+        return None;
+    }
+    let magnitude = parse_short_decimal(load_word(bytes, digits_start, len), len)?;
+    Some(if negative { -magnitude } else { magnitude })
+}
+
+/// The high nibble of every byte.
+const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+/// Eight ASCII `0`s.
+const ZEROS: u64 = 0x3030_3030_3030_3030;
+/// Constants of the eight-digit conversion (as in `fast_float`'s `parse_eight_digits`): pairs
+/// of digits are combined, then pairs of pairs with `MUL1 = 100 + (10^6 << 32)` and
+/// `MUL2 = 1 + (10^4 << 32)`.
+const PAIRS: u64 = 0x0000_00FF_0000_00FF;
+const MUL1: u64 = 0x000F_4240_0000_0064;
+const MUL2: u64 = 0x0000_2710_0000_0001;
+
+/// Exact powers of ten up to 10^7.
+const POWERS_OF_TEN: [f64; 8] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7];
+
+/// Reads `len` (1 to 8) bytes packed in `word` as `digits[.digits]` (digits on both sides of
+/// the dot); `None` for anything else. The digits form an integer below 10^8, so the result is
+/// that integer divided by an exact power of ten: correctly rounded, as `fast-float2` reads it.
+#[inline]
+fn parse_short_decimal(word: u64, len: usize) -> Option<f64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let dots = bytes_equal(word, u64::from(b'.') * ONES) & low_bytes_mask(len);
+    let (digits, n_digits, frac_len) = if dots == 0 {
+        (word, len, 0)
+    } else {
+        let dot = (dots.trailing_zeros() / 8) as usize;
+        if dots & (dots - 1) != 0 || dot == 0 || dot + 1 == len {
+            return None;
+        }
+        let below = (1u64 << (8 * dot)) - 1;
+        (
+            (word & below) | ((word >> 8) & !below),
+            len - 1,
+            len - 1 - dot,
+        )
+    };
+    // Right-align the digits, padding with leading '0's: the first digit lands in the lowest
+    // byte of the eight.
+    let aligned = if n_digits == 8 {
+        digits
+    } else {
+        (digits << (8 * (8 - n_digits))) | ((b'0' as u64 * ONES) >> (8 * n_digits))
+    };
+    if aligned & HIGH_NIBBLES != ZEROS
+        || aligned.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES != ZEROS
+    {
+        return None;
+    }
+    let v = aligned - ZEROS;
+    let v = v.wrapping_mul(10).wrapping_add(v >> 8);
+    let value = ((v & PAIRS)
+        .wrapping_mul(MUL1)
+        .wrapping_add(((v >> 16) & PAIRS).wrapping_mul(MUL2)))
+        >> 32;
+    let value = value as u32 as f64;
+    Some(if frac_len == 0 {
+        value
+    } else {
+        value / POWERS_OF_TEN[frac_len]
+    })
+}
+
+/// A word with the low `len` bytes set.
+#[inline]
+fn low_bytes_mask(len: usize) -> u64 {
+    if len >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * len)) - 1
+    }
+}
+
+/// Dictionary-encodes the non-missing cells of one column of one part.
+struct LocalDictionary<'b> {
+    /// Raw text (the id column): no canonicalisation, and nearly every value is new.
+    raw: bool,
+    levels: Vec<Level<'b>>,
+    /// Cells of up to [`SHORT_KEY_BYTES`] bytes by packed word (bytes, and length in the top
+    /// byte, so no key is 0): a direct-mapped cache of their codes ([`MISSING_CODE`] for a
+    /// missing token), filled by the general lookup on a miss.
+    short_cache: Vec<(u64, u32)>,
+    /// Longer cells by a tag of their first and last eight bytes and length: a direct-mapped
+    /// cache of codes, checked against the level's bytes.
+    long_cache: Vec<(u64, u32)>,
+    /// Longer levels by hashed bytes.
+    index: HashedMap<'b>,
+    last: Option<(&'b [u8], u32)>,
+}
+
+impl<'b> LocalDictionary<'b> {
+    fn new(raw: bool, rows: usize) -> Self {
+        LocalDictionary {
+            raw,
+            levels: if raw {
+                Vec::with_capacity(rows)
+            } else {
+                Vec::new()
+            },
+            short_cache: if raw {
+                Vec::new()
+            } else {
+                vec![(0, 0); SHORT_CACHE_SLOTS]
+            },
+            long_cache: if raw {
+                Vec::new()
+            } else {
+                vec![(0, MISSING_CODE); SHORT_CACHE_SLOTS]
+            },
+            index: HashedMap::default(),
+            last: None,
+        }
+    }
+
+    /// The cache tag and slot of a long cell (more than eight bytes): its first and last
+    /// eight bytes and its length.
+    #[inline]
+    fn long_tag(bytes: &[u8], start: usize, end: usize) -> (u64, usize) {
+        let head = load_word(bytes, start, 8);
+        let tail = load_word(bytes, end - 8, 8);
+        let tag = head ^ tail.rotate_left(29) ^ (end - start) as u64;
+        (tag, short_slot(tag))
+    }
+
+    /// The code of a long categorical cell (more than [`SHORT_KEY_BYTES`] bytes) when the
+    /// long-cell cache holds it; the cached level's bytes are compared in full.
+    #[inline]
+    fn cached_long(&self, bytes: &'b [u8], start: usize, end: usize) -> Option<u32> {
+        if self.raw || end - start < 8 {
+            return None;
+        }
+        let (tag, slot) = Self::long_tag(bytes, start, end);
+        let (cached_tag, code) = *self.long_cache.get(slot)?;
+        (cached_tag == tag
+            && self
+                .levels
+                .get(code as usize)
+                .is_some_and(|l| l.key.bytes == &bytes[start..end]))
+        .then_some(code)
+    }
+
+    /// Remembers the code of a long categorical cell (see [`LocalDictionary::cached_long`]).
+    #[inline]
+    fn cache_long(&mut self, bytes: &[u8], start: usize, end: usize, code: u32) {
+        if self.raw || end - start < 8 {
+            return;
+        }
+        let (tag, slot) = Self::long_tag(bytes, start, end);
+        if let Some(entry) = self.long_cache.get_mut(slot) {
+            *entry = (tag, code);
+        }
+    }
+
+    /// The local code of a (trimmed, non-missing) cell; `None` when it is not UTF-8.
+    #[inline]
+    fn code(&mut self, cell: &'b [u8]) -> Option<u32> {
+        if self.raw {
+            // Ids are (nearly) all distinct: every cell is a level here, and repeats are found
+            // when the parts are joined (`merge_dictionaries`), which hashes once per cell.
+            return self.add(Hashed::new(cell));
+        }
+        let key = canonical_level(cell);
+        {
+            // Runs of one value are common (status codes); few levels are scanned linearly.
+            if let Some((k, c)) = self.last
+                && short_eq(k, key)
+            {
+                return Some(c);
+            }
+            if self.levels.len() <= SMALL_DICTIONARY {
+                if let Some(i) = self.levels.iter().position(|l| short_eq(l.key.bytes, key)) {
+                    let code = i as u32;
+                    self.last = Some((key, code));
+                    return Some(code);
+                }
+                let code = self.add(Hashed::new(key))?;
+                self.last = Some((key, code));
+                return Some(code);
+            }
+        }
+        let hashed = Hashed::new(key);
+        let code = match self.index.get(&hashed) {
+            Some(&c) => c,
+            None => self.add(hashed)?,
+        };
+        self.last = Some((key, code));
+        Some(code)
+    }
+
+    /// Adds a new level; `None` when it is not UTF-8.
+    #[inline]
+    fn add(&mut self, key: Hashed<'b>) -> Option<u32> {
+        let text = std::str::from_utf8(key.bytes).ok()?.to_owned();
+        let code = self.levels.len() as u32;
+        self.levels.push(Level { key, text });
+        if !self.raw && self.levels.len() > SMALL_DICTIONARY {
+            if self.index.is_empty() {
+                self.index.extend(
+                    self.levels
+                        .iter()
+                        .enumerate()
+                        .map(|(i, l)| (l.key, i as u32)),
+                );
+            } else {
+                self.index.insert(key, code);
+            }
+        }
+        Some(code)
+    }
+}
+
+/// Joins one column's part reports (in file order) into the finished column, or its problem.
+fn finish_column(
+    storage: Storage,
+    reports: Vec<ColumnReport<'_>>,
+    first_rows: &[usize],
+    spec: &OutputSpec<'_>,
+) -> Result<ColumnData, IngestError> {
+    let mut bad = BadCollector::default();
+    let mut invalid_utf8 = None;
+    let mut level_parts = Vec::with_capacity(reports.len());
+    for report in reports {
+        bad.merge(report.bad);
+        if invalid_utf8.is_none() {
+            invalid_utf8 = report.invalid_utf8;
+        }
+        level_parts.push(report.levels);
+    }
+    if let Some(line) = invalid_utf8 {
+        return Err(IngestError::InvalidUtf8 {
+            line,
+            column: spec.name.to_owned(),
+        });
+    }
+    let kind = spec.kind.unwrap_or(ColumnKind::Categorical);
+    bad.finish(spec.name, kind)?;
+    Ok(match storage {
+        Storage::Numeric(v) => ColumnData::Numeric(v),
+        Storage::Boolean(v) => ColumnData::Boolean(v),
+        Storage::Codes(mut codes) => {
+            let dictionary = merge_dictionaries(&mut codes, level_parts, first_rows);
+            ColumnData::Categorical(CategoricalColumn { dictionary, codes })
+        }
+    })
+}
+
+/// Dictionaries with more levels than this (summed over parts) are joined in hash shards, in
+/// parallel.
+const SHARDED_MERGE_LEVELS: usize = 1 << 12;
+
+/// Number of hash shards of a large join.
+const SHARDS: usize = 64;
+
+/// Joins part-local dictionaries into one (order of first appearance in the file) and rewrites
+/// the codes of each part whose local codes are not the global ones.
+fn merge_dictionaries(
+    codes: &mut [u32],
+    level_parts: Vec<Vec<Level<'_>>>,
+    first_rows: &[usize],
+) -> Vec<String> {
+    let total: usize = level_parts.iter().map(Vec::len).sum();
+    if total > SHARDED_MERGE_LEVELS {
+        return merge_dictionaries_sharded(codes, level_parts, first_rows, total);
+    }
+    let mut index = HashedMap::default();
+    index.reserve(total);
+    let mut dictionary: Vec<String> = Vec::new();
+    let mut global_of: Vec<u32> = Vec::new();
+    for (p, levels) in level_parts.into_iter().enumerate() {
+        global_of.clear();
+        let mut identity = true;
+        for (local, Level { key, text }) in levels.into_iter().enumerate() {
+            let next = dictionary.len() as u32;
+            let global = *index.entry(key).or_insert(next);
+            if global == next {
+                dictionary.push(text);
+            }
+            identity &= global as usize == local;
+            global_of.push(global);
+        }
+        remap_part(codes, first_rows, p, &global_of, identity);
+    }
+    dictionary
+}
+
+/// Rewrites the codes of part `p` through `global_of` (nothing to do when it is the identity).
+fn remap_part(
+    codes: &mut [u32],
+    first_rows: &[usize],
+    p: usize,
+    global_of: &[u32],
+    identity: bool,
+) {
+    if identity {
+        return;
+    }
+    let end = first_rows.get(p + 1).copied().unwrap_or(codes.len());
+    for code in &mut codes[first_rows[p]..end] {
+        if *code != MISSING_CODE {
+            *code = global_of[*code as usize];
+        }
+    }
+}
+
+/// [`merge_dictionaries`] for many levels (ids): repeats are found in [`SHARDS`] hash shards in
+/// parallel (each shard's table stays in cache), then codes are given in file order.
+fn merge_dictionaries_sharded(
+    codes: &mut [u32],
+    level_parts: Vec<Vec<Level<'_>>>,
+    first_rows: &[usize],
+    total: usize,
+) -> Vec<String> {
+    // Levels are numbered in file order (parts in order, each in order of first appearance).
+    let keys: Vec<Hashed<'_>> = level_parts.iter().flatten().map(|l| l.key).collect();
+    let shard_of = |key: &Hashed<'_>| (key.hash >> 32) as usize % SHARDS;
+    let mut by_shard: Vec<Vec<u32>> = (0..SHARDS)
+        .map(|_| Vec::with_capacity(total / SHARDS * 2))
+        .collect();
+    for (i, key) in keys.iter().enumerate() {
+        by_shard[shard_of(key)].push(i as u32);
+    }
+    // `(level, first level with the same text)` for every repeat.
+    let repeats: Vec<Vec<(u32, u32)>> = by_shard
+        .par_iter()
+        .map(|levels| {
+            let mut first: HashedMap<'_> = HashedMap::default();
+            first.reserve(levels.len());
+            let mut repeats = Vec::new();
+            for &i in levels {
+                let f = *first.entry(keys[i as usize]).or_insert(i);
+                if f != i {
+                    repeats.push((i, f));
+                }
+            }
+            repeats
+        })
+        .collect();
+    let mut first_of: Vec<u32> = (0..total as u32).collect();
+    for (i, f) in repeats.into_iter().flatten() {
+        first_of[i as usize] = f;
+    }
+    let mut code_of: Vec<u32> = vec![0; total];
+    let mut dictionary: Vec<String> = Vec::with_capacity(total);
+    let mut i = 0;
+    let mut global_of: Vec<u32> = Vec::new();
+    for (p, levels) in level_parts.into_iter().enumerate() {
+        global_of.clear();
+        let mut identity = true;
+        for (local, level) in levels.into_iter().enumerate() {
+            let f = first_of[i] as usize;
+            let code = if f == i {
+                dictionary.push(level.text);
+                (dictionary.len() - 1) as u32
+            } else {
+                code_of[f]
+            };
+            code_of[i] = code;
+            identity &= code as usize == local;
+            global_of.push(code);
+            i += 1;
+        }
+        remap_part(codes, first_rows, p, &global_of, identity);
+    }
+    dictionary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_masks_find_exactly_the_matching_bytes() {
+        let word = u64::from_le_bytes(*b";a;\n\x3b\xbb;\x00");
+        let semis = bytes_equal(word, u64::from(b';') * 0x0101_0101_0101_0101);
+        let positions: Vec<u32> = (0..8).filter(|i| semis >> (i * 8 + 7) & 1 == 1).collect();
+        assert_eq!(positions, vec![0, 2, 4, 6]);
+        assert_eq!(semis & !0x8080_8080_8080_8080, 0);
+    }
+
+    fn starts_of(bytes: &[u8], n_cols: usize) -> Option<Vec<u32>> {
+        let part = Part {
+            bytes,
+            rows: count_lines(bytes),
+            delimiter: b';',
+            n_cols,
+            first_line: 2,
+        };
+        let mut starts = vec![0; bytes.len() + 16];
+        let n = part.field_starts(&mut starts)?;
+        starts.truncate(n);
+        Some(starts)
+    }
+
+    #[test]
+    fn field_starts_of_regular_parts() {
+        let bytes = b"ab;c;1234567\n;;x\r\nlast;y;z";
+        let starts = starts_of(bytes, 3).expect("regular");
+        assert_eq!(starts, vec![0, 3, 5, 13, 14, 15, 18, 23, 25, 27]);
+        let part = Part {
+            bytes,
+            rows: 3,
+            delimiter: b';',
+            n_cols: 3,
+            first_line: 2,
+        };
+        let last: Vec<&[u8]> = part.cells(&starts, 2).collect();
+        assert_eq!(last, vec![&b"1234567"[..], b"x", b"z"]);
+        let first: Vec<&[u8]> = part.cells(&starts, 0).collect();
+        assert_eq!(first, vec![&b"ab"[..], b"", b"last"]);
+    }
+
+    #[test]
+    fn field_starts_fit_in_separators_plus_eight() {
+        // Dense separators (empty fields) write the most entries past the last one.
+        for (bytes, n_cols) in [
+            (&b";;;;;;;\n;;;;;;;\n"[..], 8),
+            (b";;;;;;;;;;;;;;;;;;;;;;;\n", 24),
+            (b"a;b\nc;d", 2),
+            (b";\n;\n;\n;\n;\n;\n;\n;\n;\n", 2),
+        ] {
+            let part = Part {
+                bytes,
+                rows: count_lines(bytes),
+                delimiter: b';',
+                n_cols,
+                first_line: 2,
+            };
+            let separators = memchr::memchr2_iter(b';', b'\n', bytes).count();
+            let mut tight = vec![0; separators + 8];
+            let mut roomy = vec![0; bytes.len() + 16];
+            let n = part.field_starts(&mut tight).expect("regular");
+            assert_eq!(part.field_starts(&mut roomy), Some(n));
+            assert_eq!(tight[..n], roomy[..n]);
+        }
+    }
+
+    #[test]
+    fn irregular_parts_are_declined() {
+        assert!(starts_of(b"1;2\n\n3;4\n", 2).is_none(), "blank line");
+        assert!(starts_of(b"1;2\n3\n4;5;6\n", 2).is_none(), "ragged rows");
+        assert!(
+            starts_of(b"1;2;3\n4;5\n", 2).is_none(),
+            "too many then too few"
+        );
+        assert!(starts_of(b"1;2\n3;4\n\r\n", 2).is_none(), "CRLF blank line");
+        assert!(starts_of(b"1;2\n3;4\n", 2).is_some());
+    }
+
+    #[test]
+    fn sharded_merge_matches_the_sequential_one() {
+        // Three parts of ids with repeats within and across parts, more levels than the
+        // sequential join takes.
+        let texts: Vec<String> = (0..3 * SHARDED_MERGE_LEVELS)
+            .map(|i| format!("id-{}", (i * 7919) % (2 * SHARDED_MERGE_LEVELS)))
+            .collect();
+        let per_part = texts.len() / 3;
+        let parts = || -> Vec<Vec<Level<'_>>> {
+            texts
+                .chunks(per_part)
+                .map(|chunk| {
+                    chunk
+                        .iter()
+                        .map(|t| Level {
+                            key: Hashed::new(t.as_bytes()),
+                            text: t.clone(),
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let first_rows: Vec<usize> = (0..3).map(|p| p * per_part).collect();
+        let mut codes: Vec<u32> = (0..3).flat_map(|_| (0..per_part as u32).rev()).collect();
+        codes[5] = MISSING_CODE;
+        let mut sharded_codes = codes.clone();
+        let total = texts.len();
+        let sharded = merge_dictionaries_sharded(&mut sharded_codes, parts(), &first_rows, total);
+        // The sequential join, forced.
+        let mut index = HashedMap::default();
+        let mut dictionary = Vec::new();
+        for (p, levels) in parts().into_iter().enumerate() {
+            let global_of: Vec<u32> = levels
+                .into_iter()
+                .map(|l| {
+                    let next = dictionary.len() as u32;
+                    let g = *index.entry(l.key).or_insert(next);
+                    if g == next {
+                        dictionary.push(l.text);
+                    }
+                    g
+                })
+                .collect();
+            remap_part(&mut codes, &first_rows, p, &global_of, false);
+        }
+        assert_eq!(sharded, dictionary);
+        assert_eq!(sharded_codes, codes);
+        assert_eq!(sharded.len(), 2 * SHARDED_MERGE_LEVELS);
+        assert_eq!(sharded_codes[5], MISSING_CODE);
+    }
+
+    #[test]
+    fn dictionaries_merge_in_order_of_first_appearance() {
+        let key = |s: &'static [u8]| Hashed::new(s);
+        let level = |s: &'static [u8]| Level {
+            key: key(s),
+            text: String::from_utf8_lossy(s).into_owned(),
+        };
+        // Part 0 holds rows 0..2 (b, a), part 1 rows 2..5 (b, c, a) with local codes 0, 1, 2.
+        let mut codes = vec![0, 1, 0, 1, 2];
+        let parts = vec![
+            vec![level(b"b"), level(b"a")],
+            vec![level(b"b"), level(b"c"), level(b"a")],
+        ];
+        let dictionary = merge_dictionaries(&mut codes, parts, &[0, 2]);
+        assert_eq!(dictionary, vec!["b", "a", "c"]);
+        assert_eq!(codes, vec![0, 1, 0, 2, 1]);
+    }
+}
