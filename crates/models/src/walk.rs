@@ -2,13 +2,13 @@
 //! side, and a lane that reaches its leaf takes the next row without a branch.
 //!
 //! A deep tree (the bench's unlimited-depth tree has 2,049 nodes, depth 20, 13 steps on
-//! average) cannot be walked in strict lock step as boosting's small trees are
-//! ([`crate::lockstep`]): every lane would take as many steps as the deepest leaf. Here every
-//! lane takes [`STEPS_PER_REFILL`] branch-free steps (leaves loop on themselves), then each lane
-//! that sits on a leaf writes its value and takes the next row. That refill is branch-free too:
-//! a lane still walking writes to a sink slot and keeps its row, chosen with conditional moves,
-//! so the only data-dependent branch left ends the walk, and the lanes' positions stay in
-//! registers.
+//! average) is walked in rounds: every lane takes `min(depth, `[`MAX_STEPS_PER_REFILL`]`)`
+//! branch-free steps (leaves loop on themselves), then each lane that sits on a leaf writes its
+//! value and takes the next row. A tree no deeper than 16 is thus walked in lock step, as
+//! boosting's small trees are ([`crate::lockstep`]); a deeper one takes a second round only for
+//! the rows whose path is longer than 16 steps. The refill is branch-free too: a lane still
+//! walking writes to a sink slot and keeps its row, chosen with conditional moves, so the only
+//! data-dependent branch left ends the walk, and the lanes' positions stay in registers.
 //!
 //! The tree keeps its thresholds, features, children and missing-value sides in separate
 //! arrays ([`RawLayout`]), and a step tests `NaN` on the way (`v <= threshold`, or `v` is
@@ -16,13 +16,20 @@
 //! missing-resolved copy forests use ([`crate::tree::resolve_missing`]): for one tree that copy
 //! costs more than it saves.
 //!
-//! Measured on the bench's 100,000 × 40 rows (one thread, CPU time, best of 7, scratch
-//! harness, same process): 3.5-3.6 ms against 4.0-4.2 ms for the previous kernel (lanes
-//! refilled one by one behind a branch at every step). Variants measured and dropped: a refill
-//! every 4 or 6 steps (4.3-4.6 ms), a refill behind a per-lane branch every 8 steps (3.6-3.7 ms),
-//! indices masked with a power-of-two length instead of bounds-checked (+3 %: the mask sits on
-//! the step's dependency chain, a predicted bounds check does not), two levels per step with
-//! both children read speculatively (+60 %), partitioning row indices node by node (3.9 ms).
+//! Measured on the bench's 100,000 × 40 rows (one thread, CPU time, best of 7 or 15, scratch
+//! harness, several kernels in one process, 2026-11-28): the unlimited-depth tree 3.1-3.2 ms
+//! against 4.0-4.2 ms for the previous kernel (lanes refilled one by one behind a branch at
+//! every step); the same data with `max_depth` 10: 2.3 ms in lock step against 3.1 ms with a
+//! refill every 8 steps. For the depth-20 tree, a refill every 4, 6, 8, 10, 12, 16, 20, 24 or
+//! 32 steps took 4.3, 4.3, 3.2-3.3, 3.7, 4.1, 3.1, 3.5, 3.9 and 4.9 ms. Other variants measured
+//! and dropped: a refill behind a per-lane branch (3.6-3.7 ms at 8 steps), indices masked with a
+//! power-of-two length instead of bounds-checked (+3 %: the mask sits on the step's dependency
+//! chain, a predicted bounds check does not), two levels per step with both children read
+//! speculatively (+60 %), partitioning row indices node by node (3.9 ms), walking each block
+//! before checking it for infinities (7.6 ms: the check's linear pass is what brings the rows
+//! into cache), and checking then walking runs of 32 to 256 rows instead of blocks of 2,048
+//! (3.4-4.9 ms: the lanes idle more at the end of each run). The floor, a depth-1 tree, is
+//! 1.2 ms (mostly the infinity check's pass over the 32 MB matrix).
 //!
 //! Results are bit-identical to [`Tree::predict_row`](crate::tree::Tree::predict_row): each
 //! row follows the same path to the same leaf, and only the leaf value is read.
@@ -32,8 +39,9 @@ use crate::tree::Node;
 /// Rows walked side by side.
 pub(crate) const LANES: usize = 8;
 
-/// Branch-free steps of every lane between two refills.
-pub(crate) const STEPS_PER_REFILL: usize = 8;
+/// The most branch-free steps of every lane between two refills: a tree no deeper than this is
+/// walked in lock step, `depth` steps per refill.
+pub(crate) const MAX_STEPS_PER_REFILL: usize = 16;
 
 /// A tree laid out for [`RawLayout::leaves`] on raw rows (`NaN` for missing values): node `i`
 /// sends a row to `lefts[i]` when value `features[i]` of the row is `<= thresholds[i]`, or is
@@ -46,6 +54,9 @@ pub(crate) struct RawLayout {
     lefts: Vec<u32>,
     missing_left: Vec<bool>,
     leaf_values: Vec<f64>,
+    /// Branch-free steps between two refills: the tree's depth, at most
+    /// [`MAX_STEPS_PER_REFILL`].
+    steps_per_refill: usize,
 }
 
 impl RawLayout {
@@ -59,8 +70,16 @@ impl RawLayout {
             lefts: (0..len as u32).collect(),
             missing_left: vec![true; len],
             leaf_values: vec![0.0; len],
+            steps_per_refill: 1,
         };
+        let mut depth = vec![0usize; len];
         for (i, node) in nodes.iter().enumerate() {
+            if let Some((left, right)) = node.children() {
+                let d = depth[i] + 1;
+                depth[left] = d;
+                depth[right] = d;
+                layout.steps_per_refill = layout.steps_per_refill.max(d);
+            }
             match (node.feature(), node.threshold()) {
                 (Some(feature), Some(threshold)) => {
                     layout.thresholds[i] = threshold;
@@ -71,6 +90,7 @@ impl RawLayout {
                 _ => layout.leaf_values[i] = node.threshold_or_value,
             }
         }
+        layout.steps_per_refill = layout.steps_per_refill.min(MAX_STEPS_PER_REFILL);
         layout
     }
 
@@ -88,6 +108,7 @@ impl RawLayout {
         );
         walk_lanes(
             p,
+            self.steps_per_refill,
             leaf_of,
             |at| {
                 let node = at as usize;
@@ -113,6 +134,7 @@ impl RawLayout {
 #[inline]
 fn walk_lanes(
     stride: usize,
+    steps_per_refill: usize,
     leaf_of: &mut [f64],
     leaf: impl Fn(u32) -> (bool, f64),
     step: impl Fn(u32, usize) -> u32,
@@ -131,7 +153,7 @@ fn walk_lanes(
     }
     let mut next = LANES;
     loop {
-        for _ in 0..STEPS_PER_REFILL {
+        for _ in 0..steps_per_refill {
             for k in 0..LANES {
                 at[k] = step(at[k], base[k]);
             }
@@ -234,6 +256,49 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn paths_longer_than_one_round_are_walked_to_their_leaf() {
+        // A chain of 40 splits on feature 0 at thresholds 0, 1, 2, ...: row value v reaches the
+        // leaf of depth min(v, 39) + 1 or the last one; depths beyond 16 take several rounds.
+        let depth = 40;
+        let mut nodes = Vec::new();
+        for d in 0..depth {
+            let left = (2 * d + 1) as u32;
+            nodes.push(Node::split(0, f64::from(d), d % 2 == 0, left));
+            nodes.push(Node::leaf(f64::from(d) / 100.0));
+        }
+        // The last split's right child.
+        nodes.push(Node::leaf(0.999));
+        // Children after their parent: node 2d is split d, node 2d + 1 its left leaf, node
+        // 2d + 2 the next split.
+        let layout = RawLayout::new(&nodes);
+        assert_eq!(layout.steps_per_refill, MAX_STEPS_PER_REFILL);
+        let rows: Vec<f64> = (0..50)
+            .map(|i| {
+                if i % 7 == 3 {
+                    f64::NAN
+                } else {
+                    f64::from(i) - 2.5
+                }
+            })
+            .collect();
+        let mut leaf_of = vec![-1.0; rows.len() + 1];
+        layout.leaves(&rows, 1, &mut leaf_of);
+        for (r, row) in rows.chunks_exact(1).enumerate() {
+            assert_eq!(
+                leaf_of[r].to_bits(),
+                reference(&nodes, row).to_bits(),
+                "row {r}"
+            );
+        }
+        let shallow = [
+            Node::split(0, 0.5, true, 1),
+            Node::leaf(0.25),
+            Node::leaf(0.75),
+        ];
+        assert_eq!(RawLayout::new(&shallow).steps_per_refill, 1);
     }
 
     #[test]
