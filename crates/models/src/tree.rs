@@ -377,7 +377,7 @@ impl FittedClassifier for FittedDecisionTree {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
         checked_predict_raw_blocks(x, self.tree.n_features, |rows, p, out| {
             let mut leaf_of = vec![0.0; out.len() + 1];
-            self.tree.raw_layout.leaves(rows, p, &mut leaf_of);
+            self.tree.raw_layout().leaves(rows, p, &mut leaf_of);
             out.copy_from_slice(&leaf_of[..out.len()]);
         })
     }
@@ -691,9 +691,21 @@ pub struct Tree {
     /// on load).
     #[serde(skip_serializing)]
     steps: StepLayout,
-    /// The scoring layout of raw rows (single trees), derived from `nodes` (not saved).
+    /// The scoring layout of raw rows, derived from `nodes` when a single tree first scores
+    /// (forests and AdaBoost never need it; not saved).
     #[serde(skip_serializing)]
-    raw_layout: RawLayout,
+    raw_layout: LazyRawLayout,
+}
+
+/// A [`RawLayout`] built on first use. It is derived state, so comparisons ignore it: a tree
+/// that has scored rows equals the same tree that has not.
+#[derive(Debug, Clone, Default)]
+struct LazyRawLayout(std::sync::OnceLock<RawLayout>);
+
+impl PartialEq for LazyRawLayout {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
 }
 
 /// The layout [`StepLayout::accumulate`] walks, derived from a tree's nodes, for rows in the
@@ -843,14 +855,20 @@ impl Tree {
     /// `n_features`), with its scoring layout.
     fn new(nodes: Vec<Node>, n_features: usize, impurity_decrease: Vec<f64>) -> Self {
         let steps = StepLayout::new(&nodes, n_features);
-        let raw_layout = RawLayout::new(&nodes);
         Tree {
             nodes,
             n_features,
             impurity_decrease,
             steps,
-            raw_layout,
+            raw_layout: LazyRawLayout::default(),
         }
+    }
+
+    /// The raw-row scoring layout, built on first use.
+    fn raw_layout(&self) -> &RawLayout {
+        self.raw_layout
+            .0
+            .get_or_init(|| RawLayout::new(&self.nodes))
     }
 
     /// The nodes; node 0 is the root.
@@ -1678,6 +1696,23 @@ mod tests {
         let transposed = clean.t().to_owned();
         let p_view = model.predict_proba(transposed.t()).unwrap();
         assert_eq!(p_view, model.predict_proba(clean.view()).unwrap());
+    }
+
+    #[test]
+    fn scoring_leaves_the_tree_equal_to_its_unscored_copy() {
+        let x = array![[0.0, 1.0], [1.0, f64::NAN], [2.0, 1.0], [3.0, 0.0]];
+        let y = [false, false, true, true];
+        let model = fit(&DecisionTreeParams::new(), &x, &y);
+        let unscored = model.clone();
+        let p = model.predict_proba(x.view()).unwrap();
+        assert_eq!(
+            model, unscored,
+            "the lazily built layout is not part of equality"
+        );
+        let json = serde_json::to_string(&model).unwrap();
+        assert_eq!(json, serde_json::to_string(&unscored).unwrap());
+        let loaded: FittedDecisionTree = serde_json::from_str(&json).unwrap();
+        assert_eq!(loaded.predict_proba(x.view()).unwrap(), p);
     }
 
     #[test]
