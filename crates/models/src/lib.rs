@@ -22,6 +22,7 @@ pub mod mlp;
 pub mod registry;
 pub mod serde_nan;
 pub mod tree;
+mod walk;
 
 pub use adaboost::{AdaBoostParams, FittedAdaBoost};
 pub use error::ModelError;

@@ -36,6 +36,18 @@
 //! balanced_subsample) fit 1.23 s vs 38.9 s, predict 158 ms vs 449 ms; AdaBoost (200 stumps)
 //! fit 1.57 s vs 163 s, predict 81 ms vs 1.44 s. linfa-trees was not re-benchmarked here.
 //!
+//! Prediction, re-measured 2026-11-28 (same data, one thread, load 1-2): median CPU time of one
+//! `predict_proba` call from
+//! `RAYON_NUM_THREADS=1 cargo bench -p pdscore-models --bench trees -- predict_proba --sample-size 10`
+//! (the "cpu time" lines) against
+//! `$PDSCORE_PYTHON benches/peers/models_trees.py --n-jobs 1 --predict-only --repeats 5 --cache
+//! target/bench-data/sklearn-models --models decision_tree,random_forest_50_balsub,random_forest_200_balsub,adaboost_200`
+//! in the same session (scikit-learn 1.9, median CPU time): decision tree (depth 20, 2,049
+//! nodes) 3.13 ms vs 5.7 ms (1.8×); forest of 50 trees 83.6 ms vs 208 ms (2.5×); forest of 200
+//! trees 348 ms vs 818 ms (2.4×); AdaBoost (200 stumps) 37.8 ms vs 683 ms (18×). Criterion wall
+//! medians: 3.14 ms, 82.9 ms, 345 ms, 37.6 ms. The kernels before this round (commit 5b5a969),
+//! same session: 4.01, 90.0, 387 and 40.7 ms.
+//!
 //! # Fitted state and prediction
 //!
 //! The fitted tree is a flat array of nodes holding raw-scale thresholds
@@ -49,8 +61,9 @@
 //! `NaN` replaced by `-inf`, then by `+inf`. A derived step layout of the tree points each split
 //! at the half whose stand-in goes its missing side, so one `value <= threshold` comparison routes
 //! every row, and leaves loop on themselves so eight rows walk side by side without branches,
-//! looking for finished rows every four steps. Forests walk every tree over the same cached run.
-//! A single tree skips the copy and walks the raw rows; AdaBoost's stumps score row by row
+//! looking for finished rows every eight steps. Forests walk every tree over the same cached run.
+//! A single tree skips the copy and walks the raw rows in eight lanes refilled without a branch
+//! ([`crate::walk`]); AdaBoost's stumps score row by row
 //! (tree-major scoring of stumps through the step layout measured twice as slow). Results are bit-identical to
 //! the plain traversal ([`Tree::predict_row`]); a unit test checks it on random trees with `NaN`.
 //!
@@ -85,6 +98,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::binning::{BinnedMatrix, MISSING_BIN};
 use crate::check::{check_fit_input, check_predict_input};
+use crate::walk::RawLayout;
 use crate::{Classifier, FittedClassifier, ModelError, Result};
 
 /// The impurity a split minimises.
@@ -362,7 +376,9 @@ impl FittedDecisionTree {
 impl FittedClassifier for FittedDecisionTree {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
         checked_predict_raw_blocks(x, self.tree.n_features, |rows, p, out| {
-            self.tree.accumulate_raw_rows(rows, p, out);
+            let mut leaf_of = vec![0.0; out.len() + 1];
+            self.tree.raw_layout().leaves(rows, p, &mut leaf_of);
+            out.copy_from_slice(&leaf_of[..out.len()]);
         })
     }
 
@@ -577,7 +593,20 @@ const LANES: usize = 8;
 
 /// Branch-free steps of every lane between two looks for lanes that reached their leaf in
 /// [`StepLayout::accumulate`].
-const STEPS_PER_CHECK: usize = 4;
+///
+/// Measured on the bench's 50-tree forest (2,291 nodes per tree on average, depth up to 77,
+/// 9.3 steps per row on average; one thread, CPU time, best of 7 in one process, 2026-11-28):
+/// 4 steps 88-90 ms, 6 steps 82 ms, 8 steps 82-85 ms: looking less often wastes few steps and
+/// saves mispredicted branches. Variants of the forest walk measured and dropped: indices
+/// masked with power-of-two lengths instead of bounds-checked (+6 %: the mask lengthens each
+/// step's dependency chain, a predicted bounds check does not), thresholds / values / children
+/// in separate arrays (three cache lines per step instead of one, +5-10 %), a branch-free
+/// refill with a sink slot (+5 %), two levels per step reading both children (+60 %), runs of
+/// 32, 64, 512 or 1,024 rows instead of 256 (+15 %, +5 %, within noise, within noise), raw
+/// rows with the `NaN` test in the step instead of the resolved copy (twice as slow), and lanes
+/// going on to the next tree instead of idling at the end of a run (one array for the whole
+/// forest, +5-10 %).
+const STEPS_PER_CHECK: usize = 8;
 
 /// Bit of [`Node`]'s packed feature word saying that missing values go left.
 const MISSING_LEFT_BIT: u32 = 1 << 31;
@@ -658,9 +687,25 @@ pub struct Tree {
     n_features: usize,
     /// Unnormalised weighted impurity decrease per feature.
     impurity_decrease: Vec<f64>,
-    /// The scoring layout, derived from `nodes` (not saved: rebuilt on load).
+    /// The scoring layout of resolved rows (forests), derived from `nodes` (not saved: rebuilt
+    /// on load).
     #[serde(skip_serializing)]
     steps: StepLayout,
+    /// The scoring layout of raw rows, derived from `nodes` when a single tree first scores
+    /// (forests and AdaBoost never need it; not saved).
+    #[serde(skip_serializing)]
+    raw_layout: LazyRawLayout,
+}
+
+/// A [`RawLayout`] built on first use. It is derived state, so comparisons ignore it: a tree
+/// that has scored rows equals the same tree that has not.
+#[derive(Debug, Clone, Default)]
+struct LazyRawLayout(std::sync::OnceLock<RawLayout>);
+
+impl PartialEq for LazyRawLayout {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
 }
 
 /// The layout [`StepLayout::accumulate`] walks, derived from a tree's nodes, for rows in the
@@ -815,7 +860,15 @@ impl Tree {
             n_features,
             impurity_decrease,
             steps,
+            raw_layout: LazyRawLayout::default(),
         }
+    }
+
+    /// The raw-row scoring layout, built on first use.
+    fn raw_layout(&self) -> &RawLayout {
+        self.raw_layout
+            .0
+            .get_or_init(|| RawLayout::new(&self.nodes))
     }
 
     /// The nodes; node 0 is the root.
@@ -871,55 +924,6 @@ impl Tree {
     /// is the same as [`Tree::predict_row`]'s on the original row.
     pub(crate) fn accumulate_rows(&self, resolved: &[f64], p: usize, out: &mut [f64]) {
         self.steps.accumulate(resolved, p, out);
-    }
-
-    /// Adds the leaf value of each row of the raw rows `rows` (contiguous, `p` values per row,
-    /// no infinity) to the matching entry of `out`, walking [`Tree::nodes`] directly. Single
-    /// trees use this: for one tree, the copy [`Tree::accumulate_rows`] needs costs more than
-    /// it saves.
-    ///
-    /// [`LANES`] rows go down the tree side by side, one level per step each, with branch-free
-    /// steps; a lane that reaches its leaf takes the next row. The independent node loads of
-    /// the lanes overlap in memory, which is what makes scoring deep trees fast. Each row's
-    /// result is the same as [`Tree::predict_row`]'s.
-    #[allow(clippy::needless_bitwise_bool)] // `&` and `|` on bools keep the step branch-free
-    pub(crate) fn accumulate_raw_rows(&self, rows: &[f64], p: usize, out: &mut [f64]) {
-        let nodes = &self.nodes;
-        let n = out.len();
-        let lanes = LANES.min(n);
-        let mut row_of = [0usize; LANES];
-        let mut at = [0u32; LANES];
-        for (k, r) in row_of.iter_mut().enumerate().take(lanes) {
-            *r = k;
-        }
-        let mut next_row = lanes;
-        let mut live = lanes;
-        let mut done = [false; LANES];
-        while live > 0 {
-            for k in 0..lanes {
-                if done[k] {
-                    continue;
-                }
-                let node = nodes[at[k] as usize];
-                if node.left == 0 {
-                    out[row_of[k]] += node.threshold_or_value;
-                    at[k] = 0;
-                    if next_row < n {
-                        row_of[k] = next_row;
-                        next_row += 1;
-                    } else {
-                        done[k] = true;
-                        live -= 1;
-                    }
-                    continue;
-                }
-                let word = node.feature_and_missing;
-                let v = rows[row_of[k] * p + (word & !MISSING_LEFT_BIT) as usize];
-                let go_left =
-                    (v <= node.threshold_or_value) | (v.is_nan() & (word & MISSING_LEFT_BIT != 0));
-                at[k] = node.left + u32::from(!go_left);
-            }
-        }
     }
 
     /// Weighted impurity decrease per feature, normalised to sum to 1 (all zeros for a single
@@ -1692,6 +1696,23 @@ mod tests {
         let transposed = clean.t().to_owned();
         let p_view = model.predict_proba(transposed.t()).unwrap();
         assert_eq!(p_view, model.predict_proba(clean.view()).unwrap());
+    }
+
+    #[test]
+    fn scoring_leaves_the_tree_equal_to_its_unscored_copy() {
+        let x = array![[0.0, 1.0], [1.0, f64::NAN], [2.0, 1.0], [3.0, 0.0]];
+        let y = [false, false, true, true];
+        let model = fit(&DecisionTreeParams::new(), &x, &y);
+        let unscored = model.clone();
+        let p = model.predict_proba(x.view()).unwrap();
+        assert_eq!(
+            model, unscored,
+            "the lazily built layout is not part of equality"
+        );
+        let json = serde_json::to_string(&model).unwrap();
+        assert_eq!(json, serde_json::to_string(&unscored).unwrap());
+        let loaded: FittedDecisionTree = serde_json::from_str(&json).unwrap();
+        assert_eq!(loaded.predict_proba(x.view()).unwrap(), p);
     }
 
     #[test]
