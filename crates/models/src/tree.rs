@@ -63,7 +63,7 @@
 //! every row, and leaves loop on themselves so eight rows walk side by side without branches,
 //! looking for finished rows every eight steps. Forests walk every tree over the same cached run.
 //! A single tree skips the copy and walks the raw rows in eight lanes refilled without a branch
-//! ([`crate::walk`]); AdaBoost's stumps score row by row
+//! (module `walk`); AdaBoost's stumps score row by row
 //! (tree-major scoring of stumps through the step layout measured twice as slow). Results are bit-identical to
 //! the plain traversal ([`Tree::predict_row`]); a unit test checks it on random trees with `NaN`.
 //!
