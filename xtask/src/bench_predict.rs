@@ -10,10 +10,13 @@
 //! cargo xtask bench-predict --rows 5000000
 //! ```
 //!
-//! Measured 2026-11-27 on the shared 2-core machine (load average ~20, so wall time is not
-//! meaningful; CPU time is), `gbm_balanced` from `cargo xtask evaluate` (400 trees):
-//! 500,000 rows (100 MB): 8.1 CPU-s, peak RSS 119 MB; 5,000,000 rows (1,001 MB): 82.4 CPU-s,
-//! peak RSS 150 MB. About 87 % of the CPU is the GBM's tree walk (~70,000 rows/s per core).
+//! Measured 2026-11-28 01:55 UTC on the 2-vCPU machine (load average 1.3-1.6, no other build
+//! running), `gbm_balanced` from `cargo xtask evaluate` (400 trees of up to 31 leaves):
+//! 5,000,000 rows (1,001 MB): 8.69 s wall, 16.4 CPU-s, **115 MB/s**, 575,000 rows/s, peak RSS
+//! 146 MB; 500,000 rows (100 MB): 0.93 s, 1.7 CPU-s, 108 MB/s, peak RSS 111 MB. About three
+//! quarters of the CPU is the boosted trees' walk (`pdscore_models::lockstep`, ~6 ns per tree and
+//! row), a tenth the CSV parser. Before the lock-step walk (2026-11-27) the 5M-row run took 82.4
+//! CPU-s.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
