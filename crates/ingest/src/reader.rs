@@ -563,17 +563,7 @@ fn read_bytes(buf: &[u8], options: &ReadOptions) -> Result<CsvRead, IngestError>
 fn split_at_lines(body: &[u8]) -> Vec<(usize, usize)> {
     let threads = rayon::current_num_threads().max(1);
     let target = (body.len() / (threads * 4)).clamp(1 << 16, CACHE_CHUNK_BYTES);
-    let mut bounds = Vec::new();
-    let mut start = 0;
-    while start < body.len() {
-        let mut end = (start + target).min(body.len());
-        if end < body.len() {
-            end = memchr::memchr(b'\n', &body[end..]).map_or(body.len(), |i| end + i + 1);
-        }
-        bounds.push((start, end));
-        start = end;
-    }
-    bounds
+    crate::regular::split_after_lines(body, target)
 }
 
 /// The kinds the plan parses as (`None`: raw text), once no inference is left.

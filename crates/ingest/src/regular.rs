@@ -244,7 +244,7 @@ fn count_lines(part: &[u8]) -> usize {
 
 /// Cuts `body` after line ends into parts of about `target` bytes (the last part may lack its
 /// line end).
-fn split_after_lines(body: &[u8], target: usize) -> Vec<(usize, usize)> {
+pub(crate) fn split_after_lines(body: &[u8], target: usize) -> Vec<(usize, usize)> {
     let mut bounds = Vec::with_capacity(body.len() / target + 1);
     let mut start = 0;
     while start < body.len() {

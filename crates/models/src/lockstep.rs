@@ -28,7 +28,7 @@
 //! groups (+15 %), lane positions in memory rather than registers (+60 %), the value index and
 //! the child packed in one `u16` (+6 %).
 
-use crate::tree::StepLayout;
+use crate::tree::{StepLayout, resolve_row};
 
 /// Rows walked side by side.
 pub(crate) const LANES: usize = 8;
@@ -156,12 +156,7 @@ pub(crate) fn resolve_padded(
     let mut any_infinite = false;
     for (row, copy) in rows.chunks_exact(p).zip(padded.iter_mut()) {
         let (low, rest) = copy.split_at_mut(p);
-        for ((&v, lo), hi) in row.iter().zip(low.iter_mut()).zip(rest.iter_mut()) {
-            any_infinite |= v.is_infinite();
-            let nan = v.is_nan();
-            *lo = order_key(if nan { f64::NEG_INFINITY } else { v });
-            *hi = order_key(if nan { f64::INFINITY } else { v });
-        }
+        any_infinite |= resolve_row(row, low, rest, order_key);
     }
     if any_infinite {
         return rows.iter().position(|v| v.is_infinite());

@@ -533,17 +533,32 @@ pub(crate) fn resolve_missing(rows: &[f64], p: usize, resolved: &mut Vec<f64>) -
     let mut any_infinite = false;
     for (row, copy) in rows.chunks_exact(p).zip(resolved.chunks_exact_mut(2 * p)) {
         let (low, high) = copy.split_at_mut(p);
-        for ((&v, lo), hi) in row.iter().zip(low.iter_mut()).zip(high.iter_mut()) {
-            any_infinite |= v.is_infinite();
-            let nan = v.is_nan();
-            *lo = if nan { f64::NEG_INFINITY } else { v };
-            *hi = if nan { f64::INFINITY } else { v };
-        }
+        any_infinite |= resolve_row(row, low, high, |v| v);
     }
     if any_infinite {
         return rows.iter().position(|v| v.is_infinite());
     }
     None
+}
+
+/// Writes `key` of each value of `row` into `low` with `NaN` as `-inf` and into `high` with
+/// `NaN` as `+inf` (the two halves of [`resolve_missing`]'s form); returns whether the row holds
+/// an infinity (then the copy is unusable).
+#[inline]
+pub(crate) fn resolve_row<T>(
+    row: &[f64],
+    low: &mut [T],
+    high: &mut [T],
+    key: impl Fn(f64) -> T,
+) -> bool {
+    let mut any_infinite = false;
+    for ((&v, lo), hi) in row.iter().zip(low.iter_mut()).zip(high.iter_mut()) {
+        any_infinite |= v.is_infinite();
+        let nan = v.is_nan();
+        *lo = key(if nan { f64::NEG_INFINITY } else { v });
+        *hi = key(if nan { f64::INFINITY } else { v });
+    }
+    any_infinite
 }
 
 /// Runs `score_block` over blocks of [`PREDICT_BLOCK`] rows (in parallel for large inputs) and
