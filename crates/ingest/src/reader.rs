@@ -566,6 +566,18 @@ fn split_at_lines(body: &[u8]) -> Vec<(usize, usize)> {
     crate::regular::split_after_lines(body, target)
 }
 
+/// A part's error with its line made absolute: parts number their lines from 0, and `first_line`
+/// is the file line of the part's first line.
+fn shift_part_line(error: IngestError, first_line: u64) -> IngestError {
+    match error {
+        IngestError::RecordTooLong { line, max_bytes } => IngestError::RecordTooLong {
+            line: first_line + line,
+            max_bytes,
+        },
+        other => other,
+    }
+}
+
 /// The kinds the plan parses as (`None`: raw text), once no inference is left.
 fn fixed_kinds(plan: &Plan) -> Vec<Option<ColumnKind>> {
     plan.outputs
@@ -676,16 +688,7 @@ fn read_plain_general(
     let mut line = first_line;
     let mut n_rows = 0;
     for part in parts {
-        let mut part = part.map_err(|e| match e {
-            IngestError::RecordTooLong {
-                line: relative,
-                max_bytes,
-            } => IngestError::RecordTooLong {
-                line: line + relative,
-                max_bytes,
-            },
-            other => other,
-        })?;
+        let mut part = part.map_err(|e| shift_part_line(e, line))?;
         part.ragged.shift_lines(line);
         ragged.merge(part.ragged);
         for (column, mut p) in per_column.iter_mut().zip(part.columns) {
@@ -807,17 +810,7 @@ fn tokenize_parallel(
     let mut ragged = Ragged::default();
     let mut line = first_line;
     for part in parts {
-        let mut t = part.map_err(|e| match e {
-            // Parts number their lines from 0.
-            IngestError::RecordTooLong {
-                line: relative,
-                max_bytes,
-            } => IngestError::RecordTooLong {
-                line: line + relative,
-                max_bytes,
-            },
-            other => other,
-        })?;
+        let mut t = part.map_err(|e| shift_part_line(e, line))?;
         t.chunk.shift_lines(line);
         t.ragged.shift_lines(line);
         line += t.lines_consumed;
