@@ -1,20 +1,13 @@
 //! The fitted booster: trees on the raw scale, batch prediction parallel over row blocks.
 
 use ndarray::{Array1, ArrayView2};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::params::GbmParams;
 use super::tree::Tree;
-use crate::check::check_predict_input;
 use crate::lockstep::{LockstepTree, resolve_padded};
-use crate::tree::checked_predict_blocks_in_runs;
+use crate::tree::{checked_predict_blocks_in_runs, checked_predict_raw_blocks};
 use crate::{FittedClassifier, Result};
-
-/// Rows scored together by one task when a tree has a categorical split: the trees are walked
-/// tree-major over the block, so a tree's nodes stay in cache while the block's rows pass
-/// through it.
-const PREDICT_BLOCK_ROWS: usize = 512;
 
 /// Rows copied and walked together through the lock-step layout ([`crate::lockstep`]): the
 /// values the trees read (`2p` per row, 11 cache lines for 43 features) stay in the first-level
@@ -171,27 +164,15 @@ impl FittedGbm {
                 },
             );
         }
-        check_predict_input(x, self.n_features, true)?;
-        let p = self.n_features;
-        let mut out = vec![0.0; x.nrows()];
-        out.par_chunks_mut(PREDICT_BLOCK_ROWS)
-            .enumerate()
-            .for_each(|(block, scores)| {
-                let start = block * PREDICT_BLOCK_ROWS;
-                let mut rows = vec![0.0; scores.len() * p];
-                for (k, row_out) in rows.chunks_exact_mut(p).enumerate() {
-                    for (o, &v) in row_out.iter_mut().zip(x.row(start + k)) {
-                        *o = v;
-                    }
+        // A tree with a categorical split: the plain walk, tree-major over each block of rows.
+        checked_predict_raw_blocks(x, self.n_features, |rows, p, scores| {
+            scores.fill(self.init_score);
+            for tree in &self.trees {
+                for (s, row) in scores.iter_mut().zip(rows.chunks_exact(p)) {
+                    *s += tree.predict_row(row);
                 }
-                scores.fill(self.init_score);
-                for tree in &self.trees {
-                    for (s, row) in scores.iter_mut().zip(rows.chunks_exact(p)) {
-                        *s += tree.predict_row(row);
-                    }
-                }
-            });
-        Ok(Array1::from(out))
+            }
+        })
     }
 }
 
