@@ -40,9 +40,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::binning::BinnedMatrix;
 use crate::check::check_fit_input;
+use crate::ranked::RankedForest;
 use crate::tree::{
-    DecisionTreeParams, MaxFeatures, SplitCriterion, Tree, checked_predict_blocks, grow, invalid,
-    normalise,
+    DecisionTreeParams, MaxFeatures, SplitCriterion, Tree, checked_predict_blocks,
+    checked_predict_blocks_in_runs, grow, invalid, normalise,
 };
 use crate::{Classifier, FittedClassifier, Result};
 
@@ -237,6 +238,7 @@ impl Classifier for RandomForestParams {
             params: self.clone(),
             n_features: x.ncols(),
             trees,
+            ranked: LazyRankedForest::default(),
         })
     }
 }
@@ -254,7 +256,26 @@ pub struct FittedRandomForest {
     params: RandomForestParams,
     n_features: usize,
     trees: Vec<Tree>,
+    /// The trees laid out for scoring on rank codes, derived from `trees` on first use (not
+    /// saved).
+    #[serde(skip_serializing)]
+    ranked: LazyRankedForest,
 }
+
+/// A [`RankedForest`] built on first use (`None` inside when the forest cannot be laid out
+/// so). It is derived state, so comparisons ignore it.
+#[derive(Debug, Clone, Default)]
+struct LazyRankedForest(std::sync::OnceLock<Option<RankedForest>>);
+
+impl PartialEq for LazyRankedForest {
+    fn eq(&self, _other: &Self) -> bool {
+        true
+    }
+}
+
+/// Rows coded and walked together by the ranked layout: their codes (`2p` of 2 bytes, 160
+/// bytes for 40 features) stay in the first-level cache while every tree walks them.
+const RANKED_RUN_ROWS: usize = 256;
 
 /// The serialised form of a [`FittedRandomForest`], checked before it becomes one.
 #[derive(Deserialize)]
@@ -275,6 +296,7 @@ impl TryFrom<FittedRandomForestRepr> for FittedRandomForest {
             params: repr.params,
             n_features: repr.n_features,
             trees: repr.trees,
+            ranked: LazyRankedForest::default(),
         })
     }
 }
@@ -294,15 +316,34 @@ impl FittedRandomForest {
 impl FittedClassifier for FittedRandomForest {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
         let n_trees = self.trees.len() as f64;
+        let mean = |out: &mut [f64]| {
+            for o in out.iter_mut() {
+                *o = (*o / n_trees).clamp(0.0, 1.0);
+            }
+        };
         // Each call gets a few hundred rows, small enough to stay in cache while every tree
         // walks them; each row sums its trees in tree order, whatever the call it is in.
+        let ranked = self
+            .ranked
+            .0
+            .get_or_init(|| RankedForest::new(&self.trees, self.n_features));
+        if let Some(ranked) = ranked {
+            return checked_predict_blocks_in_runs(
+                x,
+                self.n_features,
+                RANKED_RUN_ROWS,
+                |rows, p, codes| ranked.encode(rows, p, codes),
+                |codes, _, out| {
+                    ranked.accumulate(codes, out);
+                    mean(out);
+                },
+            );
+        }
         checked_predict_blocks(x, self.n_features, |resolved, p, out| {
             for tree in &self.trees {
                 tree.accumulate_rows(resolved, p, out);
             }
-            for o in out.iter_mut() {
-                *o = (*o / n_trees).clamp(0.0, 1.0);
-            }
+            mean(out);
         })
     }
 

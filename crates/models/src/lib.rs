@@ -19,6 +19,7 @@ pub mod gbm;
 pub mod linear;
 mod lockstep;
 pub mod mlp;
+mod ranked;
 pub mod registry;
 pub mod serde_nan;
 pub mod tree;

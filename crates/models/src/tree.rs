@@ -61,7 +61,9 @@
 //! `NaN` replaced by `-inf`, then by `+inf`. A derived step layout of the tree points each split
 //! at the half whose stand-in goes its missing side, so one `value <= threshold` comparison routes
 //! every row, and leaves loop on themselves so eight rows walk side by side without branches,
-//! looking for finished rows every eight steps. Forests walk every tree over the same cached run.
+//! looking for finished rows every twelve steps. Forests code each run of rows once by the rank of
+//! its values among the forest's thresholds (module `ranked`: 8-byte nodes, 16-bit comparisons)
+//! and walk every tree over that cached run, in the same lanes.
 //! A single tree skips the copy and walks the raw rows in eight lanes refilled without a branch
 //! (module `walk`); AdaBoost's stumps score row by row
 //! (tree-major scoring of stumps through the step layout measured twice as slow). Results are bit-identical to
@@ -459,14 +461,15 @@ where
 /// by `resolve` (which returns the index in the rows of the first infinite value, if any)
 /// instead of [`resolve_missing`]: small trees (boosting) walk a run that fits the first-level
 /// cache in their own layout ([`crate::lockstep`]).
-pub(crate) fn checked_predict_blocks_in_runs<T, F>(
+pub(crate) fn checked_predict_blocks_in_runs<T, R, F>(
     x: ArrayView2<'_, f64>,
     n_features: usize,
     run_rows: usize,
-    resolve: fn(&[f64], usize, &mut Vec<T>) -> Option<usize>,
+    resolve: R,
     score_block: F,
 ) -> Result<Array1<f64>>
 where
+    R: Fn(&[f64], usize, &mut Vec<T>) -> Option<usize> + Sync,
     F: Fn(&[T], usize, &mut [f64]) + Sync,
 {
     if x.ncols() != n_features {
@@ -603,16 +606,19 @@ where
     Ok(Array1::from(out))
 }
 
-/// Rows scored side by side by [`StepLayout::accumulate`].
+/// Rows scored side by side by [`accumulate_in_lanes`].
 const LANES: usize = 8;
 
 /// Branch-free steps of every lane between two looks for lanes that reached their leaf in
-/// [`StepLayout::accumulate`].
+/// [`accumulate_in_lanes`].
 ///
 /// Measured on the bench's 50-tree forest (2,291 nodes per tree on average, depth up to 77,
 /// 9.3 steps per row on average; one thread, CPU time, best of 7 in one process, 2026-11-28):
 /// 4 steps 88-90 ms, 6 steps 82 ms, 8 steps 82-85 ms: looking less often wastes few steps and
-/// saves mispredicted branches. Variants of the forest walk measured and dropped: indices
+/// saves mispredicted branches. Re-measured with the ranked layout (`crate::ranked`, third
+/// session, load 1.7-1.9): 8, 10 and 12 steps took 76, 63 and 65 ms for 50 trees and 388, 306
+/// and 295 ms for 200 trees; on `f64` rows (scratch copy of this walk) 12 steps took 72 ms
+/// against 84 ms for 8, and 14, 16, 20, 24 steps 74, 81, 101, 105 ms. Variants of the forest walk measured and dropped: indices
 /// masked with power-of-two lengths instead of bounds-checked (+6 %: the mask lengthens each
 /// step's dependency chain, a predicted bounds check does not), thresholds / values / children
 /// in separate arrays (three cache lines per step instead of one, +5-10 %), a branch-free
@@ -623,7 +629,7 @@ const LANES: usize = 8;
 /// forest, +5-10 %), and comparing integer order keys instead of `f64`s as the boosted trees'
 /// walk does ([`crate::lockstep`]; 90 ms against 81 ms here, where it made the boosted walk
 /// 19 % faster).
-const STEPS_PER_CHECK: usize = 8;
+const STEPS_PER_CHECK: usize = 12;
 
 /// Bit of [`Node`]'s packed feature word saying that missing values go left.
 const MISSING_LEFT_BIT: u32 = 1 << 31;
@@ -779,58 +785,96 @@ impl StepLayout {
     }
 
     /// Adds the leaf value of each row of `resolved` (rows in the form of [`resolve_missing`],
-    /// `2p` values each) to the matching entry of `out`.
-    ///
-    /// [`LANES`] rows go down the tree side by side through the [`StepLayout`], where a step is
-    /// one comparison and a leaf loops on itself: [`STEPS_PER_CHECK`] branch-free steps of every
-    /// lane, then each lane that sits on a leaf adds its value and takes the next row. The
-    /// independent node loads of the lanes overlap in memory, which is what makes scoring deep
-    /// trees fast; looking for leaves only every few steps keeps the steps free of
-    /// unpredictable branches.
+    /// `2p` values each) to the matching entry of `out`, walking them in lanes
+    /// ([`accumulate_in_lanes`]).
     pub(crate) fn accumulate(&self, resolved: &[f64], p: usize, out: &mut [f64]) {
-        let steps = &self.nodes[..];
-        let leaf_values = &self.leaf_values[..];
-        let n = out.len();
-        if n == 0 {
-            return;
-        }
-        let width = 2 * p;
-        // Lane k scores row `row_of[k]` (whose values start at `base[k]`) and is at node
-        // `at[k]`; lanes without a row (fewer than LANES rows, or no row left) are inactive and
-        // walk row 0 without adding anything.
-        let mut row_of = [0usize; LANES];
-        let mut base = [0usize; LANES];
-        let mut at = [0u32; LANES];
-        let mut active = [false; LANES];
-        let lanes = LANES.min(n);
-        for k in 0..lanes {
-            row_of[k] = k;
-            base[k] = k * width;
-            active[k] = true;
-        }
-        let mut next_row = lanes;
-        let mut live = lanes;
-        while live > 0 {
-            for _ in 0..STEPS_PER_CHECK {
-                for k in 0..LANES {
-                    let node = steps[at[k] as usize];
-                    let v = resolved[base[k] + node.feature_and_missing as usize];
-                    let go_left = v <= node.threshold_or_value;
-                    at[k] = node.left + u32::from(!go_left);
-                }
-            }
+        accumulate_in_lanes(&self.nodes, &self.leaf_values, resolved, 2 * p, out);
+    }
+}
+
+/// A node of a layout that [`accumulate_in_lanes`] walks: one step takes a row from a split to
+/// one of its children (at `left()` and `left() + 1`), and a leaf loops on itself (its
+/// `left()` is its own index).
+pub(crate) trait LaneStep: Copy {
+    /// One value of a walked row.
+    type Value: Copy;
+
+    /// The node a row goes to from this one; the row's values start at `base` in `values`.
+    fn next(self, values: &[Self::Value], base: usize) -> u32;
+
+    /// The left child of a split, the node's own index for a leaf.
+    fn left(self) -> u32;
+}
+
+impl LaneStep for Node {
+    type Value = f64;
+
+    #[inline]
+    fn next(self, values: &[f64], base: usize) -> u32 {
+        let v = values[base + self.feature_and_missing as usize];
+        let go_left = v <= self.threshold_or_value;
+        self.left + u32::from(!go_left)
+    }
+
+    #[inline]
+    fn left(self) -> u32 {
+        self.left
+    }
+}
+
+/// Adds the leaf value of each row of `rows` (`width` values each, in the form the layout's
+/// steps read) to the matching entry of `out`: `steps` is a tree in a [`LaneStep`] layout (node
+/// 0 the root) and `leaf_values` the value of each leaf by node index.
+///
+/// [`LANES`] rows go down the tree side by side: [`STEPS_PER_CHECK`] branch-free steps of every
+/// lane, then each lane that sits on a leaf adds its value and takes the next row. The
+/// independent node loads of the lanes overlap in memory, which is what makes scoring deep
+/// trees fast; looking for leaves only every few steps keeps the steps free of unpredictable
+/// branches.
+#[inline]
+pub(crate) fn accumulate_in_lanes<N: LaneStep>(
+    steps: &[N],
+    leaf_values: &[f64],
+    rows: &[N::Value],
+    width: usize,
+    out: &mut [f64],
+) {
+    let n = out.len();
+    if n == 0 {
+        return;
+    }
+    // Lane k scores row `row_of[k]` (whose values start at `base[k]`) and is at node `at[k]`;
+    // lanes without a row (fewer than LANES rows, or no row left) are inactive and walk row 0
+    // without adding anything.
+    let mut row_of = [0usize; LANES];
+    let mut base = [0usize; LANES];
+    let mut at = [0u32; LANES];
+    let mut active = [false; LANES];
+    let lanes = LANES.min(n);
+    for k in 0..lanes {
+        row_of[k] = k;
+        base[k] = k * width;
+        active[k] = true;
+    }
+    let mut next_row = lanes;
+    let mut live = lanes;
+    while live > 0 {
+        for _ in 0..STEPS_PER_CHECK {
             for k in 0..LANES {
-                if active[k] && steps[at[k] as usize].left == at[k] {
-                    out[row_of[k]] += leaf_values[at[k] as usize];
-                    at[k] = 0;
-                    if next_row < n {
-                        row_of[k] = next_row;
-                        base[k] = next_row * width;
-                        next_row += 1;
-                    } else {
-                        active[k] = false;
-                        live -= 1;
-                    }
+                at[k] = steps[at[k] as usize].next(rows, base[k]);
+            }
+        }
+        for k in 0..LANES {
+            if active[k] && steps[at[k] as usize].left() == at[k] {
+                out[row_of[k]] += leaf_values[at[k] as usize];
+                at[k] = 0;
+                if next_row < n {
+                    row_of[k] = next_row;
+                    base[k] = next_row * width;
+                    next_row += 1;
+                } else {
+                    active[k] = false;
+                    live -= 1;
                 }
             }
         }
@@ -1439,7 +1483,7 @@ impl Grower<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use ndarray::{Array2, array};
 
@@ -1601,8 +1645,18 @@ mod tests {
         }
     }
 
+    /// A tree from hand-made nodes (children after their parent), checked as a loaded one is.
+    pub(crate) fn tree_of(nodes: Vec<Node>, n_features: usize) -> Tree {
+        Tree::try_from(TreeRepr {
+            nodes,
+            n_features,
+            impurity_decrease: vec![0.0; n_features],
+        })
+        .unwrap()
+    }
+
     /// Routes one row down `tree` the plain way, from the public accessors only.
-    fn reference_leaf(tree: &Tree, row: &[f64]) -> f64 {
+    pub(crate) fn reference_leaf(tree: &Tree, row: &[f64]) -> f64 {
         let mut i = 0;
         loop {
             let node = tree.nodes()[i];
@@ -1622,7 +1676,7 @@ mod tests {
     /// A random tree of depth at most `max_depth` whose thresholds sit on the half-integer grid
     /// the rows are drawn from (so ties happen), with some NaN and infinite thresholds as only
     /// hand-made or loaded trees can have.
-    fn random_tree(rng: &mut ChaCha8Rng, n_features: usize, max_depth: usize) -> Tree {
+    pub(crate) fn random_tree(rng: &mut ChaCha8Rng, n_features: usize, max_depth: usize) -> Tree {
         let mut nodes = vec![Node::leaf(0.0)];
         let mut pending = vec![(0usize, 0usize)];
         while let Some((i, depth)) = pending.pop() {
@@ -1644,12 +1698,7 @@ mod tests {
                 nodes[i] = Node::leaf(rng.r#gen::<f64>());
             }
         }
-        Tree::try_from(TreeRepr {
-            nodes,
-            n_features,
-            impurity_decrease: vec![0.0; n_features],
-        })
-        .unwrap()
+        tree_of(nodes, n_features)
     }
 
     #[test]
