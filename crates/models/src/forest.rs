@@ -432,6 +432,59 @@ mod tests {
     }
 
     #[test]
+    fn rank_coded_scoring_equals_the_plain_walk_across_blocks() {
+        // Several parallel blocks of rows, missing values in two columns, and a skewed column
+        // (its cuts are bucketed by order key).
+        let n = 7_000;
+        let x = Array2::from_shape_fn((n, 4), |(i, j)| {
+            let v = ((i * (j + 3) * 7919) % 211) as f64;
+            match j {
+                0 if i % 13 == 0 => f64::NAN,
+                1 if i % 7 == 0 => f64::NAN,
+                2 => (v / 20.0).exp(),
+                _ => v - 105.0,
+            }
+        });
+        let y: Vec<bool> = (0..n)
+            .map(|i| x[[i, 3]] + x[[i, 2]].ln() * 9.0 > 40.0 || i % 17 == 0)
+            .collect();
+        let forest = RandomForestParams::new()
+            .n_estimators(12)
+            .class_weight(ClassWeight::BalancedSubsample)
+            .seed(4)
+            .fit(x.view(), &y, None)
+            .unwrap();
+        let p = forest.predict_proba(x.view()).unwrap();
+        assert!(
+            matches!(forest.ranked.0.get(), Some(Some(_))),
+            "scored through the ranked layout"
+        );
+        for (i, row) in x.outer_iter().enumerate() {
+            let row = row.to_vec();
+            let sum = forest
+                .trees()
+                .iter()
+                .fold(0.0, |sum, t| sum + t.predict_row(&row));
+            assert_eq!(
+                p[i].to_bits(),
+                (sum / 12.0).clamp(0.0, 1.0).to_bits(),
+                "row {i}"
+            );
+        }
+        // An infinity is reported at its row and column, whatever its block.
+        let mut bad = x.clone();
+        bad[[5_123, 2]] = f64::INFINITY;
+        bad[[6_000, 0]] = f64::NEG_INFINITY;
+        assert!(matches!(
+            forest.predict_proba(bad.view()),
+            Err(crate::ModelError::NonFinite {
+                row: 5_123,
+                column: 2
+            })
+        ));
+    }
+
+    #[test]
     fn without_bootstrap_and_sampling_all_trees_are_equal() {
         let (x, y) = data(200);
         let forest = RandomForestParams::new()
