@@ -408,7 +408,7 @@ impl FittedClassifier for FittedDecisionTree {
 }
 
 /// Rows per block when scoring in parallel.
-const PREDICT_BLOCK: usize = 2048;
+pub(crate) const PREDICT_BLOCK: usize = 2048;
 
 /// Scores every row of `x` with `score` (a function of one contiguous row), in parallel blocks
 /// of rows for large inputs.
