@@ -36,17 +36,23 @@
 //! balanced_subsample) fit 1.23 s vs 38.9 s, predict 158 ms vs 449 ms; AdaBoost (200 stumps)
 //! fit 1.57 s vs 163 s, predict 81 ms vs 1.44 s. linfa-trees was not re-benchmarked here.
 //!
-//! Prediction, re-measured 2026-11-28 (same data, one thread, load 1-2): median CPU time of one
+//! Prediction, re-measured 2026-11-28 (same data, one thread): median CPU time of one
 //! `predict_proba` call from
 //! `RAYON_NUM_THREADS=1 cargo bench -p pdscore-models --bench trees -- predict_proba --sample-size 10`
 //! (the "cpu time" lines) against
 //! `$PDSCORE_PYTHON benches/peers/models_trees.py --n-jobs 1 --predict-only --repeats 5 --cache
 //! target/bench-data/sklearn-models --models decision_tree,random_forest_50_balsub,random_forest_200_balsub,adaboost_200`
-//! in the same session (scikit-learn 1.9, median CPU time): decision tree (depth 20, 2,049
-//! nodes) 3.13 ms vs 5.7 ms (1.8×); forest of 50 trees 83.6 ms vs 208 ms (2.5×); forest of 200
-//! trees 348 ms vs 818 ms (2.4×); AdaBoost (200 stumps) 37.8 ms vs 683 ms (18×). Criterion wall
-//! medians: 3.14 ms, 82.9 ms, 345 ms, 37.6 ms. The kernels before this round (commit 5b5a969),
-//! same session: 4.01, 90.0, 387 and 40.7 ms.
+//! in the same session (scikit-learn 1.9, median CPU time). Third session (03:10-03:13 UTC, load
+//! 2.4-2.7, forests on rank codes, module `ranked`): decision tree (depth 20, 2,049 nodes)
+//! 3.28 ms vs 5.8 ms (1.8×); forest of 50 trees 58.8 ms vs 211 ms (3.6×); forest of 200 trees
+//! 192 ms vs 834 ms (4.3×); AdaBoost (200 stumps) 37.9 ms vs 656 ms (17×). Second session (load
+//! 1-2, `f64` forest walk): 3.13, 83.6, 348 and 37.8 ms against 5.7, 208, 818 and 683 ms; the
+//! kernels before it (commit 5b5a969): 4.01, 90.0, 387 and 40.7 ms.
+//!
+//! The single tree stays below 3×: a third of its time (0.75-0.85 ms) is the pass over the
+//! 32 MB input that rejects infinities, which runs at memory speed (~40 GB/s), and the walk of
+//! 13 steps per row takes the rest. scikit-learn's tree predicts on one thread only; ours
+//! scores blocks of rows in parallel when more threads are free.
 //!
 //! # Fitted state and prediction
 //!
