@@ -638,7 +638,7 @@ const LANES: usize = 8;
 const STEPS_PER_CHECK: usize = 12;
 
 /// Bit of [`Node`]'s packed feature word saying that missing values go left.
-const MISSING_LEFT_BIT: u32 = 1 << 31;
+pub(crate) const MISSING_LEFT_BIT: u32 = 1 << 31;
 
 /// One node of a [`Tree`], packed in 16 bytes so that deep trees stay in cache when scoring.
 ///

@@ -10,11 +10,11 @@
 //! walking writes to a sink slot and keeps its row, chosen with conditional moves, so the only
 //! data-dependent branch left ends the walk, and the lanes' positions stay in registers.
 //!
-//! The tree keeps its thresholds, features, children and missing-value sides in separate
-//! arrays ([`RawLayout`]), and a step tests `NaN` on the way (`v <= threshold`, or `v` is
-//! `NaN` and missing values go left), so the rows are read where they are, without the
-//! missing-resolved copy forests use ([`crate::tree::resolve_missing`]): for one tree that copy
-//! costs more than it saves.
+//! The tree keeps its nodes packed, 16 bytes each ([`RawLayout`]), and a step routes `NaN`
+//! with its one comparison: `v > threshold` (false for `NaN`) where missing values go left,
+//! `!(v <= threshold)` (true for `NaN`) where they go right. So the rows are read where they
+//! are, without the missing-resolved copy forests use ([`crate::tree::resolve_missing`]): for
+//! one tree that copy costs more than it saves.
 //!
 //! Measured on the bench's 100,000 × 40 rows (one thread, CPU time, best of 7 or 15, scratch
 //! harness, several kernels in one process, 2026-11-28): the unlimited-depth tree 3.1-3.2 ms
@@ -31,10 +31,17 @@
 //! (3.4-4.9 ms: the lanes idle more at the end of each run). The floor, a depth-1 tree, is
 //! 1.2 ms (mostly the infinity check's pass over the 32 MB matrix).
 //!
+//! Third session (same harness, load 2.5-3): separate arrays with the step `v <= t | (isnan(v)
+//! & missing_left)` 3.4-3.6 ms, packed nodes with that step 3.4-3.6 ms, separate arrays with
+//! the one-comparison step 3.6 ms, packed nodes with it 2.8-3.0 ms (kept). Checking each next
+//! 16 to 256 rows for infinities just before the lanes take them, instead of the whole block
+//! first, took 2.9-4.2 ms (the check then waits for memory inside the walk). The check alone
+//! is 0.9 ms of the 2.9.
+//!
 //! Results are bit-identical to [`Tree::predict_row`](crate::tree::Tree::predict_row): each
 //! row follows the same path to the same leaf, and only the leaf value is read.
 
-use crate::tree::Node;
+use crate::tree::{MISSING_LEFT_BIT, Node};
 
 /// Rows walked side by side.
 pub(crate) const LANES: usize = 8;
@@ -43,16 +50,15 @@ pub(crate) const LANES: usize = 8;
 /// walked in lock step, `depth` steps per refill.
 pub(crate) const MAX_STEPS_PER_REFILL: usize = 16;
 
-/// A tree laid out for [`RawLayout::leaves`] on raw rows (`NaN` for missing values): node `i`
-/// sends a row to `lefts[i]` when value `features[i]` of the row is `<= thresholds[i]`, or is
-/// `NaN` and `missing_left[i]`; else to `lefts[i] + 1`. A leaf `i` has `lefts[i] == i`,
-/// threshold `+inf` and `missing_left[i]`, so it keeps every row that reaches it.
+/// A tree laid out for [`RawLayout::leaves`] on raw rows (`NaN` for missing values, no
+/// infinity): node `i` sends a row right, to `left + 1`, when value `feature` of the row is
+/// `> threshold` if missing values go left, or is not `<= threshold` if they go right (so a
+/// missing value takes its side with one comparison), else left, to `left`. A leaf `i` is a
+/// split on value 0 at `+inf` whose missing values go left and whose left child is itself, so
+/// it keeps every row that reaches it. Nodes are packed ([`Node`], 16 bytes: one load a step).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct RawLayout {
-    thresholds: Vec<f64>,
-    features: Vec<u32>,
-    lefts: Vec<u32>,
-    missing_left: Vec<bool>,
+    nodes: Vec<Node>,
     leaf_values: Vec<f64>,
     /// Branch-free steps between two refills: the tree's depth, at most
     /// [`MAX_STEPS_PER_REFILL`].
@@ -65,10 +71,7 @@ impl RawLayout {
     pub(crate) fn new(nodes: &[Node]) -> Self {
         let len = nodes.len();
         let mut layout = RawLayout {
-            thresholds: vec![f64::INFINITY; len],
-            features: vec![0; len],
-            lefts: (0..len as u32).collect(),
-            missing_left: vec![true; len],
+            nodes: Vec::with_capacity(len),
             leaf_values: vec![0.0; len],
             steps_per_refill: 1,
         };
@@ -80,45 +83,51 @@ impl RawLayout {
                 depth[right] = d;
                 layout.steps_per_refill = layout.steps_per_refill.max(d);
             }
-            match (node.feature(), node.threshold()) {
-                (Some(feature), Some(threshold)) => {
-                    layout.thresholds[i] = threshold;
-                    layout.features[i] = feature as u32;
-                    layout.lefts[i] = node.left;
-                    layout.missing_left[i] = node.missing_left();
-                }
-                _ => layout.leaf_values[i] = node.threshold_or_value,
-            }
+            let step = if let (Some(feature), Some(threshold)) = (node.feature(), node.threshold())
+            {
+                let missing_left = node.missing_left();
+                // A NaN threshold sends every value right and missing values their side: with
+                // missing values left, `v > -inf` does that for the finite values.
+                let threshold = if threshold.is_nan() && missing_left {
+                    f64::NEG_INFINITY
+                } else {
+                    threshold
+                };
+                Node::split(feature, threshold, missing_left, node.left)
+            } else {
+                layout.leaf_values[i] = node.threshold_or_value;
+                Node::split(0, f64::INFINITY, true, i as u32)
+            };
+            layout.nodes.push(step);
         }
         layout.steps_per_refill = layout.steps_per_refill.min(MAX_STEPS_PER_REFILL);
         layout
     }
 
     /// Writes the leaf value of each of the raw rows `rows` (`p` values each, every feature of
-    /// the tree below `p`) to the matching entry of `leaf_of`, whose last entry is a sink:
-    /// `leaf_of.len()` is the number of rows plus one.
-    #[allow(clippy::needless_bitwise_bool)] // `&` and `|` on bools keep the step branch-free
+    /// the tree below `p`, no infinity) to the matching entry of `leaf_of`, whose last entry is
+    /// a sink: `leaf_of.len()` is the number of rows plus one.
+    // `!(v <= t)` is meant: unlike `v > t` it is true for `NaN`, which sends a missing value
+    // right with the one comparison.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
     pub(crate) fn leaves(&self, rows: &[f64], p: usize, leaf_of: &mut [f64]) {
-        let (thresholds, features, lefts, missing_left, leaf_values) = (
-            &self.thresholds[..],
-            &self.features[..],
-            &self.lefts[..],
-            &self.missing_left[..],
-            &self.leaf_values[..],
-        );
+        let (nodes, leaf_values) = (&self.nodes[..], &self.leaf_values[..]);
         walk_lanes(
             p,
             self.steps_per_refill,
             leaf_of,
-            |at| {
-                let node = at as usize;
-                (lefts[node] == at, leaf_values[node])
-            },
+            |at| (nodes[at as usize].left == at, leaf_values[at as usize]),
             |at, base| {
-                let node = at as usize;
-                let v = rows[base + features[node] as usize];
-                let go_left = (v <= thresholds[node]) | (v.is_nan() & missing_left[node]);
-                lefts[node] + u32::from(!go_left)
+                let node = nodes[at as usize];
+                let word = node.feature_and_missing;
+                let v = rows[base + (word & !MISSING_LEFT_BIT) as usize];
+                let t = node.threshold_or_value;
+                let go_right = if word & MISSING_LEFT_BIT != 0 {
+                    v > t
+                } else {
+                    !(v <= t)
+                };
+                node.left + u32::from(go_right)
             },
         );
     }
