@@ -995,11 +995,14 @@ fn remap_part(
     if identity {
         return;
     }
+    // Shifted by one so that `MISSING_CODE` (`u32::MAX`) wraps to entry 0 and maps to itself:
+    // no branch on missing cells, which come in no predictable pattern.
+    let shifted: Vec<u32> = std::iter::once(MISSING_CODE)
+        .chain(global_of.iter().copied())
+        .collect();
     let end = first_rows.get(p + 1).copied().unwrap_or(codes.len());
     for code in &mut codes[first_rows[p]..end] {
-        if *code != MISSING_CODE {
-            *code = global_of[*code as usize];
-        }
+        *code = shifted[code.wrapping_add(1) as usize];
     }
 }
 
