@@ -19,9 +19,9 @@
 //!    codes and `NA` repeat). Categorical cells get part-local codes and a part-local
 //!    dictionary (with each level's hash).
 //! 3. Each categorical column's part dictionaries are joined in file order (one hash-table probe
-//!    per part-level, reusing the hashes from step 2; in parallel hash shards for many levels,
-//!    as ids), and the codes of a part are rewritten only when its local codes differ from the
-//!    global ones.
+//!    per part-level, reusing the hashes from step 2; for many levels, as ids, one flat table of
+//!    level numbers), and the codes of a part are rewritten only when its local codes differ
+//!    from the global ones (through a table, or by a shift when ids are all distinct).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -945,12 +945,9 @@ fn finish_column(
     })
 }
 
-/// Dictionaries with more levels than this (summed over parts) are joined in hash shards, in
-/// parallel.
-const SHARDED_MERGE_LEVELS: usize = 1 << 12;
-
-/// Number of hash shards of a large join.
-const SHARDS: usize = 64;
+/// Dictionaries with more levels than this (summed over parts) are joined through one flat
+/// table of level numbers ([`merge_many_levels`]) rather than a hash map of levels.
+const MANY_LEVELS: usize = 1 << 12;
 
 /// Joins part-local dictionaries into one (order of first appearance in the file) and rewrites
 /// the codes of each part whose local codes are not the global ones.
@@ -960,8 +957,8 @@ fn merge_dictionaries(
     first_rows: &[usize],
 ) -> Vec<String> {
     let total: usize = level_parts.iter().map(Vec::len).sum();
-    if total > SHARDED_MERGE_LEVELS {
-        return merge_dictionaries_sharded(codes, level_parts, first_rows, total);
+    if total > MANY_LEVELS {
+        return merge_many_levels(codes, level_parts, first_rows, total);
     }
     let mut index = HashedMap::default();
     index.reserve(total);
@@ -1006,45 +1003,86 @@ fn remap_part(
     }
 }
 
-/// [`merge_dictionaries`] for many levels (ids): repeats are found in [`SHARDS`] hash shards in
-/// parallel (each shard's table stays in cache), then codes are given in file order.
-fn merge_dictionaries_sharded(
+/// Adds `offset` to the codes of part `p` (missing cells stay missing).
+fn shift_part(codes: &mut [u32], first_rows: &[usize], p: usize, offset: u32) {
+    if offset == 0 {
+        return;
+    }
+    let end = first_rows.get(p + 1).copied().unwrap_or(codes.len());
+    for code in &mut codes[first_rows[p]..end] {
+        *code = if *code == MISSING_CODE {
+            MISSING_CODE
+        } else {
+            *code + offset
+        };
+    }
+}
+
+/// [`merge_dictionaries`] for many levels (ids, nearly all distinct). Levels are numbered in
+/// file order (parts in order, each in order of first appearance) and looked up in one
+/// open-addressing table of level numbers, tagged with the top half of their hash so that
+/// level bytes are compared only on a likely repeat: one pass finds every repeat. Without
+/// repeats (the usual case for ids) the dictionary is the levels in order and each part's
+/// codes only shift by the number of levels before it.
+fn merge_many_levels(
     codes: &mut [u32],
     level_parts: Vec<Vec<Level<'_>>>,
     first_rows: &[usize],
     total: usize,
 ) -> Vec<String> {
-    // Levels are numbered in file order (parts in order, each in order of first appearance).
-    let keys: Vec<Hashed<'_>> = level_parts.iter().flatten().map(|l| l.key).collect();
-    let shard_of = |key: &Hashed<'_>| (key.hash >> 32) as usize % SHARDS;
-    let mut by_shard: Vec<Vec<u32>> = (0..SHARDS)
-        .map(|_| Vec::with_capacity(total / SHARDS * 2))
-        .collect();
-    for (i, key) in keys.iter().enumerate() {
-        by_shard[shard_of(key)].push(i as u32);
+    // Level number of the first level of each part, and the total at the end.
+    let mut part_offsets = Vec::with_capacity(level_parts.len() + 1);
+    let mut offset = 0;
+    for levels in &level_parts {
+        part_offsets.push(offset);
+        offset += levels.len();
     }
+    part_offsets.push(offset);
+    let level_key = |i: usize| {
+        let p = part_offsets.partition_point(|&o| o <= i) - 1;
+        level_parts[p][i - part_offsets[p]].key
+    };
+    // At most half full; an entry is `tag << 32 | (level + 1)`, 0 when empty (codes, hence
+    // level numbers, are below `MISSING_CODE`, so `level + 1` fits in 32 bits).
+    let bits = (2 * total).next_power_of_two().trailing_zeros();
+    let mask = (1usize << bits) - 1;
+    let mut table = vec![0u64; 1 << bits];
     // `(level, first level with the same text)` for every repeat.
-    let repeats: Vec<Vec<(u32, u32)>> = by_shard
-        .par_iter()
-        .map(|levels| {
-            let mut first: HashedMap<'_> = HashedMap::default();
-            first.reserve(levels.len());
-            let mut repeats = Vec::new();
-            for &i in levels {
-                let f = *first.entry(keys[i as usize]).or_insert(i);
-                if f != i {
-                    repeats.push((i, f));
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    for (i, key) in level_parts.iter().flatten().map(|l| l.key).enumerate() {
+        let tag = key.hash >> 32;
+        let mut slot = (key.hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize;
+        loop {
+            let entry = table[slot];
+            if entry == 0 {
+                table[slot] = (tag << 32) | (i as u64 + 1);
+                break;
+            }
+            if entry >> 32 == tag {
+                let first = (entry & 0xFFFF_FFFF) as usize - 1;
+                if level_key(first) == key {
+                    repeats.push((i, first));
+                    break;
                 }
             }
-            repeats
-        })
-        .collect();
+            slot = (slot + 1) & mask;
+        }
+    }
+    drop(table);
+    let mut dictionary: Vec<String> = Vec::with_capacity(total - repeats.len());
+    if repeats.is_empty() {
+        for (p, levels) in level_parts.into_iter().enumerate() {
+            let offset = dictionary.len() as u32;
+            dictionary.extend(levels.into_iter().map(|l| l.text));
+            shift_part(codes, first_rows, p, offset);
+        }
+        return dictionary;
+    }
     let mut first_of: Vec<u32> = (0..total as u32).collect();
-    for (i, f) in repeats.into_iter().flatten() {
-        first_of[i as usize] = f;
+    for (i, f) in repeats {
+        first_of[i] = f as u32;
     }
     let mut code_of: Vec<u32> = vec![0; total];
-    let mut dictionary: Vec<String> = Vec::with_capacity(total);
     let mut i = 0;
     let mut global_of: Vec<u32> = Vec::new();
     for (p, levels) in level_parts.into_iter().enumerate() {
@@ -1150,14 +1188,9 @@ mod tests {
         assert!(starts_of(b"1;2\n3;4\n", 2).is_some());
     }
 
-    #[test]
-    fn sharded_merge_matches_the_sequential_one() {
-        // Three parts of ids with repeats within and across parts, more levels than the
-        // sequential join takes.
-        let texts: Vec<String> = (0..3 * SHARDED_MERGE_LEVELS)
-            .map(|i| format!("id-{}", (i * 7919) % (2 * SHARDED_MERGE_LEVELS)))
-            .collect();
-        let per_part = texts.len() / 3;
+    /// Joins `parts` of texts (local codes `codes`, parts starting at `first_rows`) with
+    /// [`merge_many_levels`] and with the sequential join, forced; both must agree.
+    fn check_many_levels_merge(texts: &[String], per_part: usize, codes: &[u32]) -> Vec<String> {
         let parts = || -> Vec<Vec<Level<'_>>> {
             texts
                 .chunks(per_part)
@@ -1172,15 +1205,14 @@ mod tests {
                 })
                 .collect()
         };
-        let first_rows: Vec<usize> = (0..3).map(|p| p * per_part).collect();
-        let mut codes: Vec<u32> = (0..3).flat_map(|_| (0..per_part as u32).rev()).collect();
-        codes[5] = MISSING_CODE;
-        let mut sharded_codes = codes.clone();
-        let total = texts.len();
-        let sharded = merge_dictionaries_sharded(&mut sharded_codes, parts(), &first_rows, total);
-        // The sequential join, forced.
+        let first_rows: Vec<usize> = (0..texts.len().div_ceil(per_part))
+            .map(|p| p * per_part)
+            .collect();
+        let mut many_codes = codes.to_vec();
+        let many = merge_many_levels(&mut many_codes, parts(), &first_rows, texts.len());
         let mut index = HashedMap::default();
         let mut dictionary = Vec::new();
+        let mut sequential_codes = codes.to_vec();
         for (p, levels) in parts().into_iter().enumerate() {
             let global_of: Vec<u32> = levels
                 .into_iter()
@@ -1193,12 +1225,44 @@ mod tests {
                     g
                 })
                 .collect();
-            remap_part(&mut codes, &first_rows, p, &global_of, false);
+            remap_part(&mut sequential_codes, &first_rows, p, &global_of, false);
         }
-        assert_eq!(sharded, dictionary);
-        assert_eq!(sharded_codes, codes);
-        assert_eq!(sharded.len(), 2 * SHARDED_MERGE_LEVELS);
-        assert_eq!(sharded_codes[5], MISSING_CODE);
+        assert_eq!(many, dictionary);
+        assert_eq!(many_codes, sequential_codes);
+        many
+    }
+
+    #[test]
+    fn many_levels_merge_matches_the_sequential_one() {
+        // Three parts of ids with repeats within and across parts, more levels than the
+        // sequential join takes.
+        let texts: Vec<String> = (0..3 * MANY_LEVELS)
+            .map(|i| format!("id-{}", (i * 7919) % (2 * MANY_LEVELS)))
+            .collect();
+        let per_part = texts.len() / 3;
+        let mut codes: Vec<u32> = (0..3).flat_map(|_| (0..per_part as u32).rev()).collect();
+        codes[5] = MISSING_CODE;
+        let merged = check_many_levels_merge(&texts, per_part, &codes);
+        assert_eq!(merged.len(), 2 * MANY_LEVELS);
+    }
+
+    #[test]
+    fn distinct_levels_merge_by_shifting_codes() {
+        // Distinct ids in uneven parts (the last one short), missing cells here and there: every
+        // part's codes shift by the levels before it.
+        let texts: Vec<String> = (0..2 * MANY_LEVELS + 77)
+            .map(|i| format!("{i:08x}-uuid"))
+            .collect();
+        let per_part = MANY_LEVELS / 3;
+        let mut codes: Vec<u32> = texts
+            .chunks(per_part)
+            .flat_map(|chunk| 0..chunk.len() as u32)
+            .collect();
+        for row in [0, 1, per_part, 3 * per_part + 2, texts.len() - 1] {
+            codes[row] = MISSING_CODE;
+        }
+        let merged = check_many_levels_merge(&texts, per_part, &codes);
+        assert_eq!(merged, texts);
     }
 
     #[test]
