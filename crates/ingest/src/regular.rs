@@ -165,8 +165,12 @@ thread_local! {
     static SCRATCH: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Entries [`Part::field_starts`] needs beyond the part's separators (its block loop writes 16
+/// entries from the one after the last separator found so far).
+const STARTS_SLACK: usize = 17;
+
 /// Runs `f` with a buffer for [`Part::field_starts`] on `part`: the thread's own (at least
-/// `part.len() + 16` entries, more than the separators a part can hold) for parts of about the
+/// `part.len() + STARTS_SLACK` entries: a part holds at most `part.len()` separators) for parts of about the
 /// usual size, and for an outsized part (one very long line) a temporary one sized by counting
 /// its separators, so that no thread keeps a huge buffer and no buffer is four times the input.
 fn with_scratch<T>(
@@ -177,10 +181,10 @@ fn with_scratch<T>(
 ) -> T {
     if part.len() > 2 * usual_part_len {
         let separators = memchr::memchr2_iter(delimiter, b'\n', part).count();
-        return f(&mut vec![0; separators + 16]);
+        return f(&mut vec![0; separators + STARTS_SLACK]);
     }
     SCRATCH.with_borrow_mut(|scratch| {
-        let needed = part.len() + 16;
+        let needed = part.len() + STARTS_SLACK;
         if scratch.len() < needed {
             scratch.resize(needed, 0);
         }
@@ -397,6 +401,13 @@ struct Part<'b> {
     first_line: u64,
 }
 
+/// The high bits of the eight bytes of `high_bits` (nothing else may be set), gathered into the
+/// low byte: bit `k` is the high bit of byte `k`.
+#[inline]
+fn high_bits_to_byte(high_bits: u64) -> u64 {
+    (high_bits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
 /// Mask with the high bit of every byte of `word` that equals the byte repeated in `pattern`.
 #[inline]
 fn bytes_equal(word: u64, pattern: u64) -> u64 {
@@ -409,15 +420,43 @@ impl<'b> Part<'b> {
     /// Fills `starts` with the start of every field, plus one past the end of the last field
     /// (`starts[k]..starts[k + 1] - 1` is field `k`, counted row-major), and returns how many
     /// entries it wrote. `None` when the part is not regular. `starts` must have room for the
-    /// part's separators (delimiters and line ends) plus 8 (see [`with_scratch`]).
+    /// part's separators (delimiters and line ends) plus [`STARTS_SLACK`] (see [`with_scratch`]).
     fn field_starts(&self, starts: &mut [u32]) -> Option<usize> {
         let bytes = self.bytes;
         let delimiters = u64::from(self.delimiter) * 0x0101_0101_0101_0101;
         let newlines = u64::from(b'\n') * 0x0101_0101_0101_0101;
         starts[0] = 0;
         let mut n = 1;
-        let mut words = bytes.chunks_exact(8);
         let mut base = 1u32;
+        // Blocks of 64 bytes: one bit per byte in a word, then every separator's position
+        // from its bit.
+        let mut blocks = bytes.chunks_exact(64);
+        for block in &mut blocks {
+            let mut mask = 0u64;
+            for (j, word) in block.chunks_exact(8).enumerate() {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(word);
+                let w = u64::from_le_bytes(w);
+                mask |= high_bits_to_byte(bytes_equal(w, delimiters) | bytes_equal(w, newlines))
+                    << (8 * j);
+            }
+            let count = mask.count_ones() as usize;
+            // Most blocks hold at most 16 separators: write 16 (the extra writes land past the
+            // last field and are overwritten), advance by `count`.
+            for slot in &mut starts[n..n + 16] {
+                *slot = base + mask.trailing_zeros();
+                mask &= mask.wrapping_sub(1);
+            }
+            let mut m = n + 16;
+            while mask != 0 {
+                starts[m] = base + mask.trailing_zeros();
+                mask &= mask - 1;
+                m += 1;
+            }
+            n += count;
+            base += 64;
+        }
+        let mut words = blocks.remainder().chunks_exact(8);
         for word in &mut words {
             let mut w = [0u8; 8];
             w.copy_from_slice(word);
@@ -1119,6 +1158,17 @@ mod tests {
         assert_eq!(semis & !0x8080_8080_8080_8080, 0);
     }
 
+    #[test]
+    fn high_bits_gather_into_one_byte() {
+        for byte in 0..=255_u64 {
+            let high_bits = (0..8)
+                .filter(|k| byte >> k & 1 == 1)
+                .map(|k| 0x80 << (8 * k))
+                .sum();
+            assert_eq!(high_bits_to_byte(high_bits), byte);
+        }
+    }
+
     fn starts_of(bytes: &[u8], n_cols: usize) -> Option<Vec<u32>> {
         let part = Part {
             bytes,
@@ -1127,7 +1177,7 @@ mod tests {
             n_cols,
             first_line: 2,
         };
-        let mut starts = vec![0; bytes.len() + 16];
+        let mut starts = vec![0; bytes.len() + STARTS_SLACK];
         let n = part.field_starts(&mut starts)?;
         starts.truncate(n);
         Some(starts)
@@ -1152,13 +1202,21 @@ mod tests {
     }
 
     #[test]
-    fn field_starts_fit_in_separators_plus_eight() {
-        // Dense separators (empty fields) write the most entries past the last one.
+    fn field_starts_fit_in_separators_plus_slack() {
+        // Dense separators (empty fields) write the most entries past the last one; blocks of
+        // 64 bytes with no separator, a few, and more than 16.
+        let mut sparse =
+            [&b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789a;cdef"[..]; 3].concat();
+        sparse.extend_from_slice(b"x;y\n");
+        let mut dense = b";".repeat(127);
+        dense.push(b'\n');
         for (bytes, n_cols) in [
             (&b";;;;;;;\n;;;;;;;\n"[..], 8),
             (b";;;;;;;;;;;;;;;;;;;;;;;\n", 24),
             (b"a;b\nc;d", 2),
             (b";\n;\n;\n;\n;\n;\n;\n;\n;\n", 2),
+            (&sparse, 5),
+            (&dense, 128),
         ] {
             let part = Part {
                 bytes,
@@ -1168,8 +1226,8 @@ mod tests {
                 first_line: 2,
             };
             let separators = memchr::memchr2_iter(b';', b'\n', bytes).count();
-            let mut tight = vec![0; separators + 8];
-            let mut roomy = vec![0; bytes.len() + 16];
+            let mut tight = vec![0; separators + STARTS_SLACK];
+            let mut roomy = vec![0; bytes.len() + 64];
             let n = part.field_starts(&mut tight).expect("regular");
             assert_eq!(part.field_starts(&mut roomy), Some(n));
             assert_eq!(tight[..n], roomy[..n]);
