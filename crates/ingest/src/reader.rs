@@ -1294,6 +1294,52 @@ mod tests {
         }
     }
 
+    /// Short cells probe the caches untrimmed first: the same values padded and unpadded, in
+    /// both orders, with line ends `\n` and `\r\n`, read as the general path reads them.
+    #[test]
+    fn padded_and_unpadded_repeats_read_as_the_general_path_reads_them() {
+        let plan = plan();
+        let missing = MissingTokens::new(&ReadOptions::new().missing_tokens);
+        let cells = [
+            ("5", "g"),
+            (" 5", " g"),
+            ("5 ", "g "),
+            ("\t5\t", "\tg"),
+            (" NA", "NA "),
+            ("NA", " NA "),
+            ("-1.5 ", " h"),
+            ("-1.5", "h"),
+            ("1 2", "g h"),
+        ];
+        for line_end in ["\n", "\r\n"] {
+            for order in [false, true] {
+                let mut body = String::new();
+                for r in 0..4 * cells.len() {
+                    let (x, group) = if order {
+                        cells[cells.len() - 1 - r % cells.len()]
+                    } else {
+                        cells[r % cells.len()]
+                    };
+                    body.extend([
+                        "id",
+                        &r.to_string(),
+                        ";0;",
+                        x,
+                        ";",
+                        x,
+                        ";True;",
+                        group,
+                        line_end,
+                    ]);
+                }
+                let general = read_plain_general(body.as_bytes(), b';', &plan, 2, &missing);
+                let regular = read_plain_regular(body.as_bytes(), b';', &plan, 2, &missing, 64)
+                    .expect("a regular body");
+                assert_eq!(render(&regular), render(&general), "{body}");
+            }
+        }
+    }
+
     /// Thousands of ids (more than the regular path joins with a hash map), all distinct or with
     /// repeats and missing ids, read in small parts: the regular path gives the general path's
     /// table.

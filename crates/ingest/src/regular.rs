@@ -524,6 +524,25 @@ impl<'b> Part<'b> {
         (start, end)
     }
 
+    /// The short-cell cache key of field `k` as it stands in the file, untrimmed: its 1 to
+    /// [`SHORT_KEY_BYTES`] bytes and its length in the top byte; 0 for a longer or empty field.
+    ///
+    /// Both short-cell caches map a key to the result for the key's bytes once trimmed, and a
+    /// trimmed cell's key is its untrimmed key whenever the cell has nothing to trim, so a
+    /// cache hit on the untrimmed key is the result the trimmed cell would get: the common
+    /// case skips trimming. On a miss the cell is trimmed and converted as before.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn probe_key(&self, starts: &[u32], k: usize) -> u64 {
+        let start = starts[k] as usize;
+        let len = (starts[k + 1] as usize - 1) - start;
+        if (1..=SHORT_KEY_BYTES).contains(&len) {
+            load_word(self.bytes, start, len) | ((len as u64) << 56)
+        } else {
+            0
+        }
+    }
+
     /// Field `col` of every row (trimmed), as byte slices.
     fn cells<'s>(&'s self, starts: &'s [u32], col: usize) -> impl Iterator<Item = &'b [u8]> + 's {
         let rows = (starts.len() - 1) / self.n_cols;
@@ -592,7 +611,17 @@ impl<'b> Part<'b> {
                 // Direct-mapped cache of short cells' values: counts and codes repeat a lot.
                 let mut cache = vec![(0u64, 0.0f64); NUMBER_CACHE_SLOTS];
                 for (row, slot) in out.iter_mut().enumerate() {
-                    let (start, end) = self.span(starts, row * n + col, last);
+                    let k = row * n + col;
+                    // The cache is first probed with the untrimmed cell (see `probe_key`).
+                    let probed = self.probe_key(starts, k);
+                    if probed != 0 {
+                        let (cached_key, value) = cache[number_slot(probed)];
+                        if cached_key == probed {
+                            *slot = value;
+                            continue;
+                        }
+                    }
+                    let (start, end) = self.span(starts, k, last);
                     let len = end - start;
                     let key = if (1..=SHORT_KEY_BYTES).contains(&len) {
                         load_word(bytes, start, len) | ((len as u64) << 56)
@@ -600,7 +629,7 @@ impl<'b> Part<'b> {
                         0
                     };
                     let slot_index = number_slot(key);
-                    if key != 0 && cache[slot_index].0 == key {
+                    if key != 0 && key != probed && cache[slot_index].0 == key {
                         *slot = cache[slot_index].1;
                         continue;
                     }
@@ -641,7 +670,21 @@ impl<'b> Part<'b> {
             Sink::Codes(out) => {
                 let mut dictionary = LocalDictionary::new(spec.kind.is_none(), out.len());
                 for (row, slot) in out.iter_mut().enumerate() {
-                    let (start, end) = self.span(starts, row * n + col, last);
+                    let k = row * n + col;
+                    // The cache is first probed with the untrimmed cell (see `probe_key`).
+                    let probed = if dictionary.raw {
+                        0
+                    } else {
+                        self.probe_key(starts, k)
+                    };
+                    if probed != 0 {
+                        let (cached_key, code) = dictionary.short_cache[short_slot(probed)];
+                        if cached_key == probed {
+                            *slot = code;
+                            continue;
+                        }
+                    }
+                    let (start, end) = self.span(starts, k, last);
                     let len = end - start;
                     *slot = if len == 0 {
                         MISSING_CODE
