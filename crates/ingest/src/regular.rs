@@ -408,6 +408,18 @@ fn high_bits_to_byte(high_bits: u64) -> u64 {
     (high_bits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
 }
 
+/// Mask with the high bit of every byte of `word` that equals the byte repeated in `first` or
+/// the one repeated in `second` (as `bytes_equal(word, first) | bytes_equal(word, second)`,
+/// with three operations fewer).
+#[inline]
+fn bytes_equal_either(word: u64, first: u64, second: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // A byte of `x` is non-zero exactly when the high bit of its byte in `nonzero(x)` is set
+    // (the low seven bits cannot carry into the next byte).
+    let nonzero = |x: u64| ((x & LOW7) + LOW7) | x;
+    !(nonzero(word ^ first) & nonzero(word ^ second)) & !LOW7
+}
+
 /// Mask with the high bit of every byte of `word` that equals the byte repeated in `pattern`.
 #[inline]
 fn bytes_equal(word: u64, pattern: u64) -> u64 {
@@ -437,8 +449,7 @@ impl<'b> Part<'b> {
                 let mut w = [0u8; 8];
                 w.copy_from_slice(word);
                 let w = u64::from_le_bytes(w);
-                mask |= high_bits_to_byte(bytes_equal(w, delimiters) | bytes_equal(w, newlines))
-                    << (8 * j);
+                mask |= high_bits_to_byte(bytes_equal_either(w, delimiters, newlines)) << (8 * j);
             }
             let count = mask.count_ones() as usize;
             // Most blocks hold at most 16 separators: write 16 (the extra writes land past the
@@ -461,7 +472,7 @@ impl<'b> Part<'b> {
             let mut w = [0u8; 8];
             w.copy_from_slice(word);
             let w = u64::from_le_bytes(w);
-            let mut hits = bytes_equal(w, delimiters) | bytes_equal(w, newlines);
+            let mut hits = bytes_equal_either(w, delimiters, newlines);
             let count = hits.count_ones() as usize;
             // Most words hold at most four separators: write four (the extra writes land past
             // the last field and are overwritten), advance by `count`.
@@ -1191,6 +1202,38 @@ fn merge_many_levels(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn either_mask_is_the_union_of_the_two_masks() {
+        let patterns = [b';', b'\n', b',', 0, 0x80, 0xff, b'\t'];
+        // Every byte value in every position, beside separators and bytes one away from them.
+        for byte in 0..=255_u8 {
+            for &first in &patterns {
+                for &second in &patterns {
+                    let bytes = [
+                        byte,
+                        first,
+                        byte.wrapping_add(1),
+                        second,
+                        byte,
+                        0x7f,
+                        0x80,
+                        byte,
+                    ];
+                    let word = u64::from_le_bytes(bytes);
+                    let (a, b) = (
+                        u64::from(first) * 0x0101_0101_0101_0101,
+                        u64::from(second) * 0x0101_0101_0101_0101,
+                    );
+                    assert_eq!(
+                        bytes_equal_either(word, a, b),
+                        bytes_equal(word, a) | bytes_equal(word, b),
+                        "{bytes:?} {first} {second}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn byte_masks_find_exactly_the_matching_bytes() {
