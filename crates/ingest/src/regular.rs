@@ -626,9 +626,18 @@ impl<'b> Part<'b> {
                     // The cache is first probed with the untrimmed cell (see `probe_key`).
                     let probed = self.probe_key(starts, k);
                     if probed != 0 {
-                        let (cached_key, value) = cache[number_slot(probed)];
+                        let probed_slot = number_slot(probed);
+                        let (cached_key, value) = cache[probed_slot];
                         if cached_key == probed {
                             *slot = value;
+                            continue;
+                        }
+                        // A short number with nothing to trim: read from the key itself.
+                        if !key_needs_trimming(probed)
+                            && let Some(v) = parse_short_key(probed)
+                        {
+                            cache[probed_slot] = (probed, v);
+                            *slot = v;
                             continue;
                         }
                     }
@@ -777,6 +786,32 @@ fn load_word(bytes: &[u8], start: usize, len: usize) -> u64 {
     } else {
         w[..len].copy_from_slice(&bytes[start..start + len]);
         u64::from_le_bytes(w)
+    }
+}
+
+/// Whether the cell packed in a short-cell `key` (see [`Part::probe_key`]) starts or ends with
+/// a byte that trimming could remove (ASCII whitespace, and `\r`, are at most `b' '`).
+#[inline]
+fn key_needs_trimming(key: u64) -> bool {
+    let len = (key >> 56) as usize;
+    let first = key as u8;
+    let last = (key >> (8 * (len.max(1) - 1))) as u8;
+    first <= b' ' || last <= b' '
+}
+
+/// [`parse_short_number`] of the 1 to [`SHORT_KEY_BYTES`] bytes packed in a short-cell `key`:
+/// the same value, without reading the bytes again.
+#[inline]
+fn parse_short_key(key: u64) -> Option<f64> {
+    let len = (key >> 56) as usize;
+    let word = key & low_bytes_mask(SHORT_KEY_BYTES);
+    if word as u8 == b'-' {
+        if len < 2 {
+            return None;
+        }
+        parse_short_decimal(word >> 8, len - 1).map(|magnitude| -magnitude)
+    } else {
+        parse_short_decimal(word, len)
     }
 }
 
@@ -1202,6 +1237,30 @@ fn merge_many_levels(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_keys_read_as_their_bytes_read() {
+        let cells: [&[u8]; 22] = [
+            b"0", b"7", b"-", b"-0", b"-7", b"12", b"1.5", b"-1.5", b"0.25", b"1234567",
+            b"-123456", b"1.", b".5", b"-.5", b"1..2", b"12a", b"NA", b" 5", b"5 ", b"1e5", b"+5",
+            b"99.0001",
+        ];
+        for cell in cells {
+            let mut padded = cell.to_vec();
+            padded.extend_from_slice(b";;;;;;;;");
+            let key = load_word(&padded, 0, cell.len()) | ((cell.len() as u64) << 56);
+            let by_key = parse_short_key(key);
+            let by_bytes = parse_short_number(&padded, 0, cell.len());
+            assert_eq!(
+                by_key.map(f64::to_bits),
+                by_bytes.map(f64::to_bits),
+                "{cell:?}"
+            );
+            let trims = cell.first() != cell.trim_ascii_start().first()
+                || cell.last() != cell.trim_ascii_end().last();
+            assert_eq!(key_needs_trimming(key), trims, "{cell:?}");
+        }
+    }
 
     #[test]
     fn either_mask_is_the_union_of_the_two_masks() {
