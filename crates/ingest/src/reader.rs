@@ -1295,7 +1295,8 @@ mod tests {
     }
 
     /// Short cells probe the caches untrimmed first: the same values padded and unpadded, in
-    /// both orders, with line ends `\n` and `\r\n`, read as the general path reads them.
+    /// both orders, with line ends `\n` and `\r\n`, read as the general path reads them (the
+    /// same table, or the same error listing every bad flag).
     #[test]
     fn padded_and_unpadded_repeats_read_as_the_general_path_reads_them() {
         let plan = plan();
@@ -1310,6 +1311,10 @@ mod tests {
             ("-1.5 ", " h"),
             ("-1.5", "h"),
             ("1 2", "g h"),
+        ];
+        // Flags, repeated bad ones included (each must be reported, none cached).
+        let flags = [
+            "True", " True", "False ", "NA", " NA", "1", "0.0", "maybe", " maybe", "false",
         ];
         for line_end in ["\n", "\r\n"] {
             for order in [false, true] {
@@ -1327,7 +1332,9 @@ mod tests {
                         x,
                         ";",
                         x,
-                        ";True;",
+                        ";",
+                        flags[r % flags.len()],
+                        ";",
                         group,
                         line_end,
                     ]);
@@ -1336,6 +1343,7 @@ mod tests {
                 let regular = read_plain_regular(body.as_bytes(), b';', &plan, 2, &missing, 64)
                     .expect("a regular body");
                 assert_eq!(render(&regular), render(&general), "{body}");
+                assert!(render(&general).contains("maybe"), "bad flags are reported");
             }
         }
     }

@@ -30,8 +30,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use rayon::prelude::*;
 
 use crate::convert::{
-    BadCollector, FxHasher, KindFacts, MissingTokens, canonical_level, parse_bool, parse_number,
-    short_eq,
+    BadCollector, KindFacts, MissingTokens, canonical_level, parse_bool, parse_number, short_eq,
 };
 use crate::error::IngestError;
 use crate::schema::ColumnKind;
@@ -343,13 +342,28 @@ struct Hashed<'b> {
 }
 
 impl<'b> Hashed<'b> {
+    /// `bytes` with its hash: `FxHasher`'s step on every eight bytes, the last one to seven
+    /// bytes taken as one zero-padded word (one multiply, not one per byte: ids are 36 bytes).
+    #[inline]
     fn new(bytes: &'b [u8]) -> Self {
-        let mut hasher = FxHasher::default();
-        hasher.write(bytes);
-        Hashed {
-            hash: hasher.finish(),
-            bytes,
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let step = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(K);
+        let mut chunks = bytes.chunks_exact(8);
+        let mut hash = 0;
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            hash = step(hash, u64::from_le_bytes(word));
         }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let tail = rest
+                .iter()
+                .enumerate()
+                .fold(0, |word, (i, &b)| word | u64::from(b) << (8 * i));
+            hash = step(hash, tail);
+        }
+        Hashed { hash, bytes }
     }
 }
 
@@ -674,17 +688,36 @@ impl<'b> Part<'b> {
                 }
             }
             Sink::Boolean(out) => {
+                // Direct-mapped cache of short cells' values (`True`, `False`, `NA`), probed
+                // with the untrimmed cell first, as numbers are.
+                let mut cache = [(0u64, None); BOOLEAN_CACHE_SLOTS];
                 for (row, slot) in out.iter_mut().enumerate() {
-                    let (start, end) = self.span(starts, row * n + col, last);
-                    let cell = &bytes[start..end];
-                    *slot = if let Some((b, _)) = parse_bool(cell) {
-                        Some(b)
-                    } else {
-                        if !(cell.is_empty() || is_missing(start, end)) {
-                            report.bad.push(line(row), cell);
+                    let k = row * n + col;
+                    let probed = self.probe_key(starts, k);
+                    if probed != 0 {
+                        let (cached_key, value) = cache[boolean_slot(probed)];
+                        if cached_key == probed {
+                            *slot = value;
+                            continue;
                         }
+                    }
+                    let (start, end) = self.span(starts, k, last);
+                    let cell = &bytes[start..end];
+                    let value = if let Some((b, _)) = parse_bool(cell) {
+                        Some(b)
+                    } else if cell.is_empty() || is_missing(start, end) {
                         None
+                    } else {
+                        // Bad cells are never cached: each one is recorded.
+                        report.bad.push(line(row), cell);
+                        *slot = None;
+                        continue;
                     };
+                    if (1..=SHORT_KEY_BYTES).contains(&cell.len()) {
+                        let key = load_word(bytes, start, cell.len()) | ((cell.len() as u64) << 56);
+                        cache[boolean_slot(key)] = (key, value);
+                    }
+                    *slot = value;
                 }
             }
             Sink::Codes(out) => {
@@ -753,6 +786,16 @@ const SHORT_KEY_BYTES: usize = 7;
 
 /// Slots of the short-cell cache of a categorical column (a power of two).
 const SHORT_CACHE_SLOTS: usize = 64;
+
+/// Slots of the short-cell cache of a boolean column (a power of two).
+const BOOLEAN_CACHE_SLOTS: usize = 16;
+
+/// The boolean cache slot of a packed short cell (Fibonacci hashing).
+#[inline]
+fn boolean_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BOOLEAN_CACHE_SLOTS.trailing_zeros()))
+        as usize
+}
 
 /// Slots of the short-cell cache of a numeric column (a power of two).
 const NUMBER_CACHE_SLOTS: usize = 64;
