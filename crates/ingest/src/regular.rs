@@ -12,16 +12,29 @@
 //!    part and its field offsets stay in a core's L2 cache), and the lines of each part are
 //!    counted and quotes looked for (`memchr`): this gives each part's first row, so every
 //!    output column is allocated once at its final length and split into one slice per part.
-//! 2. Parts are parsed in parallel. A part is scanned eight bytes at a time (SWAR) for
-//!    delimiters and line ends, giving the start of every field; then each column is converted
-//!    in one typed loop straight into its slice. Short numbers are read eight bytes at a time;
-//!    short numeric and categorical cells go through small direct-mapped caches (counts, status
-//!    codes and `NA` repeat). Categorical cells get part-local codes and a part-local
-//!    dictionary (with each level's hash).
+//! 2. Parts are parsed in parallel. A part is scanned 64 bytes at a time (eight SWAR words
+//!    gathered into one bit mask) for delimiters and line ends, giving the start of every
+//!    field; then each column is converted in one typed loop straight into its slice. Short
+//!    numbers are read eight bytes at a time; short numeric, boolean and categorical cells go
+//!    through small direct-mapped caches (counts, status codes, flags and `NA` repeat), probed
+//!    first with the untrimmed cell, so the common cell is never trimmed. Categorical cells get
+//!    part-local codes and a part-local dictionary (with each level's hash).
 //! 3. Each categorical column's part dictionaries are joined in file order (one hash-table probe
 //!    per part-level, reusing the hashes from step 2; for many levels, as ids, one flat table of
 //!    level numbers), and the codes of a part are rewritten only when its local codes differ
 //!    from the global ones (through a table, or by a shift when ids are all distinct).
+//!
+//! Measured on the 100,000-row bench file and dropped (CPU per read, `read_loop` example):
+//! parsing row by row, each field straight into its column's converter (no field-start array),
+//! cost 10-20% more than scanning then converting column by column (one kind dispatch per
+//! field); converting numeric columns eight at a time row by row (to share cache lines), a
+//! 256-slot long-level cache and forcing the short-decimal reader inline changed nothing
+//! measurable; reading 9- to 17-byte decimals as two eight-byte runs was slower than
+//! [`parse_number`]'s scalar fast path; allocating the output columns on the calling thread
+//! instead of in parallel cost 20% more (glibc gives the freed memory back to the system).
+//! What remains is per cell: on one core, 2.2-2.5 ns for a cached short cell, 5-12 ns for a
+//! distinct number, about 52 ns per row (200 bytes) for the field scan, and 40 ns per id, 24 of
+//! them allocating and freeing the id's `String` (the dictionary is `Vec<String>`).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
