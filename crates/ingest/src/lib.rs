@@ -29,8 +29,8 @@
 //! ## How a read goes
 //! Most files are *regular*: no quote character, and every line a record with the header's
 //! number of fields. Those take a fast path (module `regular`): the body is cut into parts of
-//! 512 KiB parsed in parallel, fields are found eight bytes at a time, and each column is
-//! converted in one typed loop straight into its final array (short numbers and short or
+//! 512 KiB parsed in parallel, fields are found 64 bytes at a time, and each column is
+//! converted in one typed loop straight into its final array (short numbers, flags and short or
 //! repeated categorical cells through small per-column caches). Anything else (quotes, blank
 //! lines, ragged rows) takes the general path, which gives the same table and the same errors
 //! (property tests compare the two). [`CsvChunks`] batches take the fast path too once the

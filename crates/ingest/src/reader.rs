@@ -1294,6 +1294,102 @@ mod tests {
         }
     }
 
+    /// Short cells probe the caches untrimmed first: the same values padded and unpadded, in
+    /// both orders, with line ends `\n` and `\r\n`, read as the general path reads them (the
+    /// same table, or the same error listing every bad flag).
+    #[test]
+    fn padded_and_unpadded_repeats_read_as_the_general_path_reads_them() {
+        let plan = plan();
+        let missing = MissingTokens::new(&ReadOptions::new().missing_tokens);
+        let cells = [
+            ("5", "g"),
+            (" 5", " g"),
+            ("5 ", "g "),
+            ("\t5\t", "\tg"),
+            (" NA", "NA "),
+            ("NA", " NA "),
+            ("-1.5 ", " h"),
+            ("-1.5", "h"),
+            ("1 2", "g h"),
+        ];
+        // Flags, repeated bad ones included (each must be reported, none cached).
+        let flags = [
+            "True", " True", "False ", "NA", " NA", "1", "0.0", "maybe", " maybe", "false",
+        ];
+        for line_end in ["\n", "\r\n"] {
+            for order in [false, true] {
+                let mut body = String::new();
+                for r in 0..4 * cells.len() {
+                    let (x, group) = if order {
+                        cells[cells.len() - 1 - r % cells.len()]
+                    } else {
+                        cells[r % cells.len()]
+                    };
+                    body.extend([
+                        "id",
+                        &r.to_string(),
+                        ";0;",
+                        x,
+                        ";",
+                        x,
+                        ";",
+                        flags[r % flags.len()],
+                        ";",
+                        group,
+                        line_end,
+                    ]);
+                }
+                let general = read_plain_general(body.as_bytes(), b';', &plan, 2, &missing);
+                let regular = read_plain_regular(body.as_bytes(), b';', &plan, 2, &missing, 64)
+                    .expect("a regular body");
+                assert_eq!(render(&regular), render(&general), "{body}");
+                assert!(render(&general).contains("maybe"), "bad flags are reported");
+            }
+        }
+    }
+
+    /// Thousands of ids (more than the regular path joins with a hash map), all distinct or with
+    /// repeats and missing ids, read in small parts: the regular path gives the general path's
+    /// table.
+    #[test]
+    fn many_ids_read_as_the_general_path_reads_them() {
+        let plan = plan();
+        let missing = MissingTokens::new(&ReadOptions::new().missing_tokens);
+        for repeats in [false, true] {
+            let mut body = Vec::new();
+            for row in 0..6000_u32 {
+                let id = match row % 1000 {
+                    999 if repeats => String::from("NA"),
+                    998 if repeats => format!("{:08x}-repeat", row % 3),
+                    _ => format!(
+                        "{:08x}-4f1c-9e2b-{row:012}",
+                        row.wrapping_mul(2_654_435_761)
+                    ),
+                };
+                body.extend_from_slice(
+                    format!(
+                        "{id};{};{}.5;{};True;g{}\n",
+                        row % 2,
+                        row % 13,
+                        row,
+                        row % 5
+                    )
+                    .as_bytes(),
+                );
+            }
+            let general = read_plain_general(&body, b';', &plan, 2, &missing);
+            let regular =
+                read_plain_regular(&body, b';', &plan, 2, &missing, 4096).expect("a regular body");
+            assert_eq!(render(&regular), render(&general), "repeats: {repeats}");
+            let table = regular.expect("read");
+            let ids = match &table.column("id").expect("id").data {
+                ColumnData::Categorical(c) => c.dictionary.len(),
+                other => panic!("id read as {other:?}"),
+            };
+            assert_eq!(ids, if repeats { 6000 - 12 + 3 } else { 6000 });
+        }
+    }
+
     /// Only cells each column reads without error, so that whole tables are compared.
     fn clean_body_strategy() -> impl Strategy<Value = Vec<u8>> {
         let text: &[&str] = &[

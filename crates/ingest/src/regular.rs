@@ -12,16 +12,29 @@
 //!    part and its field offsets stay in a core's L2 cache), and the lines of each part are
 //!    counted and quotes looked for (`memchr`): this gives each part's first row, so every
 //!    output column is allocated once at its final length and split into one slice per part.
-//! 2. Parts are parsed in parallel. A part is scanned eight bytes at a time (SWAR) for
-//!    delimiters and line ends, giving the start of every field; then each column is converted
-//!    in one typed loop straight into its slice. Short numbers are read eight bytes at a time;
-//!    short numeric and categorical cells go through small direct-mapped caches (counts, status
-//!    codes and `NA` repeat). Categorical cells get part-local codes and a part-local
-//!    dictionary (with each level's hash).
+//! 2. Parts are parsed in parallel. A part is scanned 64 bytes at a time (eight SWAR words
+//!    gathered into one bit mask) for delimiters and line ends, giving the start of every
+//!    field; then each column is converted in one typed loop straight into its slice. Short
+//!    numbers are read eight bytes at a time; short numeric, boolean and categorical cells go
+//!    through small direct-mapped caches (counts, status codes, flags and `NA` repeat), probed
+//!    first with the untrimmed cell, so the common cell is never trimmed. Categorical cells get
+//!    part-local codes and a part-local dictionary (with each level's hash).
 //! 3. Each categorical column's part dictionaries are joined in file order (one hash-table probe
-//!    per part-level, reusing the hashes from step 2; in parallel hash shards for many levels,
-//!    as ids), and the codes of a part are rewritten only when its local codes differ from the
-//!    global ones.
+//!    per part-level, reusing the hashes from step 2; for many levels, as ids, one flat table of
+//!    level numbers), and the codes of a part are rewritten only when its local codes differ
+//!    from the global ones (through a table, or by a shift when ids are all distinct).
+//!
+//! Measured on the 100,000-row bench file and dropped (CPU per read, `read_loop` example):
+//! parsing row by row, each field straight into its column's converter (no field-start array),
+//! cost 10-20% more than scanning then converting column by column (one kind dispatch per
+//! field); converting numeric columns eight at a time row by row (to share cache lines), a
+//! 256-slot long-level cache and forcing the short-decimal reader inline changed nothing
+//! measurable; reading 9- to 17-byte decimals as two eight-byte runs was slower than
+//! [`parse_number`]'s scalar fast path; allocating the output columns on the calling thread
+//! instead of in parallel cost 20% more (glibc gives the freed memory back to the system).
+//! What remains is per cell: on one core, 2.2-2.5 ns for a cached short cell, 5-12 ns for a
+//! distinct number, about 52 ns per row (200 bytes) for the field scan, and 40 ns per id, 24 of
+//! them allocating and freeing the id's `String` (the dictionary is `Vec<String>`).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -30,8 +43,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use rayon::prelude::*;
 
 use crate::convert::{
-    BadCollector, FxHasher, KindFacts, MissingTokens, canonical_level, parse_bool, parse_number,
-    short_eq,
+    BadCollector, KindFacts, MissingTokens, canonical_level, parse_bool, parse_number, short_eq,
 };
 use crate::error::IngestError;
 use crate::schema::ColumnKind;
@@ -165,8 +177,12 @@ thread_local! {
     static SCRATCH: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Entries [`Part::field_starts`] needs beyond the part's separators (its block loop writes 16
+/// entries from the one after the last separator found so far).
+const STARTS_SLACK: usize = 17;
+
 /// Runs `f` with a buffer for [`Part::field_starts`] on `part`: the thread's own (at least
-/// `part.len() + 16` entries, more than the separators a part can hold) for parts of about the
+/// `part.len() + STARTS_SLACK` entries: a part holds at most `part.len()` separators) for parts of about the
 /// usual size, and for an outsized part (one very long line) a temporary one sized by counting
 /// its separators, so that no thread keeps a huge buffer and no buffer is four times the input.
 fn with_scratch<T>(
@@ -177,10 +193,10 @@ fn with_scratch<T>(
 ) -> T {
     if part.len() > 2 * usual_part_len {
         let separators = memchr::memchr2_iter(delimiter, b'\n', part).count();
-        return f(&mut vec![0; separators + 16]);
+        return f(&mut vec![0; separators + STARTS_SLACK]);
     }
     SCRATCH.with_borrow_mut(|scratch| {
-        let needed = part.len() + 16;
+        let needed = part.len() + STARTS_SLACK;
         if scratch.len() < needed {
             scratch.resize(needed, 0);
         }
@@ -339,13 +355,28 @@ struct Hashed<'b> {
 }
 
 impl<'b> Hashed<'b> {
+    /// `bytes` with its hash: `FxHasher`'s step on every eight bytes, the last one to seven
+    /// bytes taken as one zero-padded word (one multiply, not one per byte: ids are 36 bytes).
+    #[inline]
     fn new(bytes: &'b [u8]) -> Self {
-        let mut hasher = FxHasher::default();
-        hasher.write(bytes);
-        Hashed {
-            hash: hasher.finish(),
-            bytes,
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let step = |hash: u64, word: u64| (hash.rotate_left(5) ^ word).wrapping_mul(K);
+        let mut chunks = bytes.chunks_exact(8);
+        let mut hash = 0;
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            hash = step(hash, u64::from_le_bytes(word));
         }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let tail = rest
+                .iter()
+                .enumerate()
+                .fold(0, |word, (i, &b)| word | u64::from(b) << (8 * i));
+            hash = step(hash, tail);
+        }
+        Hashed { hash, bytes }
     }
 }
 
@@ -397,6 +428,25 @@ struct Part<'b> {
     first_line: u64,
 }
 
+/// The high bits of the eight bytes of `high_bits` (nothing else may be set), gathered into the
+/// low byte: bit `k` is the high bit of byte `k`.
+#[inline]
+fn high_bits_to_byte(high_bits: u64) -> u64 {
+    (high_bits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// Mask with the high bit of every byte of `word` that equals the byte repeated in `first` or
+/// the one repeated in `second` (as `bytes_equal(word, first) | bytes_equal(word, second)`,
+/// with three operations fewer).
+#[inline]
+fn bytes_equal_either(word: u64, first: u64, second: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // A byte of `x` is non-zero exactly when the high bit of its byte in `nonzero(x)` is set
+    // (the low seven bits cannot carry into the next byte).
+    let nonzero = |x: u64| ((x & LOW7) + LOW7) | x;
+    !(nonzero(word ^ first) & nonzero(word ^ second)) & !LOW7
+}
+
 /// Mask with the high bit of every byte of `word` that equals the byte repeated in `pattern`.
 #[inline]
 fn bytes_equal(word: u64, pattern: u64) -> u64 {
@@ -409,20 +459,47 @@ impl<'b> Part<'b> {
     /// Fills `starts` with the start of every field, plus one past the end of the last field
     /// (`starts[k]..starts[k + 1] - 1` is field `k`, counted row-major), and returns how many
     /// entries it wrote. `None` when the part is not regular. `starts` must have room for the
-    /// part's separators (delimiters and line ends) plus 8 (see [`with_scratch`]).
+    /// part's separators (delimiters and line ends) plus [`STARTS_SLACK`] (see [`with_scratch`]).
     fn field_starts(&self, starts: &mut [u32]) -> Option<usize> {
         let bytes = self.bytes;
         let delimiters = u64::from(self.delimiter) * 0x0101_0101_0101_0101;
         let newlines = u64::from(b'\n') * 0x0101_0101_0101_0101;
         starts[0] = 0;
         let mut n = 1;
-        let mut words = bytes.chunks_exact(8);
         let mut base = 1u32;
+        // Blocks of 64 bytes: one bit per byte in a word, then every separator's position
+        // from its bit.
+        let mut blocks = bytes.chunks_exact(64);
+        for block in &mut blocks {
+            let mut mask = 0u64;
+            for (j, word) in block.chunks_exact(8).enumerate() {
+                let mut w = [0u8; 8];
+                w.copy_from_slice(word);
+                let w = u64::from_le_bytes(w);
+                mask |= high_bits_to_byte(bytes_equal_either(w, delimiters, newlines)) << (8 * j);
+            }
+            let count = mask.count_ones() as usize;
+            // Most blocks hold at most 16 separators: write 16 (the extra writes land past the
+            // last field and are overwritten), advance by `count`.
+            for slot in &mut starts[n..n + 16] {
+                *slot = base + mask.trailing_zeros();
+                mask &= mask.wrapping_sub(1);
+            }
+            let mut m = n + 16;
+            while mask != 0 {
+                starts[m] = base + mask.trailing_zeros();
+                mask &= mask - 1;
+                m += 1;
+            }
+            n += count;
+            base += 64;
+        }
+        let mut words = blocks.remainder().chunks_exact(8);
         for word in &mut words {
             let mut w = [0u8; 8];
             w.copy_from_slice(word);
             let w = u64::from_le_bytes(w);
-            let mut hits = bytes_equal(w, delimiters) | bytes_equal(w, newlines);
+            let mut hits = bytes_equal_either(w, delimiters, newlines);
             let count = hits.count_ones() as usize;
             // Most words hold at most four separators: write four (the extra writes land past
             // the last field and are overwritten), advance by `count`.
@@ -483,6 +560,25 @@ impl<'b> Part<'b> {
             end -= 1;
         }
         (start, end)
+    }
+
+    /// The short-cell cache key of field `k` as it stands in the file, untrimmed: its 1 to
+    /// [`SHORT_KEY_BYTES`] bytes and its length in the top byte; 0 for a longer or empty field.
+    ///
+    /// Both short-cell caches map a key to the result for the key's bytes once trimmed, and a
+    /// trimmed cell's key is its untrimmed key whenever the cell has nothing to trim, so a
+    /// cache hit on the untrimmed key is the result the trimmed cell would get: the common
+    /// case skips trimming. On a miss the cell is trimmed and converted as before.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn probe_key(&self, starts: &[u32], k: usize) -> u64 {
+        let start = starts[k] as usize;
+        let len = (starts[k + 1] as usize - 1) - start;
+        if (1..=SHORT_KEY_BYTES).contains(&len) {
+            load_word(self.bytes, start, len) | ((len as u64) << 56)
+        } else {
+            0
+        }
     }
 
     /// Field `col` of every row (trimmed), as byte slices.
@@ -553,7 +649,26 @@ impl<'b> Part<'b> {
                 // Direct-mapped cache of short cells' values: counts and codes repeat a lot.
                 let mut cache = vec![(0u64, 0.0f64); NUMBER_CACHE_SLOTS];
                 for (row, slot) in out.iter_mut().enumerate() {
-                    let (start, end) = self.span(starts, row * n + col, last);
+                    let k = row * n + col;
+                    // The cache is first probed with the untrimmed cell (see `probe_key`).
+                    let probed = self.probe_key(starts, k);
+                    if probed != 0 {
+                        let probed_slot = number_slot(probed);
+                        let (cached_key, value) = cache[probed_slot];
+                        if cached_key == probed {
+                            *slot = value;
+                            continue;
+                        }
+                        // A short number with nothing to trim: read from the key itself.
+                        if !key_needs_trimming(probed)
+                            && let Some(v) = parse_short_key(probed)
+                        {
+                            cache[probed_slot] = (probed, v);
+                            *slot = v;
+                            continue;
+                        }
+                    }
+                    let (start, end) = self.span(starts, k, last);
                     let len = end - start;
                     let key = if (1..=SHORT_KEY_BYTES).contains(&len) {
                         load_word(bytes, start, len) | ((len as u64) << 56)
@@ -561,7 +676,7 @@ impl<'b> Part<'b> {
                         0
                     };
                     let slot_index = number_slot(key);
-                    if key != 0 && cache[slot_index].0 == key {
+                    if key != 0 && key != probed && cache[slot_index].0 == key {
                         *slot = cache[slot_index].1;
                         continue;
                     }
@@ -586,23 +701,56 @@ impl<'b> Part<'b> {
                 }
             }
             Sink::Boolean(out) => {
+                // Direct-mapped cache of short cells' values (`True`, `False`, `NA`), probed
+                // with the untrimmed cell first, as numbers are.
+                let mut cache = [(0u64, None); BOOLEAN_CACHE_SLOTS];
                 for (row, slot) in out.iter_mut().enumerate() {
-                    let (start, end) = self.span(starts, row * n + col, last);
-                    let cell = &bytes[start..end];
-                    *slot = if let Some((b, _)) = parse_bool(cell) {
-                        Some(b)
-                    } else {
-                        if !(cell.is_empty() || is_missing(start, end)) {
-                            report.bad.push(line(row), cell);
+                    let k = row * n + col;
+                    let probed = self.probe_key(starts, k);
+                    if probed != 0 {
+                        let (cached_key, value) = cache[boolean_slot(probed)];
+                        if cached_key == probed {
+                            *slot = value;
+                            continue;
                         }
+                    }
+                    let (start, end) = self.span(starts, k, last);
+                    let cell = &bytes[start..end];
+                    let value = if let Some((b, _)) = parse_bool(cell) {
+                        Some(b)
+                    } else if cell.is_empty() || is_missing(start, end) {
                         None
+                    } else {
+                        // Bad cells are never cached: each one is recorded.
+                        report.bad.push(line(row), cell);
+                        *slot = None;
+                        continue;
                     };
+                    if (1..=SHORT_KEY_BYTES).contains(&cell.len()) {
+                        let key = load_word(bytes, start, cell.len()) | ((cell.len() as u64) << 56);
+                        cache[boolean_slot(key)] = (key, value);
+                    }
+                    *slot = value;
                 }
             }
             Sink::Codes(out) => {
                 let mut dictionary = LocalDictionary::new(spec.kind.is_none(), out.len());
                 for (row, slot) in out.iter_mut().enumerate() {
-                    let (start, end) = self.span(starts, row * n + col, last);
+                    let k = row * n + col;
+                    // The cache is first probed with the untrimmed cell (see `probe_key`).
+                    let probed = if dictionary.raw {
+                        0
+                    } else {
+                        self.probe_key(starts, k)
+                    };
+                    if probed != 0 {
+                        let (cached_key, code) = dictionary.short_cache[short_slot(probed)];
+                        if cached_key == probed {
+                            *slot = code;
+                            continue;
+                        }
+                    }
+                    let (start, end) = self.span(starts, k, last);
                     let len = end - start;
                     *slot = if len == 0 {
                         MISSING_CODE
@@ -652,6 +800,16 @@ const SHORT_KEY_BYTES: usize = 7;
 /// Slots of the short-cell cache of a categorical column (a power of two).
 const SHORT_CACHE_SLOTS: usize = 64;
 
+/// Slots of the short-cell cache of a boolean column (a power of two).
+const BOOLEAN_CACHE_SLOTS: usize = 16;
+
+/// The boolean cache slot of a packed short cell (Fibonacci hashing).
+#[inline]
+fn boolean_slot(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BOOLEAN_CACHE_SLOTS.trailing_zeros()))
+        as usize
+}
+
 /// Slots of the short-cell cache of a numeric column (a power of two).
 const NUMBER_CACHE_SLOTS: usize = 64;
 
@@ -685,6 +843,51 @@ fn load_word(bytes: &[u8], start: usize, len: usize) -> u64 {
         w[..len].copy_from_slice(&bytes[start..start + len]);
         u64::from_le_bytes(w)
     }
+}
+
+/// Whether the cell packed in a short-cell `key` (see [`Part::probe_key`]) starts or ends with
+/// a byte that trimming could remove (ASCII whitespace, and `\r`, are at most `b' '`).
+#[inline]
+fn key_needs_trimming(key: u64) -> bool {
+    let len = (key >> 56) as usize;
+    let first = key as u8;
+    let last = (key >> (8 * (len.max(1) - 1))) as u8;
+    first <= b' ' || last <= b' '
+}
+
+/// [`parse_short_number`] of the 1 to [`SHORT_KEY_BYTES`] bytes packed in a short-cell `key`:
+/// the same value, without reading the bytes again.
+#[inline]
+fn parse_short_key(key: u64) -> Option<f64> {
+    let len = (key >> 56) as usize;
+    let word = key & low_bytes_mask(SHORT_KEY_BYTES);
+    if word as u8 == b'-' {
+        if len < 2 {
+            return None;
+        }
+        parse_short_decimal(word >> 8, len - 1).map(|magnitude| -magnitude)
+    } else {
+        parse_short_decimal(word, len)
+    }
+}
+
+/// Whether two byte strings of at least eight bytes are equal, compared eight bytes at a time
+/// inline (a `memcmp` call costs more than the comparison for level names).
+#[inline]
+fn long_eq(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() || n < 8 {
+        return a == b;
+    }
+    let word = |s: &[u8], i: usize| load_word(s, i, 8);
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
 }
 
 /// A short decimal (a sign and at most eight digits and dot) in `bytes[start..end]`, read
@@ -836,7 +1039,7 @@ impl<'b> LocalDictionary<'b> {
             && self
                 .levels
                 .get(code as usize)
-                .is_some_and(|l| l.key.bytes == &bytes[start..end]))
+                .is_some_and(|l| long_eq(l.key.bytes, &bytes[start..end])))
         .then_some(code)
     }
 
@@ -945,12 +1148,9 @@ fn finish_column(
     })
 }
 
-/// Dictionaries with more levels than this (summed over parts) are joined in hash shards, in
-/// parallel.
-const SHARDED_MERGE_LEVELS: usize = 1 << 12;
-
-/// Number of hash shards of a large join.
-const SHARDS: usize = 64;
+/// Dictionaries with more levels than this (summed over parts) are joined through one flat
+/// table of level numbers ([`merge_many_levels`]) rather than a hash map of levels.
+const MANY_LEVELS: usize = 1 << 12;
 
 /// Joins part-local dictionaries into one (order of first appearance in the file) and rewrites
 /// the codes of each part whose local codes are not the global ones.
@@ -960,8 +1160,8 @@ fn merge_dictionaries(
     first_rows: &[usize],
 ) -> Vec<String> {
     let total: usize = level_parts.iter().map(Vec::len).sum();
-    if total > SHARDED_MERGE_LEVELS {
-        return merge_dictionaries_sharded(codes, level_parts, first_rows, total);
+    if total > MANY_LEVELS {
+        return merge_many_levels(codes, level_parts, first_rows, total);
     }
     let mut index = HashedMap::default();
     index.reserve(total);
@@ -995,53 +1195,97 @@ fn remap_part(
     if identity {
         return;
     }
+    // Shifted by one so that `MISSING_CODE` (`u32::MAX`) wraps to entry 0 and maps to itself:
+    // no branch on missing cells, which come in no predictable pattern.
+    let shifted: Vec<u32> = std::iter::once(MISSING_CODE)
+        .chain(global_of.iter().copied())
+        .collect();
     let end = first_rows.get(p + 1).copied().unwrap_or(codes.len());
     for code in &mut codes[first_rows[p]..end] {
-        if *code != MISSING_CODE {
-            *code = global_of[*code as usize];
-        }
+        *code = shifted[code.wrapping_add(1) as usize];
     }
 }
 
-/// [`merge_dictionaries`] for many levels (ids): repeats are found in [`SHARDS`] hash shards in
-/// parallel (each shard's table stays in cache), then codes are given in file order.
-fn merge_dictionaries_sharded(
+/// Adds `offset` to the codes of part `p` (missing cells stay missing).
+fn shift_part(codes: &mut [u32], first_rows: &[usize], p: usize, offset: u32) {
+    if offset == 0 {
+        return;
+    }
+    let end = first_rows.get(p + 1).copied().unwrap_or(codes.len());
+    for code in &mut codes[first_rows[p]..end] {
+        *code = if *code == MISSING_CODE {
+            MISSING_CODE
+        } else {
+            *code + offset
+        };
+    }
+}
+
+/// [`merge_dictionaries`] for many levels (ids, nearly all distinct). Levels are numbered in
+/// file order (parts in order, each in order of first appearance) and looked up in one
+/// open-addressing table of level numbers, tagged with the top half of their hash so that
+/// level bytes are compared only on a likely repeat: one pass finds every repeat. Without
+/// repeats (the usual case for ids) the dictionary is the levels in order and each part's
+/// codes only shift by the number of levels before it.
+fn merge_many_levels(
     codes: &mut [u32],
     level_parts: Vec<Vec<Level<'_>>>,
     first_rows: &[usize],
     total: usize,
 ) -> Vec<String> {
-    // Levels are numbered in file order (parts in order, each in order of first appearance).
-    let keys: Vec<Hashed<'_>> = level_parts.iter().flatten().map(|l| l.key).collect();
-    let shard_of = |key: &Hashed<'_>| (key.hash >> 32) as usize % SHARDS;
-    let mut by_shard: Vec<Vec<u32>> = (0..SHARDS)
-        .map(|_| Vec::with_capacity(total / SHARDS * 2))
-        .collect();
-    for (i, key) in keys.iter().enumerate() {
-        by_shard[shard_of(key)].push(i as u32);
+    // Level number of the first level of each part, and the total at the end.
+    let mut part_offsets = Vec::with_capacity(level_parts.len() + 1);
+    let mut offset = 0;
+    for levels in &level_parts {
+        part_offsets.push(offset);
+        offset += levels.len();
     }
+    part_offsets.push(offset);
+    let level_key = |i: usize| {
+        let p = part_offsets.partition_point(|&o| o <= i) - 1;
+        level_parts[p][i - part_offsets[p]].key
+    };
+    // At most half full; an entry is `tag << 32 | (level + 1)`, 0 when empty (codes, hence
+    // level numbers, are below `MISSING_CODE`, so `level + 1` fits in 32 bits).
+    let bits = (2 * total).next_power_of_two().trailing_zeros();
+    let mask = (1usize << bits) - 1;
+    let mut table = vec![0u64; 1 << bits];
     // `(level, first level with the same text)` for every repeat.
-    let repeats: Vec<Vec<(u32, u32)>> = by_shard
-        .par_iter()
-        .map(|levels| {
-            let mut first: HashedMap<'_> = HashedMap::default();
-            first.reserve(levels.len());
-            let mut repeats = Vec::new();
-            for &i in levels {
-                let f = *first.entry(keys[i as usize]).or_insert(i);
-                if f != i {
-                    repeats.push((i, f));
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    for (i, key) in level_parts.iter().flatten().map(|l| l.key).enumerate() {
+        let tag = key.hash >> 32;
+        let mut slot = (key.hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - bits)) as usize;
+        loop {
+            let entry = table[slot];
+            if entry == 0 {
+                table[slot] = (tag << 32) | (i as u64 + 1);
+                break;
+            }
+            if entry >> 32 == tag {
+                let first = (entry & 0xFFFF_FFFF) as usize - 1;
+                if level_key(first) == key {
+                    repeats.push((i, first));
+                    break;
                 }
             }
-            repeats
-        })
-        .collect();
+            slot = (slot + 1) & mask;
+        }
+    }
+    drop(table);
+    let mut dictionary: Vec<String> = Vec::with_capacity(total - repeats.len());
+    if repeats.is_empty() {
+        for (p, levels) in level_parts.into_iter().enumerate() {
+            let offset = dictionary.len() as u32;
+            dictionary.extend(levels.into_iter().map(|l| l.text));
+            shift_part(codes, first_rows, p, offset);
+        }
+        return dictionary;
+    }
     let mut first_of: Vec<u32> = (0..total as u32).collect();
-    for (i, f) in repeats.into_iter().flatten() {
-        first_of[i as usize] = f;
+    for (i, f) in repeats {
+        first_of[i] = f as u32;
     }
     let mut code_of: Vec<u32> = vec![0; total];
-    let mut dictionary: Vec<String> = Vec::with_capacity(total);
     let mut i = 0;
     let mut global_of: Vec<u32> = Vec::new();
     for (p, levels) in level_parts.into_iter().enumerate() {
@@ -1070,12 +1314,98 @@ mod tests {
     use super::*;
 
     #[test]
+    fn long_eq_is_slice_equality() {
+        let texts: [&[u8]; 8] = [
+            b"Diversified children products",
+            b"Diversified children productz",
+            b"Xiversified children products",
+            b"Diversified childrenXproducts",
+            b"Clothing & Shoes",
+            b"Clothing & Shoez",
+            b"12345678",
+            b"abc",
+        ];
+        for a in texts {
+            for b in texts {
+                assert_eq!(long_eq(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn short_keys_read_as_their_bytes_read() {
+        let cells: [&[u8]; 22] = [
+            b"0", b"7", b"-", b"-0", b"-7", b"12", b"1.5", b"-1.5", b"0.25", b"1234567",
+            b"-123456", b"1.", b".5", b"-.5", b"1..2", b"12a", b"NA", b" 5", b"5 ", b"1e5", b"+5",
+            b"99.0001",
+        ];
+        for cell in cells {
+            let mut padded = cell.to_vec();
+            padded.extend_from_slice(b";;;;;;;;");
+            let key = load_word(&padded, 0, cell.len()) | ((cell.len() as u64) << 56);
+            let by_key = parse_short_key(key);
+            let by_bytes = parse_short_number(&padded, 0, cell.len());
+            assert_eq!(
+                by_key.map(f64::to_bits),
+                by_bytes.map(f64::to_bits),
+                "{cell:?}"
+            );
+            let trims = cell.first() != cell.trim_ascii_start().first()
+                || cell.last() != cell.trim_ascii_end().last();
+            assert_eq!(key_needs_trimming(key), trims, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn either_mask_is_the_union_of_the_two_masks() {
+        let patterns = [b';', b'\n', b',', 0, 0x80, 0xff, b'\t'];
+        // Every byte value in every position, beside separators and bytes one away from them.
+        for byte in 0..=255_u8 {
+            for &first in &patterns {
+                for &second in &patterns {
+                    let bytes = [
+                        byte,
+                        first,
+                        byte.wrapping_add(1),
+                        second,
+                        byte,
+                        0x7f,
+                        0x80,
+                        byte,
+                    ];
+                    let word = u64::from_le_bytes(bytes);
+                    let (a, b) = (
+                        u64::from(first) * 0x0101_0101_0101_0101,
+                        u64::from(second) * 0x0101_0101_0101_0101,
+                    );
+                    assert_eq!(
+                        bytes_equal_either(word, a, b),
+                        bytes_equal(word, a) | bytes_equal(word, b),
+                        "{bytes:?} {first} {second}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn byte_masks_find_exactly_the_matching_bytes() {
         let word = u64::from_le_bytes(*b";a;\n\x3b\xbb;\x00");
         let semis = bytes_equal(word, u64::from(b';') * 0x0101_0101_0101_0101);
         let positions: Vec<u32> = (0..8).filter(|i| semis >> (i * 8 + 7) & 1 == 1).collect();
         assert_eq!(positions, vec![0, 2, 4, 6]);
         assert_eq!(semis & !0x8080_8080_8080_8080, 0);
+    }
+
+    #[test]
+    fn high_bits_gather_into_one_byte() {
+        for byte in 0..=255_u64 {
+            let high_bits = (0..8)
+                .filter(|k| byte >> k & 1 == 1)
+                .map(|k| 0x80 << (8 * k))
+                .sum();
+            assert_eq!(high_bits_to_byte(high_bits), byte);
+        }
     }
 
     fn starts_of(bytes: &[u8], n_cols: usize) -> Option<Vec<u32>> {
@@ -1086,7 +1416,7 @@ mod tests {
             n_cols,
             first_line: 2,
         };
-        let mut starts = vec![0; bytes.len() + 16];
+        let mut starts = vec![0; bytes.len() + STARTS_SLACK];
         let n = part.field_starts(&mut starts)?;
         starts.truncate(n);
         Some(starts)
@@ -1111,13 +1441,21 @@ mod tests {
     }
 
     #[test]
-    fn field_starts_fit_in_separators_plus_eight() {
-        // Dense separators (empty fields) write the most entries past the last one.
+    fn field_starts_fit_in_separators_plus_slack() {
+        // Dense separators (empty fields) write the most entries past the last one; blocks of
+        // 64 bytes with no separator, a few, and more than 16.
+        let mut sparse =
+            [&b"0123456789abcdef0123456789abcdef0123456789abcdef0123456789a;cdef"[..]; 3].concat();
+        sparse.extend_from_slice(b"x;y\n");
+        let mut dense = b";".repeat(127);
+        dense.push(b'\n');
         for (bytes, n_cols) in [
             (&b";;;;;;;\n;;;;;;;\n"[..], 8),
             (b";;;;;;;;;;;;;;;;;;;;;;;\n", 24),
             (b"a;b\nc;d", 2),
             (b";\n;\n;\n;\n;\n;\n;\n;\n;\n", 2),
+            (&sparse, 5),
+            (&dense, 128),
         ] {
             let part = Part {
                 bytes,
@@ -1127,8 +1465,8 @@ mod tests {
                 first_line: 2,
             };
             let separators = memchr::memchr2_iter(b';', b'\n', bytes).count();
-            let mut tight = vec![0; separators + 8];
-            let mut roomy = vec![0; bytes.len() + 16];
+            let mut tight = vec![0; separators + STARTS_SLACK];
+            let mut roomy = vec![0; bytes.len() + 64];
             let n = part.field_starts(&mut tight).expect("regular");
             assert_eq!(part.field_starts(&mut roomy), Some(n));
             assert_eq!(tight[..n], roomy[..n]);
@@ -1147,14 +1485,9 @@ mod tests {
         assert!(starts_of(b"1;2\n3;4\n", 2).is_some());
     }
 
-    #[test]
-    fn sharded_merge_matches_the_sequential_one() {
-        // Three parts of ids with repeats within and across parts, more levels than the
-        // sequential join takes.
-        let texts: Vec<String> = (0..3 * SHARDED_MERGE_LEVELS)
-            .map(|i| format!("id-{}", (i * 7919) % (2 * SHARDED_MERGE_LEVELS)))
-            .collect();
-        let per_part = texts.len() / 3;
+    /// Joins `parts` of texts (local codes `codes`, parts starting at `first_rows`) with
+    /// [`merge_many_levels`] and with the sequential join, forced; both must agree.
+    fn check_many_levels_merge(texts: &[String], per_part: usize, codes: &[u32]) -> Vec<String> {
         let parts = || -> Vec<Vec<Level<'_>>> {
             texts
                 .chunks(per_part)
@@ -1169,15 +1502,14 @@ mod tests {
                 })
                 .collect()
         };
-        let first_rows: Vec<usize> = (0..3).map(|p| p * per_part).collect();
-        let mut codes: Vec<u32> = (0..3).flat_map(|_| (0..per_part as u32).rev()).collect();
-        codes[5] = MISSING_CODE;
-        let mut sharded_codes = codes.clone();
-        let total = texts.len();
-        let sharded = merge_dictionaries_sharded(&mut sharded_codes, parts(), &first_rows, total);
-        // The sequential join, forced.
+        let first_rows: Vec<usize> = (0..texts.len().div_ceil(per_part))
+            .map(|p| p * per_part)
+            .collect();
+        let mut many_codes = codes.to_vec();
+        let many = merge_many_levels(&mut many_codes, parts(), &first_rows, texts.len());
         let mut index = HashedMap::default();
         let mut dictionary = Vec::new();
+        let mut sequential_codes = codes.to_vec();
         for (p, levels) in parts().into_iter().enumerate() {
             let global_of: Vec<u32> = levels
                 .into_iter()
@@ -1190,12 +1522,44 @@ mod tests {
                     g
                 })
                 .collect();
-            remap_part(&mut codes, &first_rows, p, &global_of, false);
+            remap_part(&mut sequential_codes, &first_rows, p, &global_of, false);
         }
-        assert_eq!(sharded, dictionary);
-        assert_eq!(sharded_codes, codes);
-        assert_eq!(sharded.len(), 2 * SHARDED_MERGE_LEVELS);
-        assert_eq!(sharded_codes[5], MISSING_CODE);
+        assert_eq!(many, dictionary);
+        assert_eq!(many_codes, sequential_codes);
+        many
+    }
+
+    #[test]
+    fn many_levels_merge_matches_the_sequential_one() {
+        // Three parts of ids with repeats within and across parts, more levels than the
+        // sequential join takes.
+        let texts: Vec<String> = (0..3 * MANY_LEVELS)
+            .map(|i| format!("id-{}", (i * 7919) % (2 * MANY_LEVELS)))
+            .collect();
+        let per_part = texts.len() / 3;
+        let mut codes: Vec<u32> = (0..3).flat_map(|_| (0..per_part as u32).rev()).collect();
+        codes[5] = MISSING_CODE;
+        let merged = check_many_levels_merge(&texts, per_part, &codes);
+        assert_eq!(merged.len(), 2 * MANY_LEVELS);
+    }
+
+    #[test]
+    fn distinct_levels_merge_by_shifting_codes() {
+        // Distinct ids in uneven parts (the last one short), missing cells here and there: every
+        // part's codes shift by the levels before it.
+        let texts: Vec<String> = (0..2 * MANY_LEVELS + 77)
+            .map(|i| format!("{i:08x}-uuid"))
+            .collect();
+        let per_part = MANY_LEVELS / 3;
+        let mut codes: Vec<u32> = texts
+            .chunks(per_part)
+            .flat_map(|chunk| 0..chunk.len() as u32)
+            .collect();
+        for row in [0, 1, per_part, 3 * per_part + 2, texts.len() - 1] {
+            codes[row] = MISSING_CODE;
+        }
+        let merged = check_many_levels_merge(&texts, per_part, &codes);
+        assert_eq!(merged, texts);
     }
 
     #[test]
