@@ -43,7 +43,7 @@ use crate::check::check_fit_input;
 use crate::ranked::RankedForest;
 use crate::tree::{
     DecisionTreeParams, MaxFeatures, PREDICT_BLOCK, SplitCriterion, Tree, checked_predict_blocks,
-    checked_predict_blocks_in_runs, grow, invalid, normalise,
+    grow, invalid, normalise,
 };
 use crate::{Classifier, FittedClassifier, Result};
 
@@ -342,16 +342,7 @@ impl FittedClassifier for FittedRandomForest {
         // Each call gets a few hundred rows, small enough to stay in cache while every tree
         // walks them; each row sums its trees in tree order, whatever the call it is in.
         if let Some(ranked) = &self.ranked.0 {
-            return checked_predict_blocks_in_runs(
-                x,
-                self.n_features,
-                ranked_run_rows(self.n_features),
-                |rows, p, codes| ranked.encode(rows, p, codes),
-                |codes, _, out| {
-                    ranked.accumulate(codes, out);
-                    mean(out);
-                },
-            );
+            return ranked.predict(x, ranked_run_rows(self.n_features), mean);
         }
         checked_predict_blocks(x, self.n_features, |resolved, p, out| {
             for tree in &self.trees {

@@ -10,16 +10,19 @@
 //! `c_0 < c_1 < … < c_{m-1}`, and a finite value `v` becomes its *code*
 //! `1 + #{j : c_j < v}`. Then `v <= c_j` exactly when `code(v) <= j + 1`, so a split on
 //! `c_j` compares the code with the *rank* `j + 1` and routes every row as the `f64`
-//! comparison does, to the bit. Nodes are `(column: u16, rank: u16, left: u32)`: the 50 trees
-//! take 0.9 MB, and a row's codes 4 bytes per feature instead of 16.
+//! comparison does, to the bit. Nodes are `(column, rank, left)`: with 8-bit codes
+//! (`u8, u8, u16`: 4 bytes; when every feature has at most 253 cuts, as the forests pdscore
+//! fits do, the rows at most 128 features and the trees at most 65,536 nodes) the bench's 50
+//! trees take 0.45 MB and a row's codes 2 bytes per feature instead of 16; otherwise codes are
+//! 16-bit (`u16, u16, u32`: 8 bytes).
 //!
 //! Missing values are handled as in [`crate::tree::resolve_missing`]: each row is coded twice,
-//! once with `NaN` as code `0` (below every rank: it goes left) and once as `u16::MAX` (above
-//! every rank: it goes right), and a split reads the copy whose stand-in goes its missing side.
-//! Thresholds that are not finite (hand-made or loaded trees) get ranks with the same effect:
-//! `+inf` sends every finite value left (rank `u16::MAX - 1`), `-inf` and `NaN` send every
-//! finite value right (rank `0`). A leaf is a split on column 0 with rank `u16::MAX` whose left
-//! child is itself, so a lane can step past its leaf without a branch.
+//! once with `NaN` as code `0` (below every rank: it goes left) and once as the largest code
+//! (above every rank: it goes right), and a split reads the copy whose stand-in goes its
+//! missing side. Thresholds that are not finite (hand-made or loaded trees) get ranks with the
+//! same effect: `+inf` sends every finite value left (the largest code but one), `-inf` and
+//! `NaN` send every finite value right (rank `0`). A leaf is a split on column 0 with the
+//! largest rank whose left child is itself, so a lane can step past its leaf without a branch.
 //!
 //! # Coding a value fast
 //!
@@ -41,15 +44,20 @@
 //! and dropped: keeping `f64` rows with 4- or 8-byte nodes that index a table of thresholds
 //! (87-93 ms: the extra load sits on each step's dependency chain), nodes in breadth-first order
 //! (101 ms), 8-bit codes and 4-byte nodes (the same as 16-bit codes here). On real data (200
-//! trees fitted on fold 0 of taiwan_credit, 6,000 rows, one thread) predict takes 47-58 ms,
-//! about 3.5× scikit-learn's rows/s there; 4 to 9 of its 23 features have cuts too skewed for
-//! the linear map (bill amounts of both signs) and take the order-key map or the search.
+//! trees fitted on fold 0 of taiwan_credit, 6,000 rows, 6,800 nodes per tree, one thread) 8-bit
+//! codes took 47 ms against 53 ms for 16-bit ones (credit_risk 35 against 38 ms, the bench 58
+//! against 59 ms; same process, alternating, best of 15, load 3.5); 4 to 9 of taiwan's 23
+//! features have cuts too skewed for the linear map (bill amounts of both signs) and take the
+//! order-key map or the binary search.
 //!
 //! A forest that cannot be coded (a feature with more than [`MAX_CUTS`] distinct thresholds, or
 //! more than 32,768 features) is scored by the `f64` walk of [`crate::tree::StepLayout`].
 
+use ndarray::{Array1, ArrayView2};
+
+use crate::Result;
 use crate::lockstep::order_key;
-use crate::tree::{LaneStep, Tree, accumulate_in_lanes};
+use crate::tree::{LaneStep, Tree, accumulate_in_lanes, checked_predict_blocks_in_runs};
 
 /// Cuts compared after the bucket lookup; a bucket index must put at most this many cuts in
 /// one bucket. Two cuts let 512 buckets serve 255 cuts on every feature of the bench.
@@ -62,43 +70,87 @@ pub(crate) const MAX_BUCKETS: usize = 4096;
 /// rank `u16::MAX - 1` that `+inf` thresholds get.
 pub(crate) const MAX_CUTS: usize = u16::MAX as usize - 2;
 
-/// Code of a missing value in the copy read by splits whose missing values go left.
-const MISSING_LEFT_CODE: u16 = 0;
+/// Most distinct finite thresholds on one feature for 8-bit codes (the forests pdscore fits
+/// have at most 254, one per bin boundary).
+const NARROW_MAX_CUTS: usize = u8::MAX as usize - 2;
 
-/// Code of a missing value in the copy read by splits whose missing values go right.
-const MISSING_RIGHT_CODE: u16 = u16::MAX;
-
-/// One node of a [`RankedForest`] tree: a split sends a row to `left` when code `column` of
-/// its coded row is `<= rank`, else to `left + 1`; a leaf has `rank == u16::MAX` and `left`
-/// its own index.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) struct RankedNode {
-    column: u16,
-    rank: u16,
-    left: u32,
+/// The type of a code: `u8` when every feature has at most [`NARROW_MAX_CUTS`] cuts, the row
+/// at most 256 codes and every tree at most 65,536 nodes (4-byte nodes), else `u16` (8-byte
+/// nodes). A code `c` of a finite value is `1..=cuts + 1`; missing values are [`Code::ZERO`]
+/// (goes left) and [`Code::MAX`] (goes right).
+pub(crate) trait Code: Copy + PartialOrd + Into<usize> + Send + Sync {
+    /// Code of a missing value in the copy read by splits whose missing values go left.
+    const ZERO: Self;
+    /// Code of a missing value in the copy read by splits whose missing values go right, and
+    /// the rank of a leaf.
+    const MAX: Self;
+    /// The rank of a `+inf` threshold: above every finite value's code.
+    const BELOW_MAX: Self;
+    /// `code` (a finite value's code, a rank or a column, which the layout's choice of width
+    /// keeps in range) in this type.
+    fn narrow(code: usize) -> Self;
 }
 
-impl LaneStep for RankedNode {
-    type Value = u16;
+impl Code for u8 {
+    const ZERO: u8 = 0;
+    const MAX: u8 = u8::MAX;
+    const BELOW_MAX: u8 = u8::MAX - 1;
+    #[inline]
+    fn narrow(code: usize) -> u8 {
+        debug_assert!(u8::try_from(code).is_ok());
+        code as u8
+    }
+}
+
+impl Code for u16 {
+    const ZERO: u16 = 0;
+    const MAX: u16 = u16::MAX;
+    const BELOW_MAX: u16 = u16::MAX - 1;
+    #[inline]
+    fn narrow(code: usize) -> u16 {
+        debug_assert!(u16::try_from(code).is_ok());
+        code as u16
+    }
+}
+
+/// One node of a [`RankedForest`] tree: a split sends a row to `left` when code `column` of
+/// its coded row is `<= rank`, else to `left + 1`; a leaf has `rank == C::MAX` and `left` its
+/// own index. `RankedNode<u8, u16>` takes 4 bytes, `RankedNode<u16, u32>` 8.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RankedNode<C, I> {
+    column: C,
+    rank: C,
+    left: I,
+}
+
+impl<C: Code, I: Copy + Into<u32>> LaneStep for RankedNode<C, I> {
+    type Value = C;
 
     #[inline]
-    fn next(self, values: &[u16], base: usize) -> u32 {
-        let code = values[base + usize::from(self.column)];
-        self.left + u32::from(code > self.rank)
+    fn next(self, values: &[C], base: usize) -> u32 {
+        let code = values[base + self.column.into()];
+        self.left.into() + u32::from(code > self.rank)
     }
 
     #[inline]
     fn left(self) -> u32 {
-        self.left
+        self.left.into()
     }
 }
 
 /// One tree of a [`RankedForest`].
 #[derive(Debug, Clone, PartialEq)]
-struct RankedTree {
-    nodes: Vec<RankedNode>,
+struct RankedTree<N> {
+    nodes: Vec<N>,
     /// P(positive) of each leaf by node index (`0` for splits).
     leaf_values: Vec<f64>,
+}
+
+/// A forest's trees with 8-bit or 16-bit codes.
+#[derive(Debug, Clone, PartialEq)]
+enum RankedTrees {
+    Narrow(Vec<RankedTree<RankedNode<u8, u16>>>),
+    Wide(Vec<RankedTree<RankedNode<u16, u32>>>),
 }
 
 /// A forest laid out for scoring on rank codes (see the module docs), with the bucket index
@@ -123,14 +175,19 @@ pub(crate) struct RankedForest {
     keyed: Vec<KeyedFeature>,
     /// Features coded by binary search (no bucket index fits their cuts).
     searched: Vec<usize>,
-    trees: Vec<RankedTree>,
+    trees: RankedTrees,
 }
 
 impl RankedForest {
-    /// The layout of `trees` (fitted on `n_features` columns), or `None` when a feature has
-    /// more than [`MAX_CUTS`] distinct finite thresholds or the coded rows would have more
-    /// columns than a `u16` indexes.
+    /// The layout of `trees` (fitted on `n_features` columns), with 8-bit codes when they
+    /// fit, or `None` when a feature has more than [`MAX_CUTS`] distinct finite thresholds or
+    /// the coded rows would have more columns than a `u16` indexes.
     pub(crate) fn new(trees: &[Tree], n_features: usize) -> Option<Self> {
+        Self::with_widths(trees, n_features, true)
+    }
+
+    /// [`RankedForest::new`], with 16-bit codes even where 8 bits fit unless `allow_narrow`.
+    fn with_widths(trees: &[Tree], n_features: usize, allow_narrow: bool) -> Option<Self> {
         if 2 * n_features > usize::from(u16::MAX) + 1 {
             return None;
         }
@@ -152,11 +209,28 @@ impl RankedForest {
                 return None;
             }
         }
+        let narrow = allow_narrow
+            && 2 * n_features <= usize::from(u8::MAX) + 1
+            && cuts_of.iter().all(|cuts| cuts.len() <= NARROW_MAX_CUTS)
+            && trees
+                .iter()
+                .all(|tree| tree.nodes().len() <= usize::from(u16::MAX) + 1);
         let mut forest = RankedForest::coding(&cuts_of);
-        forest.trees = trees
-            .iter()
-            .map(|tree| ranked_tree(tree, n_features, &cuts_of))
-            .collect();
+        forest.trees = if narrow {
+            RankedTrees::Narrow(
+                trees
+                    .iter()
+                    .map(|tree| ranked_tree(tree, n_features, &cuts_of))
+                    .collect::<Option<_>>()?,
+            )
+        } else {
+            RankedTrees::Wide(
+                trees
+                    .iter()
+                    .map(|tree| ranked_tree(tree, n_features, &cuts_of))
+                    .collect::<Option<_>>()?,
+            )
+        };
         Some(forest)
     }
 
@@ -176,7 +250,7 @@ impl RankedForest {
             cuts: Vec::new(),
             keyed: Vec::new(),
             searched: Vec::new(),
-            trees: Vec::new(),
+            trees: RankedTrees::Wide(Vec::new()),
         };
         for (f, cuts) in cuts_of.iter().enumerate() {
             forest.add_feature(f, cuts);
@@ -232,14 +306,59 @@ impl RankedForest {
         self.cuts.extend([f64::INFINITY; WINDOW]);
     }
 
+    /// Scores `x` with every tree, run by run: each run of `run_rows` rows is checked for
+    /// infinities and coded once ([`RankedForest::encode`]), then every tree adds its leaf
+    /// values in the forest's order, then `finish` turns the sums into probabilities.
+    ///
+    /// # Errors
+    /// As [`checked_predict_blocks_in_runs`]: a wrong column count or an infinite value.
+    pub(crate) fn predict(
+        &self,
+        x: ArrayView2<'_, f64>,
+        run_rows: usize,
+        finish: impl Fn(&mut [f64]) + Sync,
+    ) -> Result<Array1<f64>> {
+        match &self.trees {
+            RankedTrees::Narrow(trees) => self.predict_with(trees, x, run_rows, finish),
+            RankedTrees::Wide(trees) => self.predict_with(trees, x, run_rows, finish),
+        }
+    }
+
+    fn predict_with<C: Code, N: LaneStep<Value = C> + Sync>(
+        &self,
+        trees: &[RankedTree<N>],
+        x: ArrayView2<'_, f64>,
+        run_rows: usize,
+        finish: impl Fn(&mut [f64]) + Sync,
+    ) -> Result<Array1<f64>> {
+        let width = 2 * self.n_features;
+        checked_predict_blocks_in_runs(
+            x,
+            self.n_features,
+            run_rows,
+            |rows, p, codes: &mut Vec<C>| self.encode(rows, p, codes),
+            |codes, _, out| {
+                for tree in trees {
+                    accumulate_in_lanes(&tree.nodes, &tree.leaf_values, codes, width, out);
+                }
+                finish(out);
+            },
+        )
+    }
+
     /// Writes the two coded copies of each row of `rows` (`p` values each, `p` the forest's
-    /// feature count) into `codes` (`2p` codes per row: missing values as
-    /// [`MISSING_LEFT_CODE`], then as [`MISSING_RIGHT_CODE`]). Returns the index in `rows` of
-    /// the first infinite value, if any (the codes are then unusable).
-    pub(crate) fn encode(&self, rows: &[f64], p: usize, codes: &mut Vec<u16>) -> Option<usize> {
+    /// feature count) into `codes` (`2p` codes per row: missing values as [`Code::ZERO`], then
+    /// as [`Code::MAX`]). Returns the index in `rows` of the first infinite value, if any (the
+    /// codes are then unusable).
+    pub(crate) fn encode<C: Code>(
+        &self,
+        rows: &[f64],
+        p: usize,
+        codes: &mut Vec<C>,
+    ) -> Option<usize> {
         debug_assert_eq!(p, self.n_features);
         codes.clear();
-        codes.resize(2 * rows.len(), 0);
+        codes.resize(2 * rows.len(), C::ZERO);
         let mut buckets = vec![0u32; p];
         let mut any_infinite = false;
         for (row, coded) in rows.chunks_exact(p).zip(codes.chunks_exact_mut(2 * p)) {
@@ -268,19 +387,21 @@ impl RankedForest {
                 any_infinite |= v.is_infinite();
                 let before = self.starts[b as usize];
                 let window = &self.cuts[cuts_at as usize + usize::from(before)..][..WINDOW];
-                let code = window
-                    .iter()
-                    .fold(before + 1, |code, &c| code + u16::from(c < v));
+                let code = C::narrow(usize::from(
+                    window
+                        .iter()
+                        .fold(before + 1, |code, &c| code + u16::from(c < v)),
+                ));
                 let missing = v.is_nan();
-                *low = if missing { MISSING_LEFT_CODE } else { code };
-                *high = if missing { MISSING_RIGHT_CODE } else { code };
+                *low = if missing { C::ZERO } else { code };
+                *high = if missing { C::MAX } else { code };
             }
             for &f in &self.searched {
                 let v = row[f];
                 if !v.is_nan() {
                     let cuts =
                         &self.cuts[self.cuts_at[f] as usize..][..self.cut_counts[f] as usize];
-                    let code = cuts.partition_point(|&c| c < v) as u16 + 1;
+                    let code = C::narrow(cuts.partition_point(|&c| c < v) + 1);
                     coded[f] = code;
                     coded[p + f] = code;
                 }
@@ -290,20 +411,6 @@ impl RankedForest {
             return rows.iter().position(|v| v.is_infinite());
         }
         None
-    }
-
-    /// Adds every tree's leaf value of each row of `codes` (coded by [`RankedForest::encode`])
-    /// to the matching entry of `out`, tree after tree in the forest's order.
-    pub(crate) fn accumulate(&self, codes: &[u16], out: &mut [f64]) {
-        for tree in &self.trees {
-            accumulate_in_lanes(
-                &tree.nodes,
-                &tree.leaf_values,
-                codes,
-                2 * self.n_features,
-                out,
-            );
-        }
     }
 }
 
@@ -422,8 +529,14 @@ fn bucket_map(cuts: &[f64]) -> Option<BucketMap> {
 }
 
 /// `tree` in the ranked layout for rows of `p` features whose cuts are `cuts_of` (sorted,
-/// distinct, finite, holding every finite threshold of the tree).
-fn ranked_tree(tree: &Tree, p: usize, cuts_of: &[Vec<f64>]) -> RankedTree {
+/// distinct, finite, holding every finite threshold of the tree), with codes of type `C` and
+/// node indices of type `I`, or `None` if a node index does not fit `I`.
+fn ranked_tree<C: Code, I: TryFrom<usize> + Copy>(
+    tree: &Tree,
+    p: usize,
+    cuts_of: &[Vec<f64>],
+) -> Option<RankedTree<RankedNode<C, I>>> {
+    let index = |i: usize| I::try_from(i).ok();
     let nodes = tree.nodes();
     let mut ranked = Vec::with_capacity(nodes.len());
     let mut leaf_values = Vec::with_capacity(nodes.len());
@@ -432,33 +545,33 @@ fn ranked_tree(tree: &Tree, p: usize, cuts_of: &[Vec<f64>]) -> RankedTree {
             (node.feature(), node.threshold(), node.children())
         else {
             ranked.push(RankedNode {
-                column: 0,
-                rank: u16::MAX,
-                left: i as u32,
+                column: C::ZERO,
+                rank: C::MAX,
+                left: index(i)?,
             });
             leaf_values.push(node.value().unwrap_or(0.0));
             continue;
         };
         let rank = if t == f64::INFINITY {
-            u16::MAX - 1
+            C::BELOW_MAX
         } else if t.is_finite() {
             // `t` is one of the cuts: codes up to its index + 1 are values <= t.
-            (cuts_of[f].partition_point(|&c| c < t) + 1) as u16
+            C::narrow(cuts_of[f].partition_point(|&c| c < t) + 1)
         } else {
-            0 // -inf or NaN: no finite value goes left
+            C::ZERO // -inf or NaN: no finite value goes left
         };
         let column = if node.missing_left() { f } else { p + f };
         ranked.push(RankedNode {
-            column: column as u16,
+            column: C::narrow(column),
             rank,
-            left: left as u32,
+            left: index(left)?,
         });
         leaf_values.push(0.0);
     }
-    RankedTree {
+    Some(RankedTree {
         nodes: ranked,
         leaf_values,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -469,13 +582,10 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
-    /// Scores `rows` through the ranked layout, as the forest does (sum in tree order).
+    /// Scores `rows` through the ranked layout (sums in tree order), in runs of 64 rows.
     fn ranked_sums(forest: &RankedForest, rows: &[f64], p: usize) -> Vec<f64> {
-        let mut codes = Vec::new();
-        assert_eq!(forest.encode(rows, p, &mut codes), None);
-        let mut out = vec![0.0; rows.len() / p];
-        forest.accumulate(&codes, &mut out);
-        out
+        let x = ndarray::ArrayView2::from_shape((rows.len() / p, p), rows).unwrap();
+        forest.predict(x, 64, |_| {}).unwrap().to_vec()
     }
 
     /// The sum in tree order of each row's leaf values, routed the plain way.
@@ -606,7 +716,7 @@ mod tests {
                 .chain([-1e308, 0.0, 1e308])
                 .filter(|v| v.is_finite())
                 .collect();
-            let mut codes = Vec::new();
+            let mut codes = Vec::<u16>::new();
             assert_eq!(forest.encode(&probes, 1, &mut codes), None);
             for (v, code) in probes.iter().zip(codes.chunks_exact(2)) {
                 let expected = cuts.partition_point(|c| c < v) as u16 + 1;
@@ -642,7 +752,7 @@ mod tests {
         let mut rows = vec![0.5; 30];
         rows[17] = f64::NEG_INFINITY;
         rows[25] = f64::INFINITY;
-        let mut codes = Vec::new();
+        let mut codes = Vec::<u8>::new();
         assert_eq!(forest.encode(&rows, 3, &mut codes), Some(17));
     }
 }
