@@ -745,6 +745,32 @@ mod tests {
     }
 
     #[test]
+    fn trees_too_big_for_16_bit_node_indices_take_16_bit_codes() {
+        // 40,000 splits (80,001 nodes) on 10 distinct thresholds: few cuts, too many nodes
+        // for the 8-bit layout's `u16` child indices.
+        let splits = 40_000;
+        let mut nodes = Vec::with_capacity(2 * splits + 1);
+        for d in 0..splits {
+            let threshold = f64::from(u32::try_from(d % 10).unwrap());
+            nodes.push(Node::split(0, threshold, d % 2 == 0, (2 * d + 1) as u32));
+            nodes.push(Node::leaf(f64::from(u32::try_from(d % 7).unwrap()) / 8.0));
+        }
+        nodes.push(Node::leaf(0.875));
+        let trees = [tree_of(nodes, 1)];
+        let forest = RankedForest::new(&trees, 1).expect("few cuts");
+        assert!(matches!(forest.trees, RankedTrees::Wide(_)));
+        let rows: Vec<f64> = (0..40)
+            .map(|i| f64::from(i) / 3.0 - 1.0)
+            .chain([f64::NAN])
+            .collect();
+        assert_same_bits(
+            &ranked_sums(&forest, &rows, 1),
+            &reference_sums(&trees, &rows, 1),
+            "wide",
+        );
+    }
+
+    #[test]
     fn infinities_are_reported_at_their_first_position() {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let trees = [random_tree(&mut rng, 3, 4)];
