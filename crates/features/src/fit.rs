@@ -285,7 +285,7 @@ impl FeatureParams {
             .zip(counts)
             .filter(|(_, count)| *count > 0)
             .map(|(level, count)| LevelCount {
-                level: level.clone(),
+                level: level.to_owned(),
                 count,
             })
             .collect();

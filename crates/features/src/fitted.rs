@@ -101,7 +101,7 @@ enum Bound<'a> {
         missing: Slot,
         one_hot: bool,
         /// The table's dictionary, to name unseen levels in the log.
-        dictionary: &'a [String],
+        dictionary: &'a pdscore_ingest::Levels,
     },
 }
 
@@ -324,11 +324,7 @@ impl FittedFeatures {
         let slots: Vec<Slot> = column
             .dictionary
             .iter()
-            .map(|level| {
-                lookup
-                    .get(level.as_str())
-                    .map_or(Slot::Unknown, |&s| Slot::Level(s))
-            })
+            .map(|level| lookup.get(level).map_or(Slot::Unknown, |&s| Slot::Level(s)))
             .collect();
         if self.params.strict_unknown && slots.contains(&Slot::Unknown) {
             let first =
@@ -338,7 +334,7 @@ impl FittedFeatures {
             if let Some((row, &code)) = first {
                 return Err(FeatureError::UnknownCategory {
                     column: name.to_owned(),
-                    value: column.dictionary[code as usize].clone(),
+                    value: column.dictionary[code as usize].to_owned(),
                     row,
                 });
             }
@@ -622,7 +618,7 @@ fn unknown_level_counts(item: &Bound<'_>) -> (Vec<LevelCount>, usize) {
         .enumerate()
         .filter(|&(_, n)| n > 0)
         .map(|(code, count)| LevelCount {
-            level: dictionary[code].clone(),
+            level: dictionary[code].to_owned(),
             count,
         })
         .collect();

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use crate::error::{BadCell, IngestError, MAX_EXAMPLES};
+use crate::levels::Levels;
 use crate::schema::ColumnKind;
 use crate::table::{CategoricalColumn, ColumnData, MISSING_CODE};
 use crate::tokenize::TokenChunk;
@@ -352,7 +353,7 @@ pub(crate) enum Partial {
     Numeric(Vec<f64>),
     Boolean(Vec<Option<bool>>),
     /// Local dictionary (first appearance in the chunk) and codes into it.
-    Categorical(Vec<String>, Vec<u32>),
+    Categorical(Levels, Vec<u32>),
 }
 
 /// One column's part from one chunk, with its problems.
@@ -391,7 +392,7 @@ enum BuilderState<'a> {
         canonicalise: bool,
         keys: Vec<&'a [u8]>,
         index: FxMap<&'a [u8], u32>,
-        dictionary: Vec<String>,
+        dictionary: Levels,
         codes: Vec<u32>,
         last: Option<(&'a [u8], u32)>,
     },
@@ -413,7 +414,7 @@ impl<'a> ColumnBuilder<'a> {
                     canonicalise: kind.is_some(),
                     keys: Vec::new(),
                     index,
-                    dictionary: Vec::new(),
+                    dictionary: Levels::new(),
                     codes: Vec::with_capacity(capacity),
                     last: None,
                 }
@@ -492,7 +493,7 @@ impl<'a> ColumnBuilder<'a> {
                     c
                 } else if let Ok(text) = std::str::from_utf8(key) {
                     let c = dictionary.len() as u32;
-                    dictionary.push(text.to_owned());
+                    dictionary.push(text);
                     keys.push(key);
                     if keys.len() > SMALL_DICTIONARY {
                         if index.is_empty() {
@@ -558,11 +559,7 @@ pub(crate) fn convert_chunk_column(
 
 /// Joins per-chunk dictionaries into one, in order of first appearance, and remaps the codes.
 /// `parts` holds, per chunk, the offset of its dictionary in `texts` and its local codes.
-fn merge_dictionaries(
-    texts: Vec<String>,
-    parts: Vec<(usize, Vec<u32>)>,
-    n: usize,
-) -> CategoricalColumn {
+fn merge_dictionaries(texts: Levels, parts: Vec<(usize, Vec<u32>)>, n: usize) -> CategoricalColumn {
     let mut global_of = vec![0u32; texts.len()];
     let mut first = vec![false; texts.len()];
     {
@@ -570,18 +567,23 @@ fn merge_dictionaries(
         index.reserve(texts.len());
         for (i, text) in texts.iter().enumerate() {
             let next = index.len() as u32;
-            let code = *index.entry(text.as_str()).or_insert_with(|| {
+            let code = *index.entry(text).or_insert_with(|| {
                 first[i] = true;
                 next
             });
             global_of[i] = code;
         }
     }
-    let dictionary = texts
-        .into_iter()
-        .zip(first)
-        .filter_map(|(t, f)| f.then_some(t))
-        .collect();
+    // Without repeats (ids) the pool is the dictionary as it is.
+    let dictionary = if first.iter().all(|&f| f) {
+        texts
+    } else {
+        texts
+            .iter()
+            .zip(first)
+            .filter_map(|(t, f)| f.then_some(t))
+            .collect()
+    };
     let mut codes = Vec::with_capacity(n);
     for (offset, local) in parts {
         codes.extend(local.into_iter().map(|c| {
@@ -613,7 +615,7 @@ pub(crate) fn merge_column(
     let mut invalid_utf8 = None;
     let mut numeric = Vec::new();
     let mut boolean = Vec::new();
-    let mut texts: Vec<String> = Vec::new();
+    let mut texts = Levels::new();
     let mut local_codes: Vec<(usize, Vec<u32>)> = Vec::new();
     for part in parts {
         bad.merge(part.bad);
@@ -631,7 +633,7 @@ pub(crate) fn merge_column(
             }
             Partial::Categorical(dictionary, codes) => {
                 local_codes.push((texts.len(), codes));
-                texts.extend(dictionary);
+                texts.append(&dictionary);
             }
         }
     }

@@ -28,7 +28,7 @@ fn distinct_values(data: &ColumnData) -> (Vec<String>, Vec<Option<usize>>) {
                 .iter()
                 .map(|&code| (code != MISSING_CODE).then_some(code as usize))
                 .collect();
-            (c.dictionary.clone(), rows)
+            (c.dictionary.to_vec(), rows)
         }
         ColumnData::Numeric(v) => {
             let mut values: Vec<String> = Vec::new();

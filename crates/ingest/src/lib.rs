@@ -50,6 +50,7 @@
 mod convert;
 mod error;
 pub mod labels;
+mod levels;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod reader;
@@ -61,6 +62,7 @@ mod tokenize;
 
 pub use convert::canonical_level;
 pub use error::{BadCell, IngestError, IngestWarning, MAX_EXAMPLES};
+pub use levels::{Levels, LevelsIter};
 #[cfg(feature = "parquet")]
 pub use parquet::read_parquet;
 pub use reader::{

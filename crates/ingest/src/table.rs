@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::levels::Levels;
+
 /// Code used in [`CategoricalColumn::codes`] for a missing cell.
 pub const MISSING_CODE: u32 = u32::MAX;
 
@@ -14,8 +16,8 @@ pub const MISSING_CODE: u32 = u32::MAX;
 /// the dictionary once per table, which costs one lookup per distinct value, not per row.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CategoricalColumn {
-    /// Distinct values, in order of first appearance.
-    pub dictionary: Vec<String>,
+    /// Distinct values, in order of first appearance (one string pool, see [`Levels`]).
+    pub dictionary: Levels,
     /// One code per row: an index into `dictionary`, or [`MISSING_CODE`].
     pub codes: Vec<u32>,
 }
@@ -27,26 +29,33 @@ impl CategoricalColumn {
     /// Panics when `row` is out of bounds.
     pub fn value(&self, row: usize) -> Option<&str> {
         let code = self.codes[row];
-        (code != MISSING_CODE).then(|| self.dictionary[code as usize].as_str())
+        (code != MISSING_CODE).then(|| &self.dictionary[code as usize])
     }
 
     /// Builds a column from optional strings (convenient in tests and for JSON input).
+    ///
+    /// ```
+    /// use pdscore_ingest::CategoricalColumn;
+    /// let column = CategoricalColumn::from_values(&[Some("b"), None, Some("a"), Some("b")]);
+    /// assert_eq!(column.dictionary, ["b", "a"]);
+    /// assert_eq!(column.value(3), Some("b"));
+    /// assert_eq!(column.value(1), None);
+    /// ```
     pub fn from_values<S: AsRef<str>>(values: &[Option<S>]) -> Self {
-        let mut index = std::collections::HashMap::<String, u32>::new();
-        let mut column = CategoricalColumn::default();
+        let mut index = std::collections::HashMap::<&str, u32>::new();
+        let mut column = CategoricalColumn {
+            dictionary: Levels::new(),
+            codes: Vec::with_capacity(values.len()),
+        };
         for value in values {
             let code = match value {
                 None => MISSING_CODE,
                 Some(v) => {
                     let v = v.as_ref();
-                    if let Some(&c) = index.get(v) {
-                        c
-                    } else {
-                        let c = column.dictionary.len() as u32;
-                        column.dictionary.push(v.to_owned());
-                        index.insert(v.to_owned(), c);
-                        c
-                    }
+                    *index.entry(v).or_insert_with(|| {
+                        column.dictionary.push(v);
+                        (column.dictionary.len() - 1) as u32
+                    })
                 }
             };
             column.codes.push(code);

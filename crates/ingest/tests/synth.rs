@@ -116,7 +116,7 @@ fn levels_and_has_paid_rate() {
     let n = 6_000;
     let table = read(&synth(n, 0, 3));
     let dictionary = |name: &str| match &table.column(name).expect("column").data {
-        ColumnData::Categorical(c) => c.dictionary.clone(),
+        ColumnData::Categorical(c) => c.dictionary.to_vec(),
         other => panic!("unexpected {other:?}"),
     };
     let categories = dictionary("merchant_category");

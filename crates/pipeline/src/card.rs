@@ -88,7 +88,7 @@ impl SchemaCard {
                                 .iter()
                                 .zip(used)
                                 .filter(|(_, u)| *u)
-                                .map(|(v, _)| v.clone())
+                                .map(|(v, _)| v.to_owned())
                                 .collect()
                         }
                         _ => Vec::new(),
