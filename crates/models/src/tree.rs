@@ -42,12 +42,13 @@
 //! (the "cpu time" lines) against
 //! `$PDSCORE_PYTHON benches/peers/models_trees.py --n-jobs 1 --predict-only --repeats 5 --cache
 //! target/bench-data/sklearn-models --models decision_tree,random_forest_50_balsub,random_forest_200_balsub,adaboost_200`
-//! in the same session (scikit-learn 1.9, median CPU time). Third session (03:10-03:13 UTC, load
-//! 2.4-2.7, forests on rank codes, module `ranked`): decision tree (depth 20, 2,049 nodes)
-//! 3.28 ms vs 5.8 ms (1.8×); forest of 50 trees 58.8 ms vs 211 ms (3.6×); forest of 200 trees
-//! 192 ms vs 834 ms (4.3×); AdaBoost (200 stumps) 37.9 ms vs 656 ms (17×). Second session (load
-//! 1-2, `f64` forest walk): 3.13, 83.6, 348 and 37.8 ms against 5.7, 208, 818 and 683 ms; the
-//! kernels before it (commit 5b5a969): 4.01, 90.0, 387 and 40.7 ms.
+//! in the same session (scikit-learn 1.9, median CPU time). Third session (03:55-03:57 UTC,
+//! load 1.2-1.9; forests on rank codes, module `ranked`; the single tree's packed raw walk):
+//! decision tree (depth 20, 2,049 nodes) 2.79 ms vs 5.8 ms (2.1×; 1.46 ms wall on two
+//! threads); forest of 50 trees 58.6 ms vs 209 ms (3.6×); forest of 200 trees 218 ms vs 837 ms
+//! (3.8×); AdaBoost (200 stumps) 37.6 ms vs 676 ms (18×). Second session (load 1-2, `f64`
+//! forest walk): 3.13, 83.6, 348 and 37.8 ms against 5.7, 208, 818 and 683 ms; the kernels
+//! before it (commit 5b5a969): 4.01, 90.0, 387 and 40.7 ms.
 //!
 //! The single tree stays below 3×: a third of its time (0.75-0.85 ms) is the pass over the
 //! 32 MB input that rejects infinities, which runs at memory speed (~40 GB/s), and the walk of
