@@ -731,22 +731,22 @@ pub struct Tree {
     n_features: usize,
     /// Unnormalised weighted impurity decrease per feature.
     impurity_decrease: Vec<f64>,
-    /// The scoring layout of resolved rows (forests), derived from `nodes` (not saved: rebuilt
-    /// on load).
+    /// The scoring layout of resolved rows, derived from `nodes` when a forest that cannot be
+    /// rank-coded ([`crate::ranked`]) first scores (not saved).
     #[serde(skip_serializing)]
-    steps: StepLayout,
+    steps: Derived<StepLayout>,
     /// The scoring layout of raw rows, derived from `nodes` when a single tree first scores
     /// (forests and AdaBoost never need it; not saved).
     #[serde(skip_serializing)]
-    raw_layout: LazyRawLayout,
+    raw_layout: Derived<RawLayout>,
 }
 
-/// A [`RawLayout`] built on first use. It is derived state, so comparisons ignore it: a tree
-/// that has scored rows equals the same tree that has not.
+/// State derived from a tree's nodes, built on first use. Comparisons ignore it: a tree that
+/// has scored rows equals the same tree that has not.
 #[derive(Debug, Clone, Default)]
-struct LazyRawLayout(std::sync::OnceLock<RawLayout>);
+struct Derived<T>(std::sync::OnceLock<T>);
 
-impl PartialEq for LazyRawLayout {
+impl<T> PartialEq for Derived<T> {
     fn eq(&self, _other: &Self) -> bool {
         true
     }
@@ -934,15 +934,14 @@ impl TryFrom<TreeRepr> for Tree {
 
 impl Tree {
     /// A tree from checked parts (children after their parent and in range, features below
-    /// `n_features`), with its scoring layout.
+    /// `n_features`); its scoring layouts are built when first needed.
     fn new(nodes: Vec<Node>, n_features: usize, impurity_decrease: Vec<f64>) -> Self {
-        let steps = StepLayout::new(&nodes, n_features);
         Tree {
             nodes,
             n_features,
             impurity_decrease,
-            steps,
-            raw_layout: LazyRawLayout::default(),
+            steps: Derived::default(),
+            raw_layout: Derived::default(),
         }
     }
 
@@ -1005,7 +1004,10 @@ impl Tree {
     /// [`resolve_missing`], `2p` values each) to the matching entry of `out`. Each row's result
     /// is the same as [`Tree::predict_row`]'s on the original row.
     pub(crate) fn accumulate_rows(&self, resolved: &[f64], p: usize, out: &mut [f64]) {
-        self.steps.accumulate(resolved, p, out);
+        self.steps
+            .0
+            .get_or_init(|| StepLayout::new(&self.nodes, self.n_features))
+            .accumulate(resolved, p, out);
     }
 
     /// Weighted impurity decrease per feature, normalised to sum to 1 (all zeros for a single
