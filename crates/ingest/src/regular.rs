@@ -1436,14 +1436,19 @@ mod tests {
         }
     }
 
-    fn starts_of(bytes: &[u8], n_cols: usize) -> Option<Vec<u32>> {
-        let part = Part {
+    /// A `;`-separated part of `bytes` with `n_cols` fields per line, starting at line 2.
+    fn part_of(bytes: &[u8], n_cols: usize) -> Part<'_> {
+        Part {
             bytes,
             rows: count_lines(bytes),
             delimiter: b';',
             n_cols,
             first_line: 2,
-        };
+        }
+    }
+
+    fn starts_of(bytes: &[u8], n_cols: usize) -> Option<Vec<u32>> {
+        let part = part_of(bytes, n_cols);
         let mut starts = vec![0; bytes.len() + STARTS_SLACK];
         let n = part.field_starts(&mut starts)?;
         starts.truncate(n);
@@ -1455,13 +1460,8 @@ mod tests {
         let bytes = b"ab;c;1234567\n;;x\r\nlast;y;z";
         let starts = starts_of(bytes, 3).expect("regular");
         assert_eq!(starts, vec![0, 3, 5, 13, 14, 15, 18, 23, 25, 27]);
-        let part = Part {
-            bytes,
-            rows: 3,
-            delimiter: b';',
-            n_cols: 3,
-            first_line: 2,
-        };
+        let part = part_of(bytes, 3);
+        assert_eq!(part.rows, 3);
         let last: Vec<&[u8]> = part.cells(&starts, 2).collect();
         assert_eq!(last, vec![&b"1234567"[..], b"x", b"z"]);
         let first: Vec<&[u8]> = part.cells(&starts, 0).collect();
@@ -1485,13 +1485,7 @@ mod tests {
             (&sparse, 5),
             (&dense, 128),
         ] {
-            let part = Part {
-                bytes,
-                rows: count_lines(bytes),
-                delimiter: b';',
-                n_cols,
-                first_line: 2,
-            };
+            let part = part_of(bytes, n_cols);
             let separators = memchr::memchr2_iter(b';', b'\n', bytes).count();
             let mut tight = vec![0; separators + STARTS_SLACK];
             let mut roomy = vec![0; bytes.len() + 64];
