@@ -232,6 +232,9 @@ fn trees(c: &mut Criterion) {
 
 /// CPU time of all threads of this process in nanoseconds (Linux), std only.
 fn process_cpu_ns() -> Option<u64> {
+    // The kernel brings a running thread's count up to date only when it schedules: without
+    // this yield, work done on the calling thread itself can read as zero.
+    std::thread::yield_now();
     let mut total = 0;
     for task in std::fs::read_dir("/proc/self/task").ok()? {
         let stat = std::fs::read_to_string(task.ok()?.path().join("schedstat")).ok()?;

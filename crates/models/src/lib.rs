@@ -13,6 +13,7 @@
 pub mod adaboost;
 pub mod binning;
 pub mod check;
+mod cpu;
 mod error;
 pub mod forest;
 pub mod gbm;

@@ -126,9 +126,18 @@ impl LockstepTree {
 #[inline]
 pub(crate) fn order_key(v: f64) -> i64 {
     // `+ 0.0` turns -0.0 into 0.0 and changes nothing else.
-    let bits = (v + 0.0).to_bits() as i64;
-    // Negative values: flip all but the sign bit, so that larger magnitudes come first.
-    bits ^ ((bits >> 63) & i64::MAX)
+    raw_order_key(v + 0.0)
+}
+
+/// [`order_key`] without its `+ 0.0`: `-0.0` gets -1, just below `0.0`'s 0, and `NaN`s land
+/// beyond the infinities (positive ones above `+inf`, negative ones below `-inf`). Every
+/// `u64` pattern gets its own key, so the keys of all `f64`s form one cycle of `i64`s.
+#[inline]
+pub(crate) fn raw_order_key(v: f64) -> i64 {
+    let bits = v.to_bits() as i64;
+    // Negative values: flip all but the sign bit, so that larger magnitudes come first (a
+    // shift rather than `& i64::MAX`, which would hold a register for the constant).
+    bits ^ ((bits >> 63).cast_unsigned() >> 1).cast_signed()
 }
 
 /// Copies the row-major `rows` (`p <= MAX_INDEX / 2` values each) into `padded` in the

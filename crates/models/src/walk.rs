@@ -1,47 +1,62 @@
 //! Scoring of a single deep decision tree on raw rows: [`LANES`] rows walk the tree side by
-//! side, and a lane that reaches its leaf takes the next row without a branch.
+//! side, a lane that reaches its leaf takes the next row without a branch, and the check for
+//! infinities runs a few rows ahead of the lanes, on rows a prefetch brought into cache.
 //!
-//! A deep tree (the bench's unlimited-depth tree has 2,049 nodes, depth 20, 13 steps on
-//! average) is walked in rounds: every lane takes `min(depth, `[`MAX_STEPS_PER_REFILL`]`)`
+//! **Rounds.** A deep tree (the bench's unlimited-depth tree has 2,049 nodes, depth 20, 13
+//! steps on average) is walked in rounds: every lane takes `min(depth, `[`MAX_STEPS_PER_REFILL`]`)`
 //! branch-free steps (leaves loop on themselves), then each lane that sits on a leaf writes its
 //! value and takes the next row. A tree no deeper than 16 is thus walked in lock step, as
 //! boosting's small trees are ([`crate::lockstep`]); a deeper one takes a second round only for
 //! the rows whose path is longer than 16 steps. The refill is branch-free too: a lane still
 //! walking writes to a sink slot and keeps its row, chosen with conditional moves, so the only
-//! data-dependent branch left ends the walk, and the lanes' positions stay in registers.
+//! data-dependent branch left ends the walk.
 //!
-//! The tree keeps its nodes packed, 16 bytes each ([`RawLayout`]), and a step routes `NaN`
-//! with its one comparison: `v > threshold` (false for `NaN`) where missing values go left,
-//! `!(v <= threshold)` (true for `NaN`) where they go right. So the rows are read where they
-//! are, without the missing-resolved copy forests use ([`crate::tree::resolve_missing`]): for
-//! one tree that copy costs more than it saves.
+//! **Steps on order keys.** A lane holds its node and the offset of its row. A node is four
+//! arrays ([`RawLayout`]): feature, the first order key sent right, how many keys are sent
+//! right, left child. A step maps the value's bits to their [`raw_order_key`] (three integer
+//! operations) and goes right when the key falls in the node's interval: one subtraction and
+//! one unsigned comparison. The keys of all `f64`s form a cycle in which `NaN`s sit between
+//! `+inf` and `-inf`, so both "greater than the threshold, missing values left" (the keys after
+//! the threshold's, up to `+inf`'s) and "not at most the threshold, missing values right" (from
+//! after the threshold's key round through every `NaN` to before `-inf`'s) are one interval:
+//! missing values take their side with no test of their own, and the rows are read where they
+//! are, without the missing-resolved copy forests use ([`crate::tree::resolve_missing`]).
 //!
-//! Measured on the bench's 100,000 × 40 rows (one thread, CPU time, best of 7 or 15, scratch
-//! harness, several kernels in one process, 2026-11-28): the unlimited-depth tree 3.1-3.2 ms
-//! against 4.0-4.2 ms for the previous kernel (lanes refilled one by one behind a branch at
-//! every step); the same data with `max_depth` 10: 2.3 ms in lock step against 3.1 ms with a
-//! refill every 8 steps. For the depth-20 tree, a refill every 4, 6, 8, 10, 12, 16, 20, 24 or
-//! 32 steps took 4.3, 4.3, 3.2-3.3, 3.7, 4.1, 3.1, 3.5, 3.9 and 4.9 ms. Other variants measured
-//! and dropped: a refill behind a per-lane branch (3.6-3.7 ms at 8 steps), indices masked with a
-//! power-of-two length instead of bounds-checked (+3 %: the mask sits on the step's dependency
-//! chain, a predicted bounds check does not), two levels per step with both children read
+//! **Checking ahead.** Before each round the walk prefetches the rows up to
+//! [`PREFETCH_ROWS_AHEAD`] beyond those the lanes may take, and checks the next
+//! [`CHECK_ROWS`] for infinities ([`RowsAhead`]); the check then reads rows already in cache
+//! and costs only its arithmetic ([`LargestMagnitude`]). A separate pass over the block first
+//! was bound by memory, and checking just ahead without the prefetch made the lanes wait.
+//!
+//! Measured on the bench's 100,000 × 40 rows (one thread, best of 15 in one process, scratch
+//! harness, load below 1.3, 2026-11-28 fourth session), `predict_proba` with the kernel before
+//! (packed 16-byte nodes, `f64` comparisons, the block checked in one pass first) took
+//! 2.73-2.81 ms and with this one 2.00-2.03 ms. Steps on order keys alone: 2.46-2.51 ms (the
+//! walk on rows already in cache went from 1.8-1.9 to 1.48 ms); adding the check ahead with
+//! the prefetch: 2.00-2.06 ms, 1.91-1.96 with the AVX2 check; four arrays instead of packed
+//! nodes: -0.05 ms. Variants measured and dropped: 24- or 32-byte packed nodes with the keys
+//! (1.96-2.03 ms where the arrays took 1.87-1.91), node indices masked with a power-of-two
+//! length instead of bounds-checked (+0.1 ms), lanes holding row slices instead of offsets (no
+//! better in the library, where the refill loop then kept them in memory), prefetching 16, 24
+//! or 48 rows ahead instead of 32 (3.2, 2.2-2.3 and 2.0-2.1 ms), every second cache line
+//! (3.6-4.2 ms: each line needs its own), into L2 or L3 only (2.1 and 2.25 ms), checking 16 or
+//! 32 rows at a time and calling the check only when the lanes reach unchecked rows (2.2-2.9
+//! ms), the check inlined into the walk (2.2 ms: more of the lanes' state left the registers),
+//! touching the next rows with plain loads instead of the prefetch (3.1-3.3 ms), 6, 10, 12 or
+//! 16 lanes and 13 or 14 steps per round (no better; 16 lanes 3.0 ms).
+//!
+//! Earlier sessions' variants (the `f64` kernel): a refill behind a per-lane branch (3.6-3.7
+//! ms), a refill every 4 to 32 steps (16 was best), two levels per step with both children read
 //! speculatively (+60 %), partitioning row indices node by node (3.9 ms), walking each block
-//! before checking it for infinities (7.6 ms: the check's linear pass is what brings the rows
-//! into cache), and checking then walking runs of 32 to 256 rows instead of blocks of 2,048
-//! (3.4-4.9 ms: the lanes idle more at the end of each run). The floor, a depth-1 tree, is
-//! 1.2 ms (mostly the infinity check's pass over the 32 MB matrix).
+//! before checking it (7.6 ms).
 //!
-//! Third session (same harness, load 2.5-3): separate arrays with the step `v <= t | (isnan(v)
-//! & missing_left)` 3.4-3.6 ms, packed nodes with that step 3.4-3.6 ms, separate arrays with
-//! the one-comparison step 3.6 ms, packed nodes with it 2.8-3.0 ms (kept). Checking each next
-//! 16 to 256 rows for infinities just before the lanes take them, instead of the whole block
-//! first, took 2.9-4.2 ms (the check then waits for memory inside the walk). The check alone
-//! is 0.9 ms of the 2.9.
-//!
-//! Results are bit-identical to [`Tree::predict_row`](crate::tree::Tree::predict_row): each
-//! row follows the same path to the same leaf, and only the leaf value is read.
+//! Results are bit-identical to [`Tree::predict_row`](crate::tree::Tree::predict_row) for rows
+//! without infinities: each row follows the same path to the same leaf, and only the leaf value
+//! is read.
 
-use crate::tree::{MISSING_LEFT_BIT, Node};
+use crate::cpu::{LargestMagnitude, prefetch};
+use crate::lockstep::raw_order_key;
+use crate::tree::Node;
 
 /// Rows walked side by side.
 pub(crate) const LANES: usize = 8;
@@ -50,15 +65,27 @@ pub(crate) const LANES: usize = 8;
 /// walked in lock step, `depth` steps per refill.
 pub(crate) const MAX_STEPS_PER_REFILL: usize = 16;
 
-/// A tree laid out for [`RawLayout::leaves`] on raw rows (`NaN` for missing values, no
-/// infinity): node `i` sends a row right, to `left + 1`, when value `feature` of the row is
-/// `> threshold` if missing values go left, or is not `<= threshold` if they go right (so a
-/// missing value takes its side with one comparison), else left, to `left`. A leaf `i` is a
-/// split on value 0 at `+inf` whose missing values go left and whose left child is itself, so
-/// it keeps every row that reaches it. Nodes are packed ([`Node`], 16 bytes: one load a step).
+/// Rows checked for infinities at a time; the check stays this many rows ahead of the rows the
+/// lanes may take next.
+const CHECK_ROWS: usize = 8;
+
+/// How many rows beyond those the lanes may take next are prefetched.
+const PREFETCH_ROWS_AHEAD: usize = 32;
+
+/// `f64` values per 64-byte cache line: the prefetch stride.
+const VALUES_PER_LINE: usize = 8;
+
+/// A tree laid out for [`RawLayout::leaves`] on raw rows (`NaN` for missing values): node `i`
+/// sends a row right, to `lefts[i] + 1`, when the [`raw_order_key`] `k` of its value
+/// `features[i]` has `k - lows[i]` (wrapping, as unsigned) below `spans[i]`, else left, to
+/// `lefts[i]`. A leaf `i` sends no key right (`spans[i] == 0`) and its left child is itself, so
+/// it keeps every row that reaches it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct RawLayout {
-    nodes: Vec<Node>,
+    features: Vec<u32>,
+    lows: Vec<i64>,
+    spans: Vec<u64>,
+    lefts: Vec<u32>,
     leaf_values: Vec<f64>,
     /// Branch-free steps between two refills: the tree's depth, at most
     /// [`MAX_STEPS_PER_REFILL`].
@@ -71,7 +98,10 @@ impl RawLayout {
     pub(crate) fn new(nodes: &[Node]) -> Self {
         let len = nodes.len();
         let mut layout = RawLayout {
-            nodes: Vec::with_capacity(len),
+            features: vec![0; len],
+            lows: vec![0; len],
+            spans: vec![0; len],
+            lefts: (0..len as u32).collect(),
             leaf_values: vec![0.0; len],
             steps_per_refill: 1,
         };
@@ -83,53 +113,125 @@ impl RawLayout {
                 depth[right] = d;
                 layout.steps_per_refill = layout.steps_per_refill.max(d);
             }
-            let step = if let (Some(feature), Some(threshold)) = (node.feature(), node.threshold())
-            {
-                let missing_left = node.missing_left();
-                // A NaN threshold sends every value right and missing values their side: with
-                // missing values left, `v > -inf` does that for the finite values.
-                let threshold = if threshold.is_nan() && missing_left {
-                    f64::NEG_INFINITY
-                } else {
-                    threshold
-                };
-                Node::split(feature, threshold, missing_left, node.left)
+            if let (Some(feature), Some(threshold)) = (node.feature(), node.threshold()) {
+                let (low, span) = keys_sent_right(threshold, node.missing_left());
+                layout.features[i] = feature as u32;
+                layout.lows[i] = low;
+                layout.spans[i] = span;
+                layout.lefts[i] = node.left;
             } else {
                 layout.leaf_values[i] = node.threshold_or_value;
-                Node::split(0, f64::INFINITY, true, i as u32)
-            };
-            layout.nodes.push(step);
+            }
         }
         layout.steps_per_refill = layout.steps_per_refill.min(MAX_STEPS_PER_REFILL);
         layout
     }
 
     /// Writes the leaf value of each of the raw rows `rows` (`p` values each, every feature of
-    /// the tree below `p`, no infinity) to the matching entry of `leaf_of`, whose last entry is
-    /// a sink: `leaf_of.len()` is the number of rows plus one.
-    // `!(v <= t)` is meant: unlike `v > t` it is true for `NaN`, which sends a missing value
-    // right with the one comparison.
-    #[allow(clippy::neg_cmp_op_on_partial_ord)]
-    pub(crate) fn leaves(&self, rows: &[f64], p: usize, leaf_of: &mut [f64]) {
-        let (nodes, leaf_values) = (&self.nodes[..], &self.leaf_values[..]);
+    /// the tree below `p`) to the matching entry of `leaf_of`, whose last entry is a sink:
+    /// `leaf_of.len()` is the number of rows plus one. Returns whether `rows` holds an
+    /// infinity, every value checked; the leaf values written are then meaningless.
+    pub(crate) fn leaves(&self, rows: &[f64], p: usize, leaf_of: &mut [f64]) -> bool {
+        let nodes = self.lefts.len();
+        // Slices of one known length: one bounds check per step covers all four loads.
+        let (features, lows, spans, lefts) = (
+            &self.features[..nodes],
+            &self.lows[..nodes],
+            &self.spans[..nodes],
+            &self.lefts[..nodes],
+        );
+        let leaf_values = &self.leaf_values[..];
+        let mut ahead = RowsAhead::new(rows, p);
         walk_lanes(
             p,
             self.steps_per_refill,
             leaf_of,
-            |at| (nodes[at as usize].left == at, leaf_values[at as usize]),
+            |at| (lefts[at as usize] == at, leaf_values[at as usize]),
             |at, base| {
-                let node = nodes[at as usize];
-                let word = node.feature_and_missing;
-                let v = rows[base + (word & !MISSING_LEFT_BIT) as usize];
-                let t = node.threshold_or_value;
-                let go_right = if word & MISSING_LEFT_BIT != 0 {
-                    v > t
-                } else {
-                    !(v <= t)
-                };
-                node.left + u32::from(go_right)
+                let i = at as usize;
+                let key = raw_order_key(rows[base + features[i] as usize]);
+                let right = key.wrapping_sub(lows[i]).cast_unsigned() < spans[i];
+                lefts[i] + u32::from(right)
             },
+            |upto| ahead.reach(upto),
         );
+        ahead.holds_infinity()
+    }
+}
+
+/// The interval of [`raw_order_key`]s a split on `threshold` sends right, as (first key, number
+/// of keys), wrapping round from `i64::MAX` to `i64::MIN`.
+///
+/// With missing values left, a value goes right when `v > threshold`: the keys after the
+/// threshold's, up to `+inf`'s. With missing values right, when `!(v <= threshold)`: the keys
+/// after the threshold's, round through every `NaN`, up to just before `-inf`'s. A `NaN`
+/// threshold sends every value right (`v <= NaN` is false) as `-inf` does, and `-0.0` splits as
+/// `0.0` does.
+fn keys_sent_right(threshold: f64, missing_left: bool) -> (i64, u64) {
+    let threshold = if threshold.is_nan() {
+        f64::NEG_INFINITY
+    } else {
+        threshold + 0.0
+    };
+    let after = raw_order_key(threshold).wrapping_add(1);
+    let end = if missing_left {
+        // One past `+inf`'s key.
+        raw_order_key(f64::INFINITY).wrapping_add(1)
+    } else {
+        raw_order_key(f64::NEG_INFINITY)
+    };
+    (after, end.wrapping_sub(after).cast_unsigned())
+}
+
+/// The prefetch and the infinity check that run ahead of the lanes over one block of rows.
+struct RowsAhead<'r> {
+    rows: &'r [f64],
+    p: usize,
+    n: usize,
+    checked_rows: usize,
+    prefetched_values: usize,
+    largest: f64,
+    magnitude: LargestMagnitude,
+}
+
+impl<'r> RowsAhead<'r> {
+    fn new(rows: &'r [f64], p: usize) -> Self {
+        RowsAhead {
+            rows,
+            p,
+            n: rows.len().checked_div(p).unwrap_or(0),
+            checked_rows: 0,
+            prefetched_values: 0,
+            largest: 0.0,
+            magnitude: LargestMagnitude::detect(),
+        }
+    }
+
+    /// Checks the rows below `upto` and the next [`CHECK_ROWS`] (those not checked yet, in
+    /// groups of [`CHECK_ROWS`]), and prefetches the rows up to [`PREFETCH_ROWS_AHEAD`] beyond
+    /// `upto`.
+    #[inline]
+    fn reach(&mut self, upto: usize) {
+        let prefetch_end = (upto + PREFETCH_ROWS_AHEAD).min(self.n) * self.p;
+        while self.prefetched_values < prefetch_end {
+            prefetch(&self.rows[self.prefetched_values..]);
+            self.prefetched_values += VALUES_PER_LINE;
+        }
+        let check_end = (upto + CHECK_ROWS).min(self.n);
+        while self.checked_rows < check_end {
+            let end = (self.checked_rows + CHECK_ROWS).min(self.n);
+            let largest = self
+                .magnitude
+                .of(&self.rows[self.checked_rows * self.p..end * self.p]);
+            self.largest = self.largest.max(largest);
+            self.checked_rows = end;
+        }
+    }
+
+    /// Checks the rows not checked yet and says whether any value is infinite.
+    fn holds_infinity(mut self) -> bool {
+        self.reach(self.n);
+        self.largest == f64::INFINITY
     }
 }
 
@@ -137,6 +239,8 @@ impl RawLayout {
 /// in [`LANES`] lanes and writes each row's leaf value to `leaf_of[r]`; the last entry of
 /// `leaf_of` is a sink. `leaf(at)` says whether node `at` is a leaf (a leaf loops on itself)
 /// and gives its value; `step(at, base)` is the node after `at` for the row starting at `base`.
+/// Before each round, `before_round(upto)` learns that the lanes may hold the rows below
+/// `upto` after it.
 ///
 /// Lanes with no row left walk row 0 again and write to the sink; the walk ends when every
 /// lane is in that state.
@@ -147,21 +251,23 @@ fn walk_lanes(
     leaf_of: &mut [f64],
     leaf: impl Fn(u32) -> (bool, f64),
     step: impl Fn(u32, usize) -> u32,
+    mut before_round: impl FnMut(usize),
 ) {
-    let rows = leaf_of.len().saturating_sub(1);
-    if rows == 0 {
+    let n = leaf_of.len().saturating_sub(1);
+    if n == 0 {
         return;
     }
-    let sink = rows;
+    let sink = n;
     let mut at = [0u32; LANES];
     let mut row = [sink; LANES];
     let mut base = [0usize; LANES];
-    for k in 0..LANES.min(rows) {
+    for k in 0..LANES.min(n) {
         row[k] = k;
         base[k] = k * stride;
     }
     let mut next = LANES;
     loop {
+        before_round((next + LANES).min(n));
         for _ in 0..steps_per_refill {
             for k in 0..LANES {
                 at[k] = step(at[k], base[k]);
@@ -219,6 +325,7 @@ mod tests {
                     0 => f64::NAN,
                     1 => f64::INFINITY,
                     2 => f64::NEG_INFINITY,
+                    3 => -0.0,
                     _ => f64::from(rng.gen_range(-4i32..=4)) * 0.5,
                 };
                 nodes[i] = Node::split(
@@ -245,17 +352,18 @@ mod tests {
             let layout = RawLayout::new(&nodes);
             // Fewer rows than lanes, exactly the lanes, and a partial last refill.
             for n in [1, 2, LANES - 1, LANES, LANES + 1, 3 * LANES + 5, 200] {
+                // Missing values of every sign and payload, and both zeros.
                 let rows: Vec<f64> = (0..n * p)
-                    .map(|_| {
-                        if rng.gen_bool(0.2) {
-                            f64::NAN
-                        } else {
-                            f64::from(rng.gen_range(-5i32..=5)) * 0.5
-                        }
+                    .map(|_| match rng.gen_range(0..10) {
+                        0 => f64::NAN,
+                        1 => -f64::NAN,
+                        2 => f64::from_bits(f64::INFINITY.to_bits() | 1),
+                        3 => -0.0,
+                        _ => f64::from(rng.gen_range(-5i32..=5)) * 0.5,
                     })
                     .collect();
                 let mut leaf_of = vec![-1.0; n + 1];
-                layout.leaves(&rows, p, &mut leaf_of);
+                assert!(!layout.leaves(&rows, p, &mut leaf_of));
                 for (r, row) in rows.chunks_exact(p).enumerate() {
                     assert_eq!(
                         leaf_of[r].to_bits(),
@@ -294,7 +402,7 @@ mod tests {
             })
             .collect();
         let mut leaf_of = vec![-1.0; rows.len() + 1];
-        layout.leaves(&rows, 1, &mut leaf_of);
+        assert!(!layout.leaves(&rows, 1, &mut leaf_of));
         for (r, row) in rows.chunks_exact(1).enumerate() {
             assert_eq!(
                 leaf_of[r].to_bits(),
@@ -319,13 +427,13 @@ mod tests {
         ];
         let layout = RawLayout::new(&nodes);
         let mut sink_only = [7.0];
-        layout.leaves(&[], 1, &mut sink_only);
+        assert!(!layout.leaves(&[], 1, &mut sink_only));
         assert_eq!(sink_only, [7.0]);
-        layout.leaves(&[], 1, &mut []);
+        assert!(!layout.leaves(&[], 1, &mut []));
     }
 
     #[test]
-    fn leaves_keep_every_row_including_missing_and_infinite_values() {
+    fn infinities_are_reported_wherever_they_are_and_every_row_is_still_written() {
         let nodes = [
             Node::split(0, 0.5, false, 1),
             Node::leaf(0.25),
@@ -334,7 +442,66 @@ mod tests {
         let layout = RawLayout::new(&nodes);
         let rows = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.5, 0.6];
         let mut leaf_of = [0.0; 6];
-        layout.leaves(&rows, 1, &mut leaf_of);
+        assert!(layout.leaves(&rows, 1, &mut leaf_of));
         assert_eq!(leaf_of[..5], [0.75, 0.75, 0.25, 0.25, 0.75]);
+
+        // Two values a row, over more rows than the check and the prefetch look ahead: an
+        // infinity in any row and column, the last one included, is found.
+        let (n, p) = (3 * (LANES + CHECK_ROWS + PREFETCH_ROWS_AHEAD) + 5, 2);
+        let finite: Vec<f64> = (0..n * p).map(|i| (i % 7) as f64 * 0.25).collect();
+        let mut leaf_of = vec![0.0; n + 1];
+        assert!(!layout.leaves(&finite, p, &mut leaf_of));
+        for at in 0..n * p {
+            let mut rows = finite.clone();
+            rows[at] = if at % 2 == 0 {
+                f64::INFINITY
+            } else {
+                f64::NEG_INFINITY
+            };
+            assert!(layout.leaves(&rows, p, &mut leaf_of), "value {at}");
+        }
+    }
+
+    // `!(v <= threshold)` is the rule under test: unlike `v > threshold` it holds for `NaN`.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    #[test]
+    fn keys_sent_right_match_the_comparisons_for_every_kind_of_value() {
+        let special = [
+            f64::NAN,
+            -f64::NAN,
+            f64::from_bits(f64::NEG_INFINITY.to_bits() | 5),
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.0,
+            -0.0,
+            f64::MIN_POSITIVE,
+            -f64::MIN_POSITIVE,
+            5e-324,
+            -5e-324,
+            f64::MAX,
+            f64::MIN,
+            1.5,
+            -1.5,
+        ];
+        for &threshold in &special {
+            for missing_left in [true, false] {
+                let (low, span) = keys_sent_right(threshold, missing_left);
+                for &v in &special {
+                    if v.is_infinite() {
+                        continue;
+                    }
+                    let expected = if v.is_nan() {
+                        !missing_left
+                    } else {
+                        !(v <= threshold)
+                    };
+                    let right = raw_order_key(v).wrapping_sub(low).cast_unsigned() < span;
+                    assert_eq!(
+                        right, expected,
+                        "{v:e} against {threshold:e}, missing left {missing_left}"
+                    );
+                }
+            }
+        }
     }
 }
