@@ -24,14 +24,14 @@
 //!
 //! **Checking ahead.** Before each round the walk prefetches the rows up to
 //! [`PREFETCH_ROWS_AHEAD`] beyond those the lanes may take, and checks the next
-//! [`CHECK_ROWS`] for infinities ([`RowsAhead`]); the check then reads rows already in cache
+//! [`CHECK_ROWS`] for infinities; the check then reads rows already in cache
 //! and costs only its arithmetic ([`LargestMagnitude`]). A separate pass over the block first
 //! was bound by memory, and checking just ahead without the prefetch made the lanes wait.
 //!
 //! Measured on the bench's 100,000 × 40 rows (one thread, best of 15 in one process, scratch
 //! harness, load below 1.3, 2026-11-28 fourth session), `predict_proba` with the kernel before
 //! (packed 16-byte nodes, `f64` comparisons, the block checked in one pass first) took
-//! 2.73-2.81 ms and with this one 2.00-2.03 ms. Steps on order keys alone: 2.46-2.51 ms (the
+//! 2.73-2.81 ms and with this one 1.95-1.99 ms. Steps on order keys alone: 2.46-2.51 ms (the
 //! walk on rows already in cache went from 1.8-1.9 to 1.48 ms); adding the check ahead with
 //! the prefetch: 2.00-2.06 ms, 1.91-1.96 with the AVX2 check; four arrays instead of packed
 //! nodes: -0.05 ms. Variants measured and dropped: 24- or 32-byte packed nodes with the keys
@@ -42,8 +42,11 @@
 //! (3.6-4.2 ms: each line needs its own), into L2 or L3 only (2.1 and 2.25 ms), checking 16 or
 //! 32 rows at a time and calling the check only when the lanes reach unchecked rows (2.2-2.9
 //! ms), the check inlined into the walk (2.2 ms: more of the lanes' state left the registers),
-//! touching the next rows with plain loads instead of the prefetch (3.1-3.3 ms), 6, 10, 12 or
-//! 16 lanes and 13 or 14 steps per round (no better; 16 lanes 3.0 ms).
+//! touching the next rows with plain loads instead of the prefetch (3.1-3.3 ms), the check's
+//! state in a struct's fields instead of local variables (2.00-2.03 ms), the AVX-512 form of
+//! the check (2.01-2.07 ms, no better than AVX2), lanes writing their node's value to their
+//! row's output after every round instead of through a sink slot and a copy (2.02-2.09 ms),
+//! 6, 10, 12 or 16 lanes and 13 or 14 steps per round (no better; 16 lanes 3.0 ms).
 //!
 //! Earlier sessions' variants (the `f64` kernel): a refill behind a per-lane branch (3.6-3.7
 //! ms), a refill every 4 to 32 steps (16 was best), two levels per step with both children read
@@ -141,7 +144,31 @@ impl RawLayout {
             &self.lefts[..nodes],
         );
         let leaf_values = &self.leaf_values[..];
-        let mut ahead = RowsAhead::new(rows, p);
+        // Ahead of the lanes: the rows below `checked_rows` are checked for infinities (the
+        // largest magnitude seen is `largest`), the values below `prefetched_values` are
+        // prefetched. Local variables rather than a struct's fields: the compiler keeps them
+        // in registers (0.05 ms on the bench's 2 ms).
+        let n = rows.len().checked_div(p).unwrap_or(0);
+        let magnitude = LargestMagnitude::detect();
+        let (mut checked_rows, mut prefetched_values, mut largest) = (0, 0, 0.0f64);
+        // The lanes may hold the rows below `upto` after the coming round: prefetch up to
+        // `PREFETCH_ROWS_AHEAD` rows beyond, check up to `CHECK_ROWS` beyond.
+        let mut reach = |upto: usize| {
+            let prefetch_end = (upto + PREFETCH_ROWS_AHEAD).min(n) * p;
+            while prefetched_values < prefetch_end {
+                prefetch(&rows[prefetched_values..]);
+                prefetched_values += VALUES_PER_LINE;
+            }
+            let check_end = (upto + CHECK_ROWS).min(n);
+            while checked_rows < check_end {
+                let end = (checked_rows + CHECK_ROWS).min(n);
+                let m = magnitude.of(&rows[checked_rows * p..end * p]);
+                if m > largest {
+                    largest = m;
+                }
+                checked_rows = end;
+            }
+        };
         walk_lanes(
             p,
             self.steps_per_refill,
@@ -153,9 +180,10 @@ impl RawLayout {
                 let right = key.wrapping_sub(lows[i]).cast_unsigned() < spans[i];
                 lefts[i] + u32::from(right)
             },
-            |upto| ahead.reach(upto),
+            &mut reach,
         );
-        ahead.holds_infinity()
+        reach(n);
+        largest == f64::INFINITY
     }
 }
 
@@ -181,58 +209,6 @@ fn keys_sent_right(threshold: f64, missing_left: bool) -> (i64, u64) {
         raw_order_key(f64::NEG_INFINITY)
     };
     (after, end.wrapping_sub(after).cast_unsigned())
-}
-
-/// The prefetch and the infinity check that run ahead of the lanes over one block of rows.
-struct RowsAhead<'r> {
-    rows: &'r [f64],
-    p: usize,
-    n: usize,
-    checked_rows: usize,
-    prefetched_values: usize,
-    largest: f64,
-    magnitude: LargestMagnitude,
-}
-
-impl<'r> RowsAhead<'r> {
-    fn new(rows: &'r [f64], p: usize) -> Self {
-        RowsAhead {
-            rows,
-            p,
-            n: rows.len().checked_div(p).unwrap_or(0),
-            checked_rows: 0,
-            prefetched_values: 0,
-            largest: 0.0,
-            magnitude: LargestMagnitude::detect(),
-        }
-    }
-
-    /// Checks the rows below `upto` and the next [`CHECK_ROWS`] (those not checked yet, in
-    /// groups of [`CHECK_ROWS`]), and prefetches the rows up to [`PREFETCH_ROWS_AHEAD`] beyond
-    /// `upto`.
-    #[inline]
-    fn reach(&mut self, upto: usize) {
-        let prefetch_end = (upto + PREFETCH_ROWS_AHEAD).min(self.n) * self.p;
-        while self.prefetched_values < prefetch_end {
-            prefetch(&self.rows[self.prefetched_values..]);
-            self.prefetched_values += VALUES_PER_LINE;
-        }
-        let check_end = (upto + CHECK_ROWS).min(self.n);
-        while self.checked_rows < check_end {
-            let end = (self.checked_rows + CHECK_ROWS).min(self.n);
-            let largest = self
-                .magnitude
-                .of(&self.rows[self.checked_rows * self.p..end * self.p]);
-            self.largest = self.largest.max(largest);
-            self.checked_rows = end;
-        }
-    }
-
-    /// Checks the rows not checked yet and says whether any value is infinite.
-    fn holds_infinity(mut self) -> bool {
-        self.reach(self.n);
-        self.largest == f64::INFINITY
-    }
 }
 
 /// Walks the rows `0..leaf_of.len() - 1` (row `r` starting at value `r * stride`) down a tree
