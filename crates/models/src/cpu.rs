@@ -21,20 +21,20 @@
 
 #![allow(unsafe_code)]
 
-/// Hints the processor to bring the cache line holding `values[0]` into the nearest cache,
-/// without waiting for it. Does nothing for an empty slice or off x86-64.
+/// Hints the processor to bring the cache line holding `value` into the nearest cache, without
+/// waiting for it. Does nothing off x86-64.
 #[inline]
-pub(crate) fn prefetch(values: &[f64]) {
+pub(crate) fn prefetch(value: &f64) {
     #[cfg(target_arch = "x86_64")]
-    if let Some(first) = values.first() {
+    {
         use core::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
         // SAFETY: a prefetch is a hint that cannot fault or change memory, for any address;
         // `_mm_prefetch` needs `unsafe` only for its `sse` target feature, which every x86-64
         // processor has.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(first).cast()) }
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(value).cast()) }
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = values;
+    let _ = value;
 }
 
 /// The largest absolute value of a slice, `NaN`s skipped: `+inf` exactly when the slice holds
