@@ -42,18 +42,23 @@
 //! (the "cpu time" lines) against
 //! `$PDSCORE_PYTHON benches/peers/models_trees.py --n-jobs 1 --predict-only --repeats 5 --cache
 //! target/bench-data/sklearn-models --models decision_tree,random_forest_50_balsub,random_forest_200_balsub,adaboost_200`
-//! in the same session (scikit-learn 1.9, median CPU time). Third session (03:55-03:57 UTC,
-//! load 1.2-1.9; forests on rank codes, module `ranked`; the single tree's packed raw walk):
-//! decision tree (depth 20, 2,049 nodes) 2.79 ms vs 5.8 ms (2.1×; 1.46 ms wall on two
-//! threads); forest of 50 trees 58.6 ms vs 209 ms (3.6×); forest of 200 trees 218 ms vs 837 ms
-//! (3.8×); AdaBoost (200 stumps) 37.6 ms vs 676 ms (18×). Second session (load 1-2, `f64`
-//! forest walk): 3.13, 83.6, 348 and 37.8 ms against 5.7, 208, 818 and 683 ms; the kernels
-//! before it (commit 5b5a969): 4.01, 90.0, 387 and 40.7 ms.
+//! in the same session (scikit-learn 1.9, median CPU time). Fourth session (two alternating
+//! rounds, 05:51-05:54 UTC, load 0.8-1.0; the single tree on order keys with the check ahead,
+//! module `walk`): decision tree (depth 20, 2,049 nodes) 2.01 / 1.96 ms vs 5.7 / 5.9 ms
+//! (2.8× / 3.0×; 1.07 ms wall on two threads, 5.3-5.5×); forest of 50 trees 58.0 / 57.9 ms vs
+//! 207 / 212 ms (3.6× / 3.7×); forest of 200 trees 215 / 299 ms vs 829 / 856 ms (3.9× / 2.9×:
+//! this forest's time moves with the process's memory layout, see the README); AdaBoost (200
+//! stumps) 35.2 / 36.7 ms vs 678 / 693 ms (19×). Third session (forests on rank codes, module
+//! `ranked`; the single tree's packed `f64` walk after a separate infinity pass): 2.79, 58.6,
+//! 218 and 37.6 ms against 5.8, 209, 837 and 676 ms. Second session (`f64` forest walk): 3.13,
+//! 83.6, 348 and 37.8 ms against 5.7, 208, 818 and 683 ms; the kernels before it (commit
+//! 5b5a969): 4.01, 90.0, 387 and 40.7 ms.
 //!
-//! The single tree stays below 3×: a third of its time (0.75-0.85 ms) is the pass over the
-//! 32 MB input that rejects infinities, which runs at memory speed (~40 GB/s), and the walk of
-//! 13 steps per row takes the rest. scikit-learn's tree predicts on one thread only; ours
-//! scores blocks of rows in parallel when more threads are free.
+//! The single tree's one core is now about three times scikit-learn's (2.9-3.4× in six
+//! alternating rounds after the last change), moving with the host by about ±10 %: its walk of
+//! 13 steps per row takes about 1.5 ms, and reading the 32 MB input once, to reject infinities,
+//! the rest. scikit-learn's tree predicts on one thread only; ours scores blocks of rows in
+//! parallel when more threads are free.
 //!
 //! # Fitted state and prediction
 //!
@@ -69,10 +74,12 @@
 //! at the half whose stand-in goes its missing side, so one `value <= threshold` comparison routes
 //! every row, and leaves loop on themselves so eight rows walk side by side without branches,
 //! looking for finished rows every twelve steps. Forests code each run of rows once by the rank of
-//! its values among the forest's thresholds (module `ranked`: 8-byte nodes, 16-bit comparisons)
+//! its values among the forest's thresholds (module `ranked`: 4- or 8-byte nodes, 8- or 16-bit
+//! comparisons)
 //! and walk every tree over that cached run, in the same lanes.
-//! A single tree skips the copy and walks the raw rows in eight lanes refilled without a branch
-//! (module `walk`); AdaBoost's stumps score row by row
+//! A single tree skips the copy and walks the raw rows in eight lanes refilled without a branch,
+//! comparing integer order keys, and checks the rows for infinities just ahead of the lanes on
+//! prefetched rows (module `walk`); AdaBoost's stumps score row by row
 //! (tree-major scoring of stumps through the step layout measured twice as slow). Results are bit-identical to
 //! the plain traversal ([`Tree::predict_row`]); a unit test checks it on random trees with `NaN`.
 //!
