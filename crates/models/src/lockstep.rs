@@ -173,6 +173,28 @@ pub(crate) fn resolve_padded(
     None
 }
 
+/// Values at the edges of the order of `f64`s, none of them `NaN`: both zeros, the smallest
+/// normal and subnormal magnitudes, the largest, the infinities; for the tests of order keys.
+#[cfg(test)]
+pub(crate) const EDGE_VALUES: [f64; 16] = [
+    0.0,
+    -0.0,
+    f64::MIN_POSITIVE,
+    -f64::MIN_POSITIVE,
+    5e-324,
+    -5e-324,
+    1.0,
+    -1.0,
+    1.5,
+    -2.5,
+    f64::MAX,
+    f64::MIN,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    1e300,
+    -1e-300,
+];
+
 #[cfg(test)]
 mod tests {
     use rand::{Rng, SeedableRng};
@@ -183,24 +205,7 @@ mod tests {
 
     #[test]
     fn order_keys_compare_as_the_values() {
-        let mut values = vec![
-            0.0,
-            -0.0,
-            f64::MIN_POSITIVE,
-            -f64::MIN_POSITIVE,
-            5e-324,
-            -5e-324,
-            1.0,
-            -1.0,
-            1.5,
-            -2.5,
-            f64::MAX,
-            f64::MIN,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            1e300,
-            -1e-300,
-        ];
+        let mut values = EDGE_VALUES.to_vec();
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         values.extend(
             (0..200)

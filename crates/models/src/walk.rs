@@ -449,23 +449,19 @@ mod tests {
     #[allow(clippy::neg_cmp_op_on_partial_ord)]
     #[test]
     fn keys_sent_right_match_the_comparisons_for_every_kind_of_value() {
-        let special = [
-            f64::NAN,
-            -f64::NAN,
-            f64::from_bits(f64::NEG_INFINITY.to_bits() | 5),
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            0.0,
-            -0.0,
-            f64::MIN_POSITIVE,
-            -f64::MIN_POSITIVE,
-            5e-324,
-            -5e-324,
-            f64::MAX,
-            f64::MIN,
-            1.5,
-            -1.5,
-        ];
+        // The edges of the order, `NaN`s of both signs and other payloads, and random bit
+        // patterns (a few of them `NaN`s too).
+        let mut rng = ChaCha8Rng::seed_from_u64(11);
+        let special: Vec<f64> = crate::lockstep::EDGE_VALUES
+            .into_iter()
+            .chain([
+                f64::NAN,
+                -f64::NAN,
+                f64::from_bits(f64::NEG_INFINITY.to_bits() | 5),
+                f64::from_bits(f64::INFINITY.to_bits() | (1 << 40)),
+            ])
+            .chain((0..60).map(|_| f64::from_bits(rng.r#gen::<u64>())))
+            .collect();
         for &threshold in &special {
             for missing_left in [true, false] {
                 let (low, span) = keys_sent_right(threshold, missing_left);
