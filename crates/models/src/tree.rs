@@ -54,10 +54,9 @@
 //! 83.6, 348 and 37.8 ms against 5.7, 208, 818 and 683 ms; the kernels before it (commit
 //! 5b5a969): 4.01, 90.0, 387 and 40.7 ms.
 //!
-//! The single tree's one core is now about three times scikit-learn's (2.9-3.4× in six
-//! alternating rounds after the last change), moving with the host by about ±10 %: its walk of
-//! 13 steps per row takes about 1.5 ms, and reading the 32 MB input once, to reject infinities,
-//! the rest. scikit-learn's tree predicts on one thread only; ours scores blocks of rows in
+//! The single tree's one core does 2.6-3.4× scikit-learn's rows/s over 16 alternating rounds
+//! after the last change (median 2.9×): its walk of 13 steps per row takes about 1.5 ms, and
+//! reading the 32 MB input once, to reject infinities, most of the rest. scikit-learn's tree predicts on one thread only; ours scores blocks of rows in
 //! parallel when more threads are free.
 //!
 //! # Fitted state and prediction
