@@ -345,8 +345,9 @@ impl FittedClassifier for FittedRandomForest {
             return ranked.predict(x, ranked_run_rows(self.n_features), mean);
         }
         checked_predict_blocks(x, self.n_features, |resolved, p, out| {
+            let mut leaf_of = Vec::new();
             for tree in &self.trees {
-                tree.accumulate_rows(resolved, p, out);
+                tree.accumulate_rows(resolved, p, out, &mut leaf_of);
             }
             mean(out);
         })

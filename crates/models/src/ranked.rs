@@ -338,8 +338,16 @@ impl RankedForest {
             run_rows,
             |rows, p, codes: &mut Vec<C>| self.encode(rows, p, codes),
             |codes, _, out| {
+                let mut leaf_of = Vec::new();
                 for tree in trees {
-                    accumulate_in_lanes(&tree.nodes, &tree.leaf_values, codes, width, out);
+                    accumulate_in_lanes(
+                        &tree.nodes,
+                        &tree.leaf_values,
+                        codes,
+                        width,
+                        out,
+                        &mut leaf_of,
+                    );
                 }
                 finish(out);
             },
