@@ -654,13 +654,13 @@ mod tests {
             .map(|&c| (0, c))
             .chain((0..8).map(|k| (1, f64::from(k) - 3.5)))
             .collect();
-        let mut nodes = Vec::new();
-        for (d, &(feature, c)) in splits.iter().enumerate() {
-            let left = (2 * d + 1) as u32;
-            nodes.push(Node::split(feature, c, d % 3 == 0, left));
-            nodes.push(Node::leaf(d as f64 / 64.0));
-        }
-        nodes.push(Node::leaf(0.999));
+        let nodes = Node::chain(
+            splits
+                .iter()
+                .enumerate()
+                .map(|(d, &(feature, c))| (feature, c, d % 3 == 0, d as f64 / 64.0)),
+            0.999,
+        );
         let trees = [tree_of(nodes, 2)];
         let forest = RankedForest::new(&trees, 2).expect("42 cuts");
         assert_eq!(forest.searched, vec![0]);
@@ -741,13 +741,7 @@ mod tests {
     #[test]
     fn forests_beyond_the_codes_are_not_laid_out() {
         // MAX_CUTS + 1 distinct thresholds on one feature, as a chain of splits.
-        let splits = MAX_CUTS + 1;
-        let mut nodes = Vec::with_capacity(2 * splits + 1);
-        for d in 0..splits {
-            nodes.push(Node::split(0, d as f64, true, (2 * d + 1) as u32));
-            nodes.push(Node::leaf(0.5));
-        }
-        nodes.push(Node::leaf(0.25));
+        let nodes = Node::chain((0..=MAX_CUTS).map(|d| (0, d as f64, true, 0.5)), 0.25);
         let tree = tree_of(nodes, 1);
         assert!(RankedForest::new(std::slice::from_ref(&tree), 1).is_none());
     }
@@ -756,14 +750,13 @@ mod tests {
     fn trees_too_big_for_16_bit_node_indices_take_16_bit_codes() {
         // 40,000 splits (80,001 nodes) on 10 distinct thresholds: few cuts, too many nodes
         // for the 8-bit layout's `u16` child indices.
-        let splits = 40_000;
-        let mut nodes = Vec::with_capacity(2 * splits + 1);
-        for d in 0..splits {
-            let threshold = f64::from(u32::try_from(d % 10).unwrap());
-            nodes.push(Node::split(0, threshold, d % 2 == 0, (2 * d + 1) as u32));
-            nodes.push(Node::leaf(f64::from(u32::try_from(d % 7).unwrap()) / 8.0));
-        }
-        nodes.push(Node::leaf(0.875));
+        let nodes = Node::chain(
+            (0..40_000u32).map(|d| {
+                let (threshold, leaf) = (f64::from(d % 10), f64::from(d % 7) / 8.0);
+                (0, threshold, d % 2 == 0, leaf)
+            }),
+            0.875,
+        );
         let trees = [tree_of(nodes, 1)];
         let forest = RankedForest::new(&trees, 1).expect("few cuts");
         assert!(matches!(forest.trees, RankedTrees::Wide(_)));

@@ -724,6 +724,24 @@ impl Node {
         }
     }
 
+    /// A chain of splits for tests: split `d` = (feature, threshold, missing left, value of its
+    /// left leaf) is node `2d`, its left leaf node `2d + 1`, the next split node `2d + 2`; the
+    /// last split's right child is a leaf of value `last`.
+    #[cfg(test)]
+    pub(crate) fn chain(
+        splits: impl IntoIterator<Item = (usize, f64, bool, f64)>,
+        last: f64,
+    ) -> Vec<Node> {
+        let mut nodes = Vec::new();
+        for (feature, threshold, missing_left, leaf) in splits {
+            let left = nodes.len() as u32 + 1;
+            nodes.push(Node::split(feature, threshold, missing_left, left));
+            nodes.push(Node::leaf(leaf));
+        }
+        nodes.push(Node::leaf(last));
+        nodes
+    }
+
     /// Whether the node is a leaf.
     #[inline]
     pub fn is_leaf(&self) -> bool {

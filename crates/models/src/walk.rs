@@ -362,17 +362,10 @@ mod tests {
     fn paths_longer_than_one_round_are_walked_to_their_leaf() {
         // A chain of 40 splits on feature 0 at thresholds 0, 1, 2, ...: row value v reaches the
         // leaf of depth min(v, 39) + 1 or the last one; depths beyond 16 take several rounds.
-        let depth = 40;
-        let mut nodes = Vec::new();
-        for d in 0..depth {
-            let left = (2 * d + 1) as u32;
-            nodes.push(Node::split(0, f64::from(d), d % 2 == 0, left));
-            nodes.push(Node::leaf(f64::from(d) / 100.0));
-        }
-        // The last split's right child.
-        nodes.push(Node::leaf(0.999));
-        // Children after their parent: node 2d is split d, node 2d + 1 its left leaf, node
-        // 2d + 2 the next split.
+        let nodes = Node::chain(
+            (0..40).map(|d| (0, f64::from(d), d % 2 == 0, f64::from(d) / 100.0)),
+            0.999,
+        );
         let layout = RawLayout::new(&nodes);
         assert_eq!(layout.steps_per_refill, MAX_STEPS_PER_REFILL);
         let rows: Vec<f64> = (0..50)
