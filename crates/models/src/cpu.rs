@@ -1,7 +1,8 @@
 //! The two things the single tree's walk ([`crate::walk`]) asks of the processor that safe Rust
 //! cannot say: a cache prefetch hint, and the AVX2 form of the infinity check.
 //!
-//! This is the only module of the workspace allowed `unsafe`, and both uses are `unsafe` in
+//! This is the only module of the workspace allowed `unsafe` throughout (the other use is one
+//! block in [`crate::walk`], the step's unchecked reads), and both uses here are `unsafe` in
 //! form only:
 //!
 //! - [`prefetch`] calls `_mm_prefetch`, which only hints the cache: it cannot fault, read or

@@ -797,8 +797,14 @@ pub struct Tree {
 
 /// State derived from a tree's nodes, built on first use. Comparisons ignore it: a tree that
 /// has scored rows equals the same tree that has not.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Derived<T>(std::sync::OnceLock<T>);
+
+impl<T> Default for Derived<T> {
+    fn default() -> Self {
+        Derived(std::sync::OnceLock::new())
+    }
+}
 
 impl<T> PartialEq for Derived<T> {
     fn eq(&self, _other: &Self) -> bool {

@@ -54,6 +54,22 @@
 //! speculatively (+60 %), partitioning row indices node by node (3.9 ms), walking each block
 //! before checking it (7.6 ms).
 //!
+//! **Unchecked reads.** The step reads its node and its row value without bounds checks, in
+//! the one `unsafe` block of this module. What makes that sound is checked once, not at every
+//! step: [`RawLayout::new`] refuses a split whose children are not nodes, and
+//! [`RawLayout::leaves`] refuses rows shorter than the features the tree reads and a `leaf_of`
+//! that does not match the rows; [`walk_lanes`] only starts lanes at the root and at the start
+//! of a row. The checks had cost two compare-and-branch pairs in each step's 17 instructions
+//! and, through register pressure, three reloads of array addresses: `predict_proba` took
+//! 1.64-1.70 ms against 1.84-1.90 ms with them (eight alternating pairs, 2026-11-28, fifth
+//! session), 1.63-1.76 without the nodes' checks alone, 1.68-1.71 without the row's alone.
+//! Safe forms measured and dropped: nodes in fixed arrays of 2^16 entries indexed by a `u16`
+//! (no checks, but the lanes then left the registers: 1.88-2.02 ms), comparing `f64`s with the
+//! value's sign flipped per node instead of order keys (three instructions fewer, a longer
+//! chain: 1.88-1.98 against 1.82-1.93 ms), and lanes holding the position of their next value,
+//! moved by a per-child feature offset, instead of the row's start (2.41-2.52 ms, spilled).
+//! The tests run under Miri: `cargo +nightly miri test -p pdscore-models --lib walk::`.
+//!
 //! Results are bit-identical to [`Tree::predict_row`](crate::tree::Tree::predict_row) for rows
 //! without infinities: each row follows the same path to the same leaf, and only the leaf value
 //! is read.
@@ -84,13 +100,16 @@ const VALUES_PER_LINE: usize = 8;
 /// `features[i]` has `k - lows[i]` (wrapping, as unsigned) below `spans[i]`, else left, to
 /// `lefts[i]`. A leaf `i` sends no key right (`spans[i] == 0`) and its left child is itself, so
 /// it keeps every row that reaches it.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct RawLayout {
     features: Vec<u32>,
     lows: Vec<i64>,
     spans: Vec<u64>,
     lefts: Vec<u32>,
     leaf_values: Vec<f64>,
+    /// One more than the largest feature a node reads (a leaf reads feature 0): rows need at
+    /// least this many values.
+    features_read: usize,
     /// Branch-free steps between two refills: the tree's depth, at most
     /// [`MAX_STEPS_PER_REFILL`].
     steps_per_refill: usize,
@@ -99,6 +118,10 @@ pub(crate) struct RawLayout {
 impl RawLayout {
     /// The layout of a tree's nodes (node 0 the root, children of a split at `left` and
     /// `left + 1`, leaves with `left == 0`).
+    ///
+    /// # Panics
+    /// If a split's children are not nodes (`left + 1 >= nodes.len()`); trees check this when
+    /// they are grown or loaded.
     pub(crate) fn new(nodes: &[Node]) -> Self {
         let len = nodes.len();
         let mut layout = RawLayout {
@@ -107,17 +130,21 @@ impl RawLayout {
             spans: vec![0; len],
             lefts: (0..len as u32).collect(),
             leaf_values: vec![0.0; len],
+            features_read: 1,
             steps_per_refill: 1,
         };
         let mut depth = vec![0usize; len];
         for (i, node) in nodes.iter().enumerate() {
             if let Some((left, right)) = node.children() {
+                // The walk reads nodes without bounds checks: every child must be a node.
+                assert!(right < len, "node {i}'s children are not nodes");
                 let d = depth[i] + 1;
                 depth[left] = d;
                 depth[right] = d;
                 layout.steps_per_refill = layout.steps_per_refill.max(d);
             }
             if let (Some(feature), Some(threshold)) = (node.feature(), node.threshold()) {
+                layout.features_read = layout.features_read.max(feature + 1);
                 let (low, span) = keys_sent_right(threshold, node.missing_left());
                 layout.features[i] = feature as u32;
                 layout.lows[i] = low;
@@ -135,8 +162,28 @@ impl RawLayout {
     /// the tree below `p`) to the matching entry of `leaf_of`, whose last entry is a sink:
     /// `leaf_of.len()` is the number of rows plus one. Returns whether `rows` holds an
     /// infinity, every value checked; the leaf values written are then meaningless.
+    ///
+    /// # Panics
+    /// If a node reads a feature not below `p` (so also if `p` is 0), or `leaf_of` is not one
+    /// longer than the number of rows.
     pub(crate) fn leaves(&self, rows: &[f64], p: usize, leaf_of: &mut [f64]) -> bool {
         let nodes = self.lefts.len();
+        let n = rows.len().checked_div(p).unwrap_or(0);
+        // What the unchecked step below relies on, besides the constructor's check.
+        assert!(nodes > 0, "a tree has at least its root");
+        assert!(
+            self.features_read <= p,
+            "the tree reads {} features, the rows have {p}",
+            self.features_read
+        );
+        assert_eq!(
+            leaf_of.len().saturating_sub(1),
+            n,
+            "one leaf value a row, and the sink"
+        );
+        if n == 0 {
+            return false;
+        }
         // Slices of one known length: one bounds check per step covers all four loads.
         let (features, lows, spans, lefts) = (
             &self.features[..nodes],
@@ -149,7 +196,6 @@ impl RawLayout {
         // largest magnitude seen is `largest`), the values below `prefetched_values` are
         // prefetched. Local variables rather than a struct's fields: the compiler keeps them
         // in registers (0.05 ms on the bench's 2 ms).
-        let n = rows.len().checked_div(p).unwrap_or(0);
         let magnitude = LargestMagnitude::detect();
         let (mut checked_rows, mut prefetched_values, mut largest) = (0, 0, 0.0f64);
         // The lanes may hold the rows below `upto` after the coming round: prefetch up to
@@ -183,9 +229,20 @@ impl RawLayout {
             |at| (lefts[at as usize] == at, leaf_values[at as usize]),
             |at, base| {
                 let i = at as usize;
-                let key = raw_order_key(rows[base + features[i] as usize]);
-                let right = key.wrapping_sub(lows[i]).cast_unsigned() < spans[i];
-                lefts[i] + u32::from(right)
+                debug_assert!(i < nodes && base + p <= rows.len());
+                // SAFETY: `i` is a node: lanes start at the root (`nodes > 0`, checked above),
+                // a split's children are nodes (checked in `new`) and a leaf keeps its lane.
+                // `base` starts one of the `n` rows (`walk_lanes` hands out `r * p` for
+                // `r < n`, or 0 to a lane with no row left, and `n > 0`), and every feature
+                // read is below `p` (checked above): `base + features[i] < n * p <= rows.len()`.
+                #[allow(unsafe_code)]
+                unsafe {
+                    let value = *rows.get_unchecked(base + *features.get_unchecked(i) as usize);
+                    let key = raw_order_key(value);
+                    let right = key.wrapping_sub(*lows.get_unchecked(i)).cast_unsigned()
+                        < *spans.get_unchecked(i);
+                    *lefts.get_unchecked(i) + u32::from(right)
+                }
             },
             &mut reach,
         );
@@ -406,6 +463,42 @@ mod tests {
         assert!(!layout.leaves(&[], 1, &mut sink_only));
         assert_eq!(sink_only, [7.0]);
         assert!(!layout.leaves(&[], 1, &mut []));
+    }
+
+    #[test]
+    #[should_panic(expected = "children are not nodes")]
+    fn a_split_whose_children_are_not_nodes_is_refused() {
+        // Children at 2 and 3 of three nodes: the walk would read past the nodes.
+        let _ = RawLayout::new(&[
+            Node::split(0, 0.5, true, 2),
+            Node::leaf(0.25),
+            Node::leaf(0.75),
+        ]);
+    }
+
+    #[test]
+    fn rows_too_short_for_the_features_read_are_refused() {
+        let layout = RawLayout::new(&[
+            Node::split(2, 0.5, true, 1),
+            Node::leaf(0.25),
+            Node::leaf(0.75),
+        ]);
+        let mut leaf_of = [0.0; 3];
+        assert!(!layout.leaves(&[0.0, 0.0, 1.0, 0.0, 0.0, 0.0], 3, &mut leaf_of));
+        assert_eq!(leaf_of[..2], [0.75, 0.25]);
+        // Two values a row for a split on the third: a panic, not a read past the rows.
+        let short = std::panic::catch_unwind(|| {
+            layout.leaves(&[0.0; 4], 2, &mut [0.0; 3]);
+        });
+        assert!(short.is_err());
+        // A lone leaf reads value 0 of its row: rows of no values are refused too.
+        let lone = RawLayout::new(&[Node::leaf(0.5)]);
+        assert!(std::panic::catch_unwind(|| lone.leaves(&[], 0, &mut [0.0; 3])).is_err());
+        // More leaf values than rows: refused, not walked past the rows.
+        let long = std::panic::catch_unwind(|| {
+            layout.leaves(&[0.0; 6], 3, &mut [0.0; 4]);
+        });
+        assert!(long.is_err());
     }
 
     #[test]
