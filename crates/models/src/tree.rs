@@ -42,9 +42,13 @@
 //! (the "cpu time" lines) against
 //! `$PDSCORE_PYTHON benches/peers/models_trees.py --n-jobs 1 --predict-only --repeats 5 --cache
 //! target/bench-data/sklearn-models --models decision_tree,random_forest_50_balsub,random_forest_200_balsub,adaboost_200`
-//! in the same session (scikit-learn 1.9, median CPU time). Fourth session (two alternating
-//! rounds, 05:51-05:54 UTC, load 0.8-1.0; the single tree on order keys with the check ahead,
-//! module `walk`): decision tree (depth 20, 2,049 nodes) 2.01 / 1.96 ms vs 5.7 / 5.9 ms
+//! in the same session (scikit-learn 1.9, median CPU time). Fifth session (two alternating
+//! rounds, 07:28-07:30 UTC, load 1.0; the single tree's step without bounds checks): decision
+//! tree 1.76 / 1.74 ms vs 5.6 / 5.7 ms (3.2× / 3.3×; 1.12 ms wall on two threads, 5.1×); forest
+//! of 50 trees 55.9 / 56.8 ms vs 210 / 208 ms (3.8× / 3.7×); forest of 200 trees 204 / 210 ms
+//! vs 826 / 822 ms (4.0× / 3.9×); AdaBoost 42.7 / 41.1 ms vs 679 ms (16× / 17×). Fourth
+//! session (two alternating rounds, 05:51-05:54 UTC, load 0.8-1.0; the single tree on order
+//! keys with the check ahead, module `walk`): decision tree (depth 20, 2,049 nodes) 2.01 / 1.96 ms vs 5.7 / 5.9 ms
 //! (2.8× / 3.0×; 1.07 ms wall on two threads, 5.3-5.5×); forest of 50 trees 58.0 / 57.9 ms vs
 //! 207 / 212 ms (3.6× / 3.7×); forest of 200 trees 215 / 299 ms vs 829 / 856 ms (3.9× / 2.9×:
 //! this forest's time moves with the process's memory layout, see the README); AdaBoost (200
@@ -54,9 +58,10 @@
 //! 83.6, 348 and 37.8 ms against 5.7, 208, 818 and 683 ms; the kernels before it (commit
 //! 5b5a969): 4.01, 90.0, 387 and 40.7 ms.
 //!
-//! The single tree's one core does 2.6-3.4× scikit-learn's rows/s over 16 alternating rounds
-//! after the last change (median 2.9×): its walk of 13 steps per row takes about 1.5 ms, and
-//! reading the 32 MB input once, to reject infinities, most of the rest. scikit-learn's tree predicts on one thread only; ours scores blocks of rows in
+//! The single tree's one core does 3.2-3.5× scikit-learn's rows/s over 16 alternating rounds
+//! (median 3.3×; 2.6-3.4×, median 2.9×, in the fourth session, before the step lost its bounds
+//! checks): its walk of 13 steps per row takes most of the time, and reading the 32 MB input
+//! once, to reject infinities, most of the rest. scikit-learn's tree predicts on one thread only; ours scores blocks of rows in
 //! parallel when more threads are free.
 //!
 //! # Fitted state and prediction
