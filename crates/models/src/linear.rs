@@ -637,9 +637,13 @@ where
         .zip(x.axis_chunks_iter(Axis(0), block).into_par_iter())
         .enumerate()
         .map(|(b, (dst, rows))| {
-            for (r, row) in rows.outer_iter().enumerate() {
-                if let Some(column) = row.iter().position(|v| !v.is_finite()) {
-                    return Some((b * block + r, column));
+            // One branch-free pass over a contiguous block; the rows one by one only to name
+            // the first bad value.
+            if !rows.as_slice().is_some_and(crate::cpu::all_finite) {
+                for (r, row) in rows.outer_iter().enumerate() {
+                    if let Some(column) = row.iter().position(|v| !v.is_finite()) {
+                        return Some((b * block + r, column));
+                    }
                 }
             }
             score(rows, dst);

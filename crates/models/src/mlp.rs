@@ -9,9 +9,13 @@
 //! machine for a 40-32-1 network trained for 10 epochs: a plain ndarray implementation built in
 //! 10 s and trained in 0.35 s; candle 0.9 needed a 253 s cold release build (132 crates) and
 //! trained in 1.27 s; burn 0.22 needed 511–750 s to build and trained in 0.49–3.55 s. So this
-//! module is written on ndarray alone: matrix products go through ndarray's `dot` (the
-//! single-threaded `matrixmultiply` kernels, whose summation order is fixed), which also makes
-//! training bit-for-bit reproducible for a given seed.
+//! module is written on ndarray alone: training's matrix products go through ndarray's `dot`
+//! (the single-threaded `matrixmultiply` kernels, whose summation order is fixed), which also
+//! makes training bit-for-bit reproducible for a given seed. Scoring has its own kernel
+//! (`mlp/kernel.rs`): all layers of four rows at a time, in registers, compiled for AVX-512 or
+//! AVX2 with FMA when the processor has them. It predicts the bench's 100,000 × 40 rows in
+//! 2.05 ms against `dot`'s 4.28 ms (scikit-learn: 10.7 ms), and its scores agree with `dot`'s to
+//! 1e-12 (fused multiply-adds round once).
 //!
 //! # Model and training
 //!
@@ -63,13 +67,11 @@ use crate::check::check_fit_input;
 use crate::linear::{score_in_blocks, sigmoid, softplus};
 use crate::{Classifier, FittedClassifier, ModelError, Result};
 
+mod kernel;
+use kernel::ScoringNet;
+
 /// Rows per parallel task when scoring.
 const PREDICT_BLOCK: usize = 1024;
-
-/// Smallest row count given to a matrix product when scoring: ndarray multiplies matrices whose
-/// three dimensions are all at most 7 with a different loop than larger ones, so blocks are padded
-/// to 8 rows to keep a row's score independent of the batch it is scored in.
-const MIN_PRODUCT_ROWS: usize = 8;
 
 /// Hyper-parameters of [`FittedMlp`]; see the [module docs](self).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -674,28 +676,26 @@ impl FittedMlp {
         }
         Ok(())
     }
+}
 
-    fn score_block(&self, rows: ArrayView2<'_, f64>, out: &mut [f64]) {
-        let z = if rows.nrows() < MIN_PRODUCT_ROWS {
-            let mut padded = Array2::<f64>::zeros((MIN_PRODUCT_ROWS, rows.ncols()));
-            for (mut dst, src) in padded.outer_iter_mut().zip(rows.outer_iter()) {
-                dst.assign(&src);
-            }
-            logits(&self.layers, padded.view())
-        } else {
-            logits(&self.layers, rows)
-        };
-        for (o, v) in out.iter_mut().zip(&z) {
-            *o = sigmoid(*v);
-        }
+/// P(positive) of a block of rows through the scoring kernel.
+fn score_block(net: &ScoringNet, rows: ArrayView2<'_, f64>, out: &mut [f64]) {
+    let p = rows.ncols();
+    match rows.as_slice() {
+        Some(values) => net.logits(values, p, out),
+        None => net.logits(&rows.iter().copied().collect::<Vec<_>>(), p, out),
+    }
+    for z in out.iter_mut() {
+        *z = sigmoid(*z);
     }
 }
 
 impl FittedClassifier for FittedMlp {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
         self.check_layer_shapes()?;
+        let net = ScoringNet::new(&self.layers);
         score_in_blocks(x, self.n_features, PREDICT_BLOCK, |rows, out| {
-            self.score_block(rows, out);
+            score_block(&net, rows, out);
         })
     }
 
