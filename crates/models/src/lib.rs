@@ -14,6 +14,7 @@ pub mod adaboost;
 pub mod binning;
 pub mod check;
 mod cpu;
+mod derived;
 mod error;
 pub mod forest;
 pub mod gbm;

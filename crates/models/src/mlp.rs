@@ -64,6 +64,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::check::check_fit_input;
+use crate::derived::Derived;
 use crate::linear::{score_in_blocks, sigmoid, softplus};
 use crate::{Classifier, FittedClassifier, ModelError, Result};
 
@@ -606,6 +607,7 @@ impl Classifier for MlpParams {
             training_loss_curve,
             validation_loss_curve,
             params: self.clone(),
+            scoring: Derived::default(),
         })
     }
 }
@@ -621,6 +623,10 @@ pub struct FittedMlp {
     training_loss_curve: Vec<f64>,
     validation_loss_curve: Vec<f64>,
     params: MlpParams,
+    /// The layers laid out for the scoring kernel, built when the model first scores (not
+    /// saved).
+    #[serde(skip)]
+    scoring: Derived<ScoringNet>,
 }
 
 impl FittedMlp {
@@ -693,9 +699,9 @@ fn score_block(net: &ScoringNet, rows: ArrayView2<'_, f64>, out: &mut [f64]) {
 impl FittedClassifier for FittedMlp {
     fn predict_proba(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
         self.check_layer_shapes()?;
-        let net = ScoringNet::new(&self.layers);
+        let net = self.scoring.get_or_init(|| ScoringNet::new(&self.layers));
         score_in_blocks(x, self.n_features, PREDICT_BLOCK, |rows, out| {
-            score_block(&net, rows, out);
+            score_block(net, rows, out);
         })
     }
 

@@ -118,6 +118,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::binning::{BinnedMatrix, MISSING_BIN};
 use crate::check::{check_fit_input, check_predict_input};
+use crate::derived::Derived;
 use crate::walk::RawLayout;
 use crate::{Classifier, FittedClassifier, ModelError, Result};
 
@@ -800,23 +801,6 @@ pub struct Tree {
     raw_layout: Derived<RawLayout>,
 }
 
-/// State derived from a tree's nodes, built on first use. Comparisons ignore it: a tree that
-/// has scored rows equals the same tree that has not.
-#[derive(Debug, Clone)]
-struct Derived<T>(std::sync::OnceLock<T>);
-
-impl<T> Default for Derived<T> {
-    fn default() -> Self {
-        Derived(std::sync::OnceLock::new())
-    }
-}
-
-impl<T> PartialEq for Derived<T> {
-    fn eq(&self, _other: &Self) -> bool {
-        true
-    }
-}
-
 /// The layout [`StepLayout::accumulate`] walks, derived from a tree's nodes, for rows in the
 /// missing-resolved form of [`resolve_missing`] (`2p` values: `NaN` as `-inf`, then `NaN` as
 /// `+inf`).
@@ -1040,9 +1024,7 @@ impl Tree {
 
     /// The raw-row scoring layout, built on first use.
     fn raw_layout(&self) -> &RawLayout {
-        self.raw_layout
-            .0
-            .get_or_init(|| RawLayout::new(&self.nodes))
+        self.raw_layout.get_or_init(|| RawLayout::new(&self.nodes))
     }
 
     /// The nodes; node 0 is the root.
@@ -1105,7 +1087,6 @@ impl Tree {
         leaf_of: &mut Vec<u32>,
     ) {
         self.steps
-            .0
             .get_or_init(|| StepLayout::new(&self.nodes, self.n_features))
             .accumulate(resolved, p, out, leaf_of);
     }
