@@ -84,6 +84,17 @@ pub enum MetricsError {
         /// What the valid domain is.
         reason: &'static str,
     },
+
+    /// An iterative computation (a special function's series or continued fraction, a
+    /// Newton-Raphson fit) did not converge within its iteration cap. Not expected for any
+    /// input the crate accepts: the cap turns a would-be endless loop into an error.
+    #[error("{what} did not converge in {iterations} iterations")]
+    NoConvergence {
+        /// What was being computed.
+        what: &'static str,
+        /// The iteration cap that was reached.
+        iterations: usize,
+    },
 }
 
 impl MetricsError {

@@ -46,15 +46,18 @@ mod calibration;
 mod confusion;
 mod error;
 mod input;
+mod jeffreys;
 mod probability;
 mod ranked;
 mod sort;
+mod special;
 mod threshold;
 
 pub use calibration::{BinStrategy, CalibrationCurve, calibration_curve};
 pub use confusion::ConfusionMatrix;
 pub use error::MetricsError;
 pub use input::labels_from_01;
+pub use jeffreys::jeffreys_p_value;
 pub use probability::{brier_score, log_loss};
 pub use ranked::{PrCurve, RankedScores, RocCurve};
 pub use threshold::{ChosenThreshold, ThresholdObjective};
