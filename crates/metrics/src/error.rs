@@ -85,6 +85,18 @@ pub enum MetricsError {
         reason: &'static str,
     },
 
+    /// A metric needs more samples than it was given (the Hosmer-Lemeshow test needs three
+    /// non-empty groups).
+    #[error("{metric} needs at least {needed} samples, got {found}")]
+    TooFewSamples {
+        /// The metric that was asked for.
+        metric: &'static str,
+        /// The minimum number of samples.
+        needed: usize,
+        /// The number of samples given.
+        found: usize,
+    },
+
     /// An iterative computation (a special function's series or continued fraction, a
     /// Newton-Raphson fit) did not converge within its iteration cap. Not expected for any
     /// input the crate accepts: the cap turns a would-be endless loop into an error.

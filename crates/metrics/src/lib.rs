@@ -44,9 +44,13 @@
 
 mod calibration;
 mod confusion;
+mod ece;
 mod error;
+mod groups;
+mod hosmer_lemeshow;
 mod input;
 mod jeffreys;
+mod mean_pd;
 mod probability;
 mod ranked;
 mod sort;
@@ -55,9 +59,12 @@ mod threshold;
 
 pub use calibration::{BinStrategy, CalibrationCurve, calibration_curve};
 pub use confusion::ConfusionMatrix;
+pub use ece::expected_calibration_error;
 pub use error::MetricsError;
+pub use hosmer_lemeshow::{HosmerLemeshow, hosmer_lemeshow};
 pub use input::labels_from_01;
 pub use jeffreys::jeffreys_p_value;
+pub use mean_pd::mean_pd_ratio;
 pub use probability::{brier_score, log_loss};
 pub use ranked::{PrCurve, RankedScores, RocCurve};
 pub use threshold::{ChosenThreshold, ThresholdObjective};

@@ -19,8 +19,10 @@
 //! 5e-12 to scipy, whose own error reaches 2e-12 on the same grid.
 
 mod beta;
+mod gamma;
 
 pub(crate) use beta::beta_inc;
+pub(crate) use gamma::chi_square_sf;
 
 /// `ln √(2π)`.
 #[cfg(test)]
