@@ -97,6 +97,16 @@ pub enum MetricsError {
         found: usize,
     },
 
+    /// A maximum-likelihood fit has no finite, unique solution (the calibration slope of
+    /// probabilities whose logits are all equal, or that separate the classes).
+    #[error("{fit} has no finite maximum-likelihood estimate: {reason}")]
+    NoFiniteFit {
+        /// The fit that was asked for.
+        fit: &'static str,
+        /// Why, with the offending value.
+        reason: String,
+    },
+
     /// An iterative computation (a special function's series or continued fraction, a
     /// Newton-Raphson fit) did not converge within its iteration cap. Not expected for any
     /// input the crate accepts: the cap turns a would-be endless loop into an error.

@@ -53,6 +53,7 @@ mod jeffreys;
 mod mean_pd;
 mod probability;
 mod ranked;
+mod recalibration;
 mod sort;
 mod special;
 mod threshold;
@@ -67,6 +68,7 @@ pub use jeffreys::jeffreys_p_value;
 pub use mean_pd::mean_pd_ratio;
 pub use probability::{brier_score, log_loss};
 pub use ranked::{PrCurve, RankedScores, RocCurve};
+pub use recalibration::{CalibrationFit, calibration_intercept_slope};
 pub use threshold::{ChosenThreshold, ThresholdObjective};
 
 /// Result alias of this crate.
