@@ -44,6 +44,7 @@
 
 mod calibration;
 mod confusion;
+mod credit;
 mod ece;
 mod error;
 mod groups;
@@ -60,6 +61,7 @@ mod threshold;
 
 pub use calibration::{BinStrategy, CalibrationCurve, calibration_curve};
 pub use confusion::ConfusionMatrix;
+pub use credit::{gini_score, ks_statistic};
 pub use ece::expected_calibration_error;
 pub use error::MetricsError;
 pub use hosmer_lemeshow::{HosmerLemeshow, hosmer_lemeshow};

@@ -129,7 +129,7 @@ impl RankedScores {
         }
     }
 
-    fn require_both_classes(&self, metric: &'static str) -> Result<()> {
+    pub(crate) fn require_both_classes(&self, metric: &'static str) -> Result<()> {
         self.require_positives(metric)?;
         if self.negatives() > 0.0 {
             Ok(())
@@ -414,7 +414,7 @@ impl<'a> SortedRows<'a> {
 
     /// Calls `visit(key, tp, fp)` for each distinct key (descending score) with the cumulative
     /// (weighted) positives and negatives scoring at least that much.
-    fn for_each_threshold(&self, mut visit: impl FnMut(u64, f64, f64)) {
+    pub(crate) fn for_each_threshold(&self, mut visit: impl FnMut(u64, f64, f64)) {
         let (mut tp, mut fp) = (0.0_f64, 0.0_f64);
         for (position, (&key, &row)) in self.keys.iter().zip(&self.rows).enumerate() {
             let weight = self.weight(row);
