@@ -107,6 +107,18 @@ pub enum MetricsError {
         reason: String,
     },
 
+    /// An edge of a master scale is invalid (not finite, not strictly inside `(0, 1)`, or not
+    /// above the previous edge).
+    #[error("master scale edge {index} is {value}: {reason}")]
+    InvalidGradeEdge {
+        /// Position of the bad edge.
+        index: usize,
+        /// The bad value.
+        value: f64,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+
     /// An iterative computation (a special function's series or continued fraction, a
     /// Newton-Raphson fit) did not converge within its iteration cap. Not expected for any
     /// input the crate accepts: the cap turns a would-be endless loop into an error.
