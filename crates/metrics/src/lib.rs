@@ -16,7 +16,18 @@
 //!   rates derived from it: precision, recall, specificity, F1, F-beta, balanced accuracy, MCC.
 //!   A rate whose denominator is zero is `0.0` (scikit-learn's default `zero_division`).
 //! - **Probability quality**: [`brier_score`], [`log_loss`] (clipped like scikit-learn 1.9) and
-//!   [`calibration_curve`] with uniform or quantile bins.
+//!   [`calibration_curve`] with uniform or quantile bins; whether the PDs match the default
+//!   rates: [`expected_calibration_error`] and the [`hosmer_lemeshow`] test over equal-count
+//!   groups, the [calibration intercept and slope](calibration_intercept_slope) (logistic
+//!   recalibration of logit p) and the [`mean_pd_ratio`]; [`calibration_summary`] gives them
+//!   all at once.
+//! - **Credit**: the [Gini coefficient](RankedScores::gini) (`2 · AUC − 1`) and the
+//!   [Kolmogorov-Smirnov statistic](RankedScores::ks_statistic) on the sorted scores (one-shot:
+//!   [`gini_score`], [`ks_statistic`]); the [`jeffreys_p_value`] of a PD against observed
+//!   defaults (ECB/EBA PD back-testing); rating grades on a [`MasterScale`] with a
+//!   [back-testing table](MasterScale::table) per grade. The p-values come from special
+//!   functions written out here (no numerical dependency) and checked against scipy and
+//!   60-digit values.
 //! - **Threshold choice**: [`ThresholdObjective`] — maximise F-beta, minimise expected cost
 //!   (default FN:FP = 10:1) or reach a target recall — evaluated over the distinct scores.
 //!
@@ -58,6 +69,7 @@ mod ranked;
 mod recalibration;
 mod sort;
 mod special;
+mod summary;
 mod threshold;
 
 pub use calibration::{BinStrategy, CalibrationCurve, calibration_curve};
@@ -73,6 +85,7 @@ pub use mean_pd::mean_pd_ratio;
 pub use probability::{brier_score, log_loss};
 pub use ranked::{PrCurve, RankedScores, RocCurve};
 pub use recalibration::{CalibrationFit, calibration_intercept_slope};
+pub use summary::{CalibrationSummary, calibration_summary};
 pub use threshold::{ChosenThreshold, ThresholdObjective};
 
 /// Result alias of this crate.
