@@ -2,7 +2,9 @@
 //!
 //! The referee of pdscore: every model comparison, threshold and report is judged with these
 //! metrics, so they reproduce scikit-learn 1.9 exactly (checked against golden values to 1e-12,
-//! see `tests/golden/README.md`).
+//! see `tests/golden/README.md`); the calibration and credit metrics scikit-learn lacks are
+//! checked the same way against numpy and scipy, except the iteratively fitted calibration
+//! intercept and slope (1e-9) and tiny p-values (1e-11 relative to themselves).
 //!
 //! - **Ranking metrics** need an ordering of the samples by score, hence one sort.
 //!   [`RankedScores`] sorts once and then gives [`roc_auc`](RankedScores::roc_auc),

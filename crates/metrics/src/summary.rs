@@ -12,6 +12,9 @@ const GROUPS: usize = 10;
 
 /// Every calibration figure of a set of PDs against outcomes, as reported by pdscore: how
 /// good the probabilities are as probabilities, not only as a ranking.
+///
+/// All fields are finite except possibly the Hosmer-Lemeshow statistic (`+∞` when a PD of
+/// exactly 0 or 1 is contradicted by an outcome), which JSON cannot hold.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationSummary {
     /// Log loss (binary cross-entropy, natural log), see [`log_loss`]: lower is better.
