@@ -1,28 +1,6 @@
 //! Isotonic regression of the labels on the score, as scikit-learn 1.9's
 //! `IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1, increasing=True)` fits and
-//! predicts it.
-//!
-//! # Fit (sklearn's `_build_y`)
-//!
-//! 1. Rows of zero weight are dropped.
-//! 2. Rows are sorted by score, then label (a stable sort, `np.lexsort((y, x))`).
-//! 3. Equal scores are merged into one point (`_make_unique`): its label is the weighted mean of
-//!    theirs, its weight the sum. As in sklearn, "equal" means closer than `1e-15` (numpy's
-//!    `finfo(float64).resolution`) to the first score of the group, and the group keeps that
-//!    first score.
-//! 4. Pool adjacent violators with weights (the O(n) algorithm of Busing, 2022, that
-//!    `scipy.optimize.isotonic_regression` runs; equal neighbouring values are pooled too).
-//! 5. Values are clipped to `[0, 1]` (a no-op for 0/1 labels) and the interior points of every
-//!    run of equal values are dropped, keeping the first and last point of each run.
-//!
-//! # Predict (sklearn's `_transform`)
-//!
-//! The score is clipped to the range of the thresholds, then interpolated linearly between them
-//! exactly as `np.interp` does (sklearn's `interp1d` delegates to it for `f64` data): a score
-//! equal to a threshold gets that threshold's value, and one between thresholds `j` and `j + 1`
-//! gets `slope · (s − x_j) + y_j` with `slope = (y_{j+1} − y_j) / (x_{j+1} − x_j)`. A single
-//! threshold (every score equal) gives a constant. The threshold is found by binary search, so
-//! a calibrated score costs `O(log thresholds)`.
+//! predicts it: [`IsotonicCalibrator`] and [`fit_isotonic`].
 
 use std::cmp::Ordering;
 
@@ -36,7 +14,16 @@ use crate::{ModelError, Result};
 const MERGE_RESOLUTION: f64 = 1e-15;
 
 /// A fitted isotonic calibrator: thresholds `x` (strictly increasing scores) and their values
-/// `y` (non-decreasing PDs in `[0, 1]`); see the [module docs](self).
+/// `y` (non-decreasing PDs in `[0, 1]`), fitted by [`fit_isotonic`].
+///
+/// # Predict (sklearn's `_transform`)
+///
+/// The score is clipped to the range of the thresholds, then interpolated linearly between them
+/// exactly as `np.interp` does (sklearn's `interp1d` delegates to it for `f64` data): a score
+/// equal to a threshold gets that threshold's value, and one between thresholds `j` and `j + 1`
+/// gets `slope · (s − x_j) + y_j` with `slope = (y_{j+1} − y_j) / (x_{j+1} − x_j)`. A single
+/// threshold (every score equal) gives a constant. The threshold is found by binary search, so
+/// a calibrated score costs `O(log thresholds)`.
 ///
 /// ```
 /// use pdscore_models::calibration::IsotonicCalibrator;
@@ -149,8 +136,22 @@ impl IsotonicCalibrator {
     }
 }
 
-/// Fits the isotonic calibrator of the labels `y` on `scores` (optionally weighted); see the
-/// [module docs](self).
+/// Fits the isotonic calibrator of the labels `y` on `scores` (optionally weighted) as
+/// scikit-learn 1.9's `IsotonicRegression(out_of_bounds="clip", y_min=0, y_max=1,
+/// increasing=True)` does.
+///
+/// # Fit (sklearn's `_build_y`)
+///
+/// 1. Rows of zero weight are dropped.
+/// 2. Rows are sorted by score, then label (a stable sort, `np.lexsort((y, x))`).
+/// 3. Equal scores are merged into one point (`_make_unique`): its label is the weighted mean of
+///    theirs, its weight the sum. As in sklearn, "equal" means closer than `1e-15` (numpy's
+///    `finfo(float64).resolution`) to the first score of the group, and the group keeps that
+///    first score.
+/// 4. Pool adjacent violators with weights (the O(n) algorithm of Busing, 2022, that
+///    `scipy.optimize.isotonic_regression` runs; equal neighbouring values are pooled too).
+/// 5. Values are clipped to `[0, 1]` (a no-op for 0/1 labels) and the interior points of every
+///    run of equal values are dropped, keeping the first and last point of each run.
 ///
 /// ```
 /// use pdscore_models::calibration::fit_isotonic;

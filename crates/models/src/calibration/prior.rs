@@ -1,16 +1,4 @@
-//! The exact prior-shift correction: `logit(p) = logit(s) + logit(to_prior) − logit(from_prior)`.
-//!
-//! By Bayes' rule a posterior's odds are the likelihood ratio times the prior odds. A model
-//! whose training objective saw positives at a share `from_prior` (because class weights or
-//! resampling changed it: balanced class weights make it 0.5) estimates posterior odds that carry
-//! `from_prior`'s odds; multiplying them by `odds(to_prior) / odds(from_prior)` gives the odds
-//! under the data's own share `to_prior`, with the likelihood ratio, and so the ranking,
-//! untouched. The same map recalibrates PDs to a long-run default rate: `from_prior` the default
-//! rate of the sample the model was fitted on, `to_prior` the long-run rate.
-//!
-//! It needs no fitting and no held-out rows, so it is exact only to the extent the model's
-//! scores were calibrated under `from_prior`; [`super::fit_sigmoid`] on out-of-fold scores also
-//! corrects a model that was not.
+//! The exact prior-shift correction of the log-odds: [`PriorShift`].
 
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +6,20 @@ use super::input::logit;
 use crate::linear::sigmoid;
 use crate::{ModelError, Result};
 
-/// A prior-shift correction of the log-odds; see the [module docs](self).
+/// The exact prior-shift correction of the log-odds:
+/// `logit(p) = logit(s) + logit(to_prior) − logit(from_prior)`.
+///
+/// By Bayes' rule a posterior's odds are the likelihood ratio times the prior odds. A model
+/// whose training objective saw positives at a share `from_prior` (because class weights or
+/// resampling changed it: balanced class weights make it 0.5) estimates posterior odds that carry
+/// `from_prior`'s odds; multiplying them by `odds(to_prior) / odds(from_prior)` gives the odds
+/// under the data's own share `to_prior`, with the likelihood ratio, and so the ranking,
+/// untouched. The same map recalibrates PDs to a long-run default rate: `from_prior` the default
+/// rate of the sample the model was fitted on, `to_prior` the long-run rate.
+///
+/// It needs no fitting and no held-out rows, so it is exact only to the extent the model's
+/// scores were calibrated under `from_prior`; [`fit_sigmoid`](super::fit_sigmoid) on
+/// out-of-fold scores also corrects a model that was not.
 ///
 /// ```
 /// use pdscore_models::calibration::PriorShift;

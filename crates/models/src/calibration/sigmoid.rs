@@ -1,36 +1,4 @@
-//! Platt scaling on the logit of the score: `p = σ(slope · logit(s) + intercept)`.
-//!
-//! # Why the logit, not the score
-//!
-//! Platt (and scikit-learn's `_sigmoid_calibration`) fit `σ(A · s + B)` on the raw score `s`.
-//! Here the feature is `logit(s)` instead, for three reasons:
-//!
-//! - the identity is representable: slope 1 and intercept 0 give `p = s` exactly in exact
-//!   arithmetic, so a model that is already calibrated is left alone and the fitted pair reads as
-//!   a diagnosis ("slope 1, intercept 0" means already calibrated; a slope below 1 means
-//!   over-confident scores, a non-zero intercept a shifted base rate);
-//! - a sigmoid of the raw score cannot produce PDs far below `σ(B)` for scores near 0, which is
-//!   where most of a credit portfolio lives; on the logit it can follow the score down;
-//! - it is the logistic recalibration credit-risk validators use (calibration slope and
-//!   intercept of `logit(PD)`), so the fitted pair is a familiar figure.
-//!
-//! Scores are clipped to [`SCORE_CLIP`]`, 1 − SCORE_CLIP]` before the logit, so scores of
-//! exactly 0 or 1 give finite features (±27.6).
-//!
-//! # Fit
-//!
-//! The (weighted) cross-entropy of Platt's smoothed targets, as in scikit-learn's
-//! `_sigmoid_calibration`: positives aim at `(N₊ + 1) / (N₊ + 2)`, negatives at `1 / (N₋ + 2)`,
-//! with `N±` the (weighted) class totals. The smoothing keeps the optimum finite even when the
-//! scores separate the classes. With a single distinct score (among rows of positive weight) the
-//! slope is not identifiable: it stays 1 and only the intercept is fitted.
-//!
-//! The objective is convex and is minimised by Newton–Raphson on (slope, intercept) from
-//! (1, 0), on the centred feature `logit(s) − mean` (which decorrelates the two parameters),
-//! with the step controlled by a trust region (see `trust_region.rs`: on ordinary scores every
-//! step is the full Newton step; halving along the Newton direction did not converge on samples
-//! where a few rows carry nearly all the weight). `tests/calibration_golden.rs` checks the
-//! optimum against scipy's to `1e-7`.
+//! Platt scaling on the logit of the score: [`SigmoidCalibrator`] and [`fit_sigmoid`].
 
 use serde::{Deserialize, Serialize};
 
@@ -43,8 +11,24 @@ use crate::{ModelError, Result};
 /// calibrator (fit and calibrate alike).
 pub const SCORE_CLIP: f64 = 1e-12;
 
-/// A fitted Platt scaling on the logit: `p = σ(slope · logit(clip(s)) + intercept)`; see the
-/// [module docs](self).
+/// A fitted Platt scaling on the logit: `p = σ(slope · logit(clip(s)) + intercept)`.
+///
+/// # Why the logit, not the score
+///
+/// Platt (and scikit-learn's `_sigmoid_calibration`) fit `σ(A · s + B)` on the raw score `s`.
+/// Here the feature is `logit(s)` instead, for three reasons:
+///
+/// - the identity is representable: slope 1 and intercept 0 give `p = s` exactly in exact
+///   arithmetic, so a model that is already calibrated is left alone and the fitted pair reads as
+///   a diagnosis ("slope 1, intercept 0" means already calibrated; a slope below 1 means
+///   over-confident scores, a non-zero intercept a shifted base rate);
+/// - a sigmoid of the raw score cannot produce PDs far below `σ(B)` for scores near 0, which is
+///   where most of a credit portfolio lives; on the logit it can follow the score down;
+/// - it is the logistic recalibration credit-risk validators use (calibration slope and
+///   intercept of `logit(PD)`), so the fitted pair is a familiar figure.
+///
+/// Scores are clipped to [`SCORE_CLIP`]`, 1 − SCORE_CLIP]` before the logit, so scores of
+/// exactly 0 or 1 give finite features (±27.6).
 ///
 /// ```
 /// use pdscore_models::calibration::SigmoidCalibrator;
@@ -117,8 +101,22 @@ impl SigmoidCalibrator {
     }
 }
 
-/// Fits Platt scaling on the logit of `scores` to the labels `y` (optionally weighted); see the
-/// [module docs](self).
+/// Fits Platt scaling on the logit of `scores` to the labels `y` (optionally weighted).
+///
+/// # Fit
+///
+/// The (weighted) cross-entropy of Platt's smoothed targets, as in scikit-learn's
+/// `_sigmoid_calibration`: positives aim at `(N₊ + 1) / (N₊ + 2)`, negatives at `1 / (N₋ + 2)`,
+/// with `N±` the (weighted) class totals. The smoothing keeps the optimum finite even when the
+/// scores separate the classes. With a single distinct score (among rows of positive weight) the
+/// slope is not identifiable: it stays 1 and only the intercept is fitted.
+///
+/// The objective is convex and is minimised by Newton–Raphson on (slope, intercept) from
+/// (1, 0), on the centred feature `logit(s) − mean` (which decorrelates the two parameters),
+/// with the step controlled by a trust region (see `trust_region.rs`: on ordinary scores every
+/// step is the full Newton step; halving along the Newton direction did not converge on samples
+/// where a few rows carry nearly all the weight). `tests/calibration_golden.rs` checks the
+/// optimum against scipy's to `1e-7`.
 ///
 /// ```
 /// use pdscore_models::calibration::fit_sigmoid;
