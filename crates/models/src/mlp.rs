@@ -35,9 +35,11 @@
 //!   has not improved by more than `tol` for `patience` epochs; the weights of the best epoch are
 //!   kept. scikit-learn scores the validation set by accuracy instead, which is almost constant
 //!   when 1 row in 70 is positive; log loss is used here because it tracks ranking and
-//!   calibration. Without early stopping, training stops when the training loss has not improved
-//!   by `tol` for `patience` epochs, or after `max_epochs`. Reaching `max_epochs` is not an
-//!   error: the fitted model reports [`FittedMlp::epochs`] and [`FittedMlp::stopped_early`].
+//!   calibration. [`MlpParams::fit_with_validation`] stops on given validation rows instead of a
+//!   held-out share. Without early stopping, training stops when the training loss has not
+//!   improved by `tol` for `patience` epochs (unless [`MlpParams::stop_on_training_loss`] is
+//!   off), or after `max_epochs`. Reaching `max_epochs` is not an error: the fitted model reports
+//!   [`FittedMlp::epochs`] and [`FittedMlp::stopped_early`].
 //!
 //! ```
 //! use ndarray::array;
@@ -84,12 +86,20 @@ pub struct MlpParams {
     validation_fraction: f64,
     patience: usize,
     tol: f64,
+    /// Absent from files saved before it existed, which stopped on the training loss.
+    #[serde(default = "stop_on_training_loss_default")]
+    stop_on_training_loss: bool,
     alpha: f64,
     dropout: f64,
     beta1: f64,
     beta2: f64,
     epsilon: f64,
     seed: u64,
+}
+
+/// The default of [`MlpParams::stop_on_training_loss`].
+fn stop_on_training_loss_default() -> bool {
+    true
 }
 
 impl Default for MlpParams {
@@ -113,6 +123,7 @@ impl MlpParams {
             validation_fraction: 0.1,
             patience: 10,
             tol: 1e-4,
+            stop_on_training_loss: true,
             alpha: 1e-4,
             dropout: 0.0,
             beta1: 0.9,
@@ -170,6 +181,15 @@ impl MlpParams {
     /// non-negative.
     pub fn tol(mut self, tol: f64) -> Self {
         self.tol = tol;
+        self
+    }
+
+    /// Without early stopping, whether training stops when the training loss has not improved
+    /// by `tol` for `patience` epochs. Default `true`. With `false` (and early stopping off)
+    /// training runs exactly `max_epochs` epochs.
+    /// Early stopping on a validation set ignores it.
+    pub fn stop_on_training_loss(mut self, stop: bool) -> Self {
+        self.stop_on_training_loss = stop;
         self
     }
 
@@ -505,7 +525,12 @@ impl FittedMlp {
         &self.training_loss_curve
     }
 
-    /// Weighted validation log loss after each epoch (empty without early stopping).
+    /// Weighted mean log loss `Σ w ℓ / Σ w` of the validation rows after each epoch (index `i`:
+    /// after `i + 1` epochs; no L2 term), empty without validation rows (early stopping off, or
+    /// every held-out row weighing zero). The validation rows
+    /// are the held-out share of [`Classifier::fit`](crate::Classifier::fit) (weighted by their
+    /// sample weights) or the rows given to [`MlpParams::fit_with_validation`] (weighted by
+    /// `valid_weight`).
     pub fn validation_loss_curve(&self) -> &[f64] {
         &self.validation_loss_curve
     }
