@@ -10,6 +10,15 @@
 //! The crate sees matrices (`ArrayView2<f64>`), boolean labels and optional per-row weights, never a
 //! table or a file. Every random choice takes a seed.
 //!
+//! # Iterations chosen by cross-validation
+//!
+//! For the families that stop early (the MLP, and the GBM with early stopping set;
+//! [`ModelSpec::stops_early`]), [`ModelSpec::fit_with_validation`] stops on given validation
+//! rows, [`FittedModel::validation_curve`] returns the validation log loss after each iteration
+//! (one scale for both families) and [`ModelSpec::with_fixed_iterations`] turns the spec into one
+//! that trains exactly a given number of iterations: average the inner folds' curves, take the
+//! best iteration, refit with that many.
+//!
 //! # Calibration
 //!
 //! A model's score ranks rows; the PD a user sees must also be on the right scale. The
@@ -17,7 +26,7 @@
 //! on out-of-fold scores: [`fit_sigmoid`] (Platt scaling on `logit(s)`), [`fit_isotonic`]
 //! (scikit-learn's isotonic regression, reproduced exactly) and [`PriorShift`] (the exact
 //! correction of the log-odds when class weights or resampling changed the class prior the model
-//! was trained on). A
+//! was trained on; [`ModelSpec::effective_prior`] says which prior that was). A
 //! [`FittedCalibrator`] holds any of them, is saved with the model, and calibrates one score at a
 //! time, so a row's PD never depends on the other rows.
 //!

@@ -186,7 +186,8 @@ impl MlpParams {
 
     /// Without early stopping, whether training stops when the training loss has not improved
     /// by `tol` for `patience` epochs. Default `true`. With `false` (and early stopping off)
-    /// training runs exactly `max_epochs` epochs.
+    /// training runs exactly `max_epochs` epochs, as
+    /// [`ModelSpec::with_fixed_iterations`](crate::ModelSpec::with_fixed_iterations) sets it.
     /// Early stopping on a validation set ignores it.
     pub fn stop_on_training_loss(mut self, stop: bool) -> Self {
         self.stop_on_training_loss = stop;
@@ -224,6 +225,11 @@ impl MlpParams {
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
+    }
+
+    /// Whether early stopping (on held-out or given validation rows) is on.
+    pub(crate) fn early_stopping_on(&self) -> bool {
+        self.early_stopping
     }
 
     /// Validates the parameters.
