@@ -22,7 +22,6 @@ use super::{CalibrationMethod, IsotonicCalibrator, PriorShift, SigmoidCalibrator
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method")]
-#[non_exhaustive]
 pub enum FittedCalibrator {
     /// No calibration: the PD is the score.
     #[serde(rename = "none")]
