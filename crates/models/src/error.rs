@@ -34,6 +34,14 @@ pub enum ModelError {
         /// Column index (0-based).
         column: usize,
     },
+    /// A score given to a calibrator is outside `[0, 1]` or `NaN`.
+    #[error("score {value} at row {row} is not a probability in [0, 1]")]
+    ScoreOutOfRange {
+        /// Row index (0-based).
+        row: usize,
+        /// The offending score.
+        value: f64,
+    },
     /// A sample weight is negative or non-finite, or all weights are zero.
     #[error("invalid sample weights: {0}")]
     BadWeights(String),

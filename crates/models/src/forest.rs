@@ -109,6 +109,11 @@ impl RandomForestParams {
         self
     }
 
+    /// The class weighting setting.
+    pub fn class_weight_setting(&self) -> ClassWeight {
+        self.class_weight
+    }
+
     /// Features drawn at each node (default [`MaxFeatures::Sqrt`]).
     pub fn max_features(mut self, max_features: MaxFeatures) -> Self {
         self.tree = self.tree.max_features(max_features);

@@ -9,9 +9,48 @@
 //!
 //! The crate sees matrices (`ArrayView2<f64>`), boolean labels and optional per-row weights, never a
 //! table or a file. Every random choice takes a seed.
+//!
+//! # Iterations chosen by cross-validation
+//!
+//! For the families that stop early (the MLP, and the GBM with early stopping set;
+//! [`ModelSpec::stops_early`]), [`ModelSpec::fit_with_validation`] stops on given validation
+//! rows, [`FittedModel::validation_curve`] returns the validation log loss after each iteration
+//! (one scale for both families) and [`ModelSpec::with_fixed_iterations`] turns the spec into one
+//! that trains exactly a given number of iterations: average the inner folds' curves, take the
+//! best iteration, refit with that many.
+//!
+//! # Calibration
+//!
+//! A model's score ranks rows; the PD a user sees must also be on the right scale. The
+//! [`calibration`] module maps a score `s ∈ [0, 1]` to a calibrated PD, fitted (by the pipeline)
+//! on out-of-fold scores: [`fit_sigmoid`] (Platt scaling on `logit(s)`), [`fit_isotonic`]
+//! (scikit-learn's isotonic regression, reproduced exactly) and [`PriorShift`] (the exact
+//! correction of the log-odds when class weights or resampling changed the class prior the model
+//! was trained on; [`ModelSpec::effective_prior`] says which prior that was). A
+//! [`FittedCalibrator`] holds any of them, is saved with the model, and calibrates one score at a
+//! time, so a row's PD never depends on the other rows.
+//!
+//! ```
+//! use pdscore_models::{CalibrationMethod, FittedCalibrator, PriorShift, fit_sigmoid};
+//!
+//! // Out-of-fold scores of an over-confident model.
+//! let scores = [0.01, 0.02, 0.05, 0.2, 0.4, 0.6, 0.9, 0.95, 0.99, 0.995];
+//! let y = [false, false, true, false, false, true, false, true, true, true];
+//! let platt = FittedCalibrator::Sigmoid(fit_sigmoid(&scores, &y, None)?);
+//! assert_eq!(platt.method(), CalibrationMethod::Sigmoid);
+//! assert!(platt.calibrate(0.99) < 0.99 && platt.calibrate(0.01) > 0.01);
+//!
+//! // A model fitted with balanced class weights on data with 2 % defaulters.
+//! let shift = FittedCalibrator::Prior(PriorShift::between(0.5, 0.02)?);
+//! let mut pds = vec![0.5, 0.9];
+//! shift.calibrate_in_place(&mut pds);
+//! assert!((pds[0] - 0.02).abs() < 1e-15);
+//! # Ok::<(), pdscore_models::ModelError>(())
+//! ```
 
 pub mod adaboost;
 pub mod binning;
+pub mod calibration;
 pub mod check;
 mod cpu;
 mod derived;
@@ -28,6 +67,10 @@ pub mod tree;
 mod walk;
 
 pub use adaboost::{AdaBoostParams, FittedAdaBoost};
+pub use calibration::{
+    CalibrationMethod, FittedCalibrator, IsotonicCalibrator, PriorShift, SigmoidCalibrator,
+    fit_isotonic, fit_sigmoid,
+};
 pub use error::ModelError;
 pub use forest::{ClassWeight, FittedRandomForest, RandomForestParams};
 pub use gbm::{FittedGbm, GbmParams};

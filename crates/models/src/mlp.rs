@@ -35,9 +35,11 @@
 //!   has not improved by more than `tol` for `patience` epochs; the weights of the best epoch are
 //!   kept. scikit-learn scores the validation set by accuracy instead, which is almost constant
 //!   when 1 row in 70 is positive; log loss is used here because it tracks ranking and
-//!   calibration. Without early stopping, training stops when the training loss has not improved
-//!   by `tol` for `patience` epochs, or after `max_epochs`. Reaching `max_epochs` is not an
-//!   error: the fitted model reports [`FittedMlp::epochs`] and [`FittedMlp::stopped_early`].
+//!   calibration. [`MlpParams::fit_with_validation`] stops on given validation rows instead of a
+//!   held-out share. Without early stopping, training stops when the training loss has not
+//!   improved by `tol` for `patience` epochs (unless [`MlpParams::stop_on_training_loss`] is
+//!   off), or after `max_epochs`. Reaching `max_epochs` is not an error: the fitted model reports
+//!   [`FittedMlp::epochs`] and [`FittedMlp::stopped_early`].
 //!
 //! ```
 //! use ndarray::array;
@@ -58,17 +60,16 @@
 //! ```
 
 use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::check::check_fit_input;
 use crate::derived::Derived;
 use crate::linear::{score_in_blocks, sigmoid, softplus};
-use crate::{Classifier, FittedClassifier, ModelError, Result};
+use crate::{FittedClassifier, ModelError, Result};
 
 mod kernel;
+mod train;
 use kernel::ScoringNet;
 
 /// Rows per parallel task when scoring.
@@ -85,12 +86,20 @@ pub struct MlpParams {
     validation_fraction: f64,
     patience: usize,
     tol: f64,
+    /// Absent from files saved before it existed, which stopped on the training loss.
+    #[serde(default = "stop_on_training_loss_default")]
+    stop_on_training_loss: bool,
     alpha: f64,
     dropout: f64,
     beta1: f64,
     beta2: f64,
     epsilon: f64,
     seed: u64,
+}
+
+/// The default of [`MlpParams::stop_on_training_loss`].
+fn stop_on_training_loss_default() -> bool {
+    true
 }
 
 impl Default for MlpParams {
@@ -114,6 +123,7 @@ impl MlpParams {
             validation_fraction: 0.1,
             patience: 10,
             tol: 1e-4,
+            stop_on_training_loss: true,
             alpha: 1e-4,
             dropout: 0.0,
             beta1: 0.9,
@@ -174,6 +184,16 @@ impl MlpParams {
         self
     }
 
+    /// Without early stopping, whether training stops when the training loss has not improved
+    /// by `tol` for `patience` epochs. Default `true`. With `false` (and early stopping off)
+    /// training runs exactly `max_epochs` epochs, as
+    /// [`ModelSpec::with_fixed_iterations`](crate::ModelSpec::with_fixed_iterations) sets it.
+    /// Early stopping on a validation set ignores it.
+    pub fn stop_on_training_loss(mut self, stop: bool) -> Self {
+        self.stop_on_training_loss = stop;
+        self
+    }
+
     /// L2 penalty on the weights (scikit-learn's `alpha`). Default `1e-4`. Finite and
     /// non-negative.
     pub fn alpha(mut self, alpha: f64) -> Self {
@@ -205,6 +225,11 @@ impl MlpParams {
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
+    }
+
+    /// Whether early stopping (on held-out or given validation rows) is on.
+    pub(crate) fn early_stopping_on(&self) -> bool {
+        self.early_stopping
     }
 
     /// Validates the parameters.
@@ -467,151 +492,6 @@ impl Adam {
     }
 }
 
-/// Stratified, seeded split of `0..y.len()` into (training, validation) row indices; each class
-/// gives `round(fraction * count)` rows to validation, but keeps at least one for training.
-fn stratified_split(y: &[bool], fraction: f64, rng: &mut ChaCha8Rng) -> (Vec<usize>, Vec<usize>) {
-    let (mut train, mut validation) = (Vec::new(), Vec::new());
-    for class in [false, true] {
-        let mut rows: Vec<usize> = (0..y.len()).filter(|&i| y[i] == class).collect();
-        rows.shuffle(rng);
-        let held = ((fraction * rows.len() as f64).round() as usize).min(rows.len() - 1);
-        validation.extend_from_slice(&rows[..held]);
-        train.extend_from_slice(&rows[held..]);
-    }
-    train.sort_unstable();
-    validation.sort_unstable();
-    (train, validation)
-}
-
-impl Classifier for MlpParams {
-    type Fitted = FittedMlp;
-
-    fn fit(
-        &self,
-        x: ArrayView2<'_, f64>,
-        y: &[bool],
-        sample_weight: Option<&[f64]>,
-    ) -> Result<FittedMlp> {
-        self.check()?;
-        check_fit_input(x, y, sample_weight, false)?;
-        let (n, p) = x.dim();
-        let weights: Vec<f64> = match sample_weight {
-            None => vec![1.0; n],
-            Some(w) => {
-                let factor = n as f64 / w.iter().sum::<f64>();
-                w.iter().map(|v| v * factor).collect()
-            }
-        };
-        let targets: Vec<f64> = y.iter().map(|&v| f64::from(u8::from(v))).collect();
-        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
-
-        let (train_rows, validation_rows) = if self.early_stopping {
-            stratified_split(y, self.validation_fraction, &mut rng)
-        } else {
-            ((0..n).collect(), Vec::new())
-        };
-        let use_validation =
-            !validation_rows.is_empty() && validation_rows.iter().any(|&i| weights[i] > 0.0);
-        let validation = use_validation.then(|| {
-            (
-                x.select(Axis(0), &validation_rows),
-                validation_rows
-                    .iter()
-                    .map(|&i| targets[i])
-                    .collect::<Vec<_>>(),
-                validation_rows
-                    .iter()
-                    .map(|&i| weights[i])
-                    .collect::<Vec<_>>(),
-            )
-        });
-
-        let mut layers = initial_layers(p, &self.hidden_layers, &mut rng);
-        let mut adam = Adam::new(&layers);
-        let batch_size = self.batch_size.unwrap_or(200).min(train_rows.len());
-        let mut order = train_rows;
-        let mut best_loss = f64::INFINITY;
-        let mut best_layers = layers.clone();
-        let mut best_epoch = 0;
-        let mut epochs_without_improvement = 0;
-        let mut training_loss_curve = Vec::new();
-        let mut validation_loss_curve = Vec::new();
-        let mut stopped_early = false;
-        let mut batch_y = Vec::with_capacity(batch_size);
-        let mut batch_w = Vec::with_capacity(batch_size);
-        for epoch in 1..=self.max_epochs {
-            order.shuffle(&mut rng);
-            let mut epoch_loss = 0.0;
-            for rows in order.chunks(batch_size) {
-                let batch_x = x.select(Axis(0), rows);
-                batch_y.clear();
-                batch_w.clear();
-                batch_y.extend(rows.iter().map(|&i| targets[i]));
-                batch_w.extend(rows.iter().map(|&i| weights[i]));
-                let dropout = (self.dropout > 0.0).then_some((self.dropout, &mut rng));
-                let (loss, gradients) = loss_and_gradients(
-                    &layers,
-                    batch_x.view(),
-                    &batch_y,
-                    &batch_w,
-                    self.alpha,
-                    dropout,
-                );
-                epoch_loss += loss * rows.len() as f64;
-                adam.update(&mut layers, &gradients, self);
-            }
-            epoch_loss /= order.len() as f64;
-            training_loss_curve.push(epoch_loss);
-            let monitored = if let Some((vx, vy, vw)) = &validation {
-                let loss = weighted_log_loss(&logits(&layers, vx.view()), vy, vw);
-                validation_loss_curve.push(loss);
-                loss
-            } else {
-                epoch_loss
-            };
-            if !monitored.is_finite() {
-                return Err(ModelError::NotConverged {
-                    model: "mlp",
-                    iterations: epoch,
-                    grad_norm: f64::NAN,
-                });
-            }
-            if monitored < best_loss - self.tol {
-                epochs_without_improvement = 0;
-            } else {
-                epochs_without_improvement += 1;
-            }
-            if monitored < best_loss {
-                best_loss = monitored;
-                best_epoch = epoch;
-                if validation.is_some() {
-                    best_layers.clone_from(&layers);
-                }
-            }
-            if epochs_without_improvement >= self.patience {
-                stopped_early = true;
-                break;
-            }
-        }
-        let epochs = training_loss_curve.len();
-        if validation.is_none() {
-            best_layers = layers;
-            best_epoch = epochs;
-        }
-        Ok(FittedMlp {
-            layers: best_layers,
-            n_features: p,
-            epochs,
-            best_epoch,
-            stopped_early,
-            training_loss_curve,
-            validation_loss_curve,
-            params: self.clone(),
-            scoring: Derived::default(),
-        })
-    }
-}
-
 /// A fitted MLP; `P(positive | x) = sigmoid(logit(x))`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FittedMlp {
@@ -651,7 +531,12 @@ impl FittedMlp {
         &self.training_loss_curve
     }
 
-    /// Weighted validation log loss after each epoch (empty without early stopping).
+    /// Weighted mean log loss `Σ w ℓ / Σ w` of the validation rows after each epoch (index `i`:
+    /// after `i + 1` epochs; no L2 term), empty without validation rows (early stopping off, or
+    /// every held-out row weighing zero). The validation rows
+    /// are the held-out share of [`Classifier::fit`](crate::Classifier::fit) (weighted by their
+    /// sample weights) or the rows given to [`MlpParams::fit_with_validation`] (weighted by
+    /// `valid_weight`).
     pub fn validation_loss_curve(&self) -> &[f64] {
         &self.validation_loss_curve
     }
@@ -729,7 +614,10 @@ impl FittedClassifier for FittedMlp {
 
 #[cfg(test)]
 mod tests {
+    use rand::SeedableRng;
+
     use super::*;
+    use crate::Classifier;
 
     fn small_problem() -> (Array2<f64>, Vec<f64>, Vec<f64>) {
         let mut rng = ChaCha8Rng::seed_from_u64(9);
@@ -805,18 +693,6 @@ mod tests {
                 assert!((numeric - analytic).abs() < 1e-7, "({r},{c})");
             }
         }
-    }
-
-    #[test]
-    fn stratified_split_keeps_class_shares_and_is_seeded() {
-        let y: Vec<bool> = (0..1000).map(|i| i % 50 == 0).collect();
-        let split = |seed| stratified_split(&y, 0.1, &mut ChaCha8Rng::seed_from_u64(seed));
-        let (train, validation) = split(4);
-        assert_eq!(train.len() + validation.len(), 1000);
-        assert_eq!(validation.iter().filter(|&&i| y[i]).count(), 2);
-        assert_eq!(validation.len(), 2 + 98);
-        assert_eq!(split(4), (train, validation.clone()));
-        assert_ne!(split(5).1, validation);
     }
 
     #[test]

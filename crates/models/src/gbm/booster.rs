@@ -158,6 +158,7 @@ impl GbmParams {
 
         let mut trees = Vec::with_capacity(self.n_estimators);
         let mut history = Vec::new();
+        let mut loss_history = Vec::new();
         let mut best: Option<(usize, f64)> = None;
         for round in 0..self.n_estimators {
             compute_gradients(&scores, y, &weights, &mut gh);
@@ -201,11 +202,13 @@ impl GbmParams {
                 for (i, s) in v.scores.iter_mut().enumerate() {
                     *s += tree.leaf_value[tree.leaf_of_binned(&v.data, i)];
                 }
+                let loss = log_loss(&v.y, &v.scores, &v.w);
                 let metric = match es.metric {
-                    EvalMetric::LogLoss => -log_loss(&v.y, &v.scores, &v.w),
+                    EvalMetric::LogLoss => -loss,
                     EvalMetric::RocAuc => roc_auc(&v.y, &v.scores, &v.w),
                 };
                 history.push(metric.abs());
+                loss_history.push(loss);
                 trees.push(tree);
                 if best.is_none_or(|(_, b)| metric > b) {
                     best = Some((round, metric));
@@ -220,14 +223,9 @@ impl GbmParams {
         if let Some(r) = best_iteration {
             trees.truncate(r + 1);
         }
-        Ok(FittedGbm::new(
-            p,
-            init_score,
-            trees,
-            best_iteration,
-            history,
-            self.clone(),
-        ))
+        let mut model = FittedGbm::new(p, init_score, trees, best_iteration, history, self.clone());
+        model.validation_log_loss = loss_history;
+        Ok(model)
     }
 
     /// For each feature: empty when numeric; for a categorical feature, the category code of

@@ -3,7 +3,7 @@
 use ndarray::{Array1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use super::params::GbmParams;
+use super::params::{EvalMetric, GbmParams};
 use super::tree::Tree;
 use crate::lockstep::{LockstepTree, resolve_padded};
 use crate::tree::{checked_predict_blocks_in_runs, checked_predict_raw_blocks};
@@ -39,6 +39,9 @@ pub struct FittedGbm {
     pub(crate) best_iteration: Option<usize>,
     /// Validation metric per round when early stopping was on.
     pub(crate) validation_history: Vec<f64>,
+    /// Validation log loss per round when early stopping was on (equal to
+    /// `validation_history` when the metric is log loss).
+    pub(crate) validation_log_loss: Vec<f64>,
     pub(crate) params: GbmParams,
     /// The trees in the branch-free scoring layout, derived from `trees` (not saved); `None`
     /// when a tree has a categorical split.
@@ -54,6 +57,9 @@ struct FittedGbmParts {
     trees: Vec<Tree>,
     best_iteration: Option<usize>,
     validation_history: Vec<f64>,
+    /// Absent from files saved before it existed.
+    #[serde(default)]
+    validation_log_loss: Vec<f64>,
     params: GbmParams,
 }
 
@@ -65,14 +71,33 @@ impl TryFrom<FittedGbmParts> for FittedGbm {
             tree.check_structure(parts.n_features)
                 .map_err(|reason| format!("gbm tree {t}: {reason}"))?;
         }
-        Ok(FittedGbm::new(
+        let n_rounds = parts.validation_history.len();
+        let validation_log_loss = match parts.params.early_stopping {
+            // Files saved before the log-loss curve was: with the log-loss metric it is the
+            // metric's curve.
+            Some(es)
+                if parts.validation_log_loss.is_empty() && es.metric == EvalMetric::LogLoss =>
+            {
+                parts.validation_history.clone()
+            }
+            _ => parts.validation_log_loss,
+        };
+        if !validation_log_loss.is_empty() && validation_log_loss.len() != n_rounds {
+            return Err(format!(
+                "gbm: {} validation log losses for {n_rounds} rounds",
+                validation_log_loss.len()
+            ));
+        }
+        let mut model = FittedGbm::new(
             parts.n_features,
             parts.init_score,
             parts.trees,
             parts.best_iteration,
             parts.validation_history,
             parts.params,
-        ))
+        );
+        model.validation_log_loss = validation_log_loss;
+        Ok(model)
     }
 }
 
@@ -96,6 +121,7 @@ impl FittedGbm {
             trees,
             best_iteration,
             validation_history,
+            validation_log_loss: Vec::new(),
             params,
             steps,
         }
@@ -124,6 +150,15 @@ impl FittedGbm {
     /// The validation metric after each round, when early stopping was on.
     pub fn validation_history(&self) -> &[f64] {
         &self.validation_history
+    }
+
+    /// The weighted mean log loss `Σ w ℓ / Σ w` of the validation rows after each round
+    /// (index `i`: after `i + 1` trees), whatever metric early stopping watched; empty when early
+    /// stopping was off. The weights are the validation rows' own (`valid_weight` of
+    /// [`GbmParams::fit_with_validation`], or the held-out rows' sample weights), without
+    /// `scale_pos_weight`.
+    pub fn validation_log_loss(&self) -> &[f64] {
+        &self.validation_log_loss
     }
 
     /// The parameters the model was fitted with.
@@ -334,6 +369,47 @@ mod tests {
         ];
         let fast = model.predict_raw(x.view()).expect("predict");
         assert_eq!(fast.to_vec(), plain_scores(&model, &x));
+    }
+
+    #[test]
+    fn the_validation_log_loss_is_saved_and_older_files_still_load() {
+        use crate::gbm::{EarlyStopping, EvalMetric};
+        let (x, y) = noisy_data(800, 4);
+        let (xv, yv) = noisy_data(300, 5);
+        for metric in [EvalMetric::LogLoss, EvalMetric::RocAuc] {
+            let model = GbmParams::new()
+                .n_estimators(60)
+                .learning_rate(0.3)
+                .min_child_samples(5)
+                .early_stopping(Some(EarlyStopping::new(3).metric(metric)))
+                .fit_with_validation(x.view(), &y, None, xv.view(), &yv, None)
+                .expect("fit");
+            let curve = model.validation_log_loss().to_vec();
+            assert_eq!(curve.len(), model.validation_history().len());
+            let json = serde_json::to_value(&model).expect("to json");
+            let back: FittedGbm = serde_json::from_value(json.clone()).expect("round trip");
+            assert_eq!(back, model);
+            // A file saved before the log-loss curve existed: with the log-loss metric it is the
+            // metric's history; with ROC AUC it is unknown.
+            let mut old = json.clone();
+            old.as_object_mut()
+                .expect("object")
+                .remove("validation_log_loss");
+            let loaded: FittedGbm = serde_json::from_value(old).expect("old file");
+            match metric {
+                EvalMetric::LogLoss => assert_eq!(loaded.validation_log_loss(), &curve[..]),
+                EvalMetric::RocAuc => assert!(loaded.validation_log_loss().is_empty()),
+            }
+            let mut bad = json;
+            bad["validation_log_loss"] = serde_json::json!([0.5]);
+            let err = serde_json::from_value::<FittedGbm>(bad).expect_err("wrong length");
+            assert!(err.to_string().contains("validation log losses"), "{err}");
+        }
+        let plain = GbmParams::new()
+            .n_estimators(3)
+            .fit(x.view(), &y, None)
+            .expect("fit");
+        assert!(plain.validation_log_loss().is_empty());
     }
 
     #[test]
