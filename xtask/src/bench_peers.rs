@@ -11,6 +11,18 @@
 //!    and computes ROC AUC and PR AUC of both with scikit-learn;
 //! 3. the table (markdown) is printed and the figures written to `target/bench-peers/<data>.json`.
 //!
+//! With `--calibration also` (the default) each data set then gets the calibration comparison of
+//! [`crate::calibration`]: pdscore's pooled out-of-fold PDs (`evaluate` in this process, default
+//! candidates) against scikit-learn's `CalibratedClassifierCV` (isotonic and sigmoid, `cv=3`)
+//! around the whole peer pipelines `lightgbm_300`, `rf_200_balsub` and `logreg_balanced`, and the
+//! uncalibrated peers for reference, on pdscore's folds, refereed by
+//! `benches/peers/calibrated_cv.py` (log loss, Brier, ECE, mean PD, ROC and PR AUC, paired fold
+//! differences); table and verdict printed, figures in `target/bench-peers/calibration/<data>.json`.
+//! `--calibration only` runs that comparison alone, `--calibration skip` the model-vs-model table
+//! alone. In the calibration comparison `--models` narrows the uncalibrated reference peers (any
+//! name of `peer_baseline.py`'s `MODEL_ORDER` with `only`), and `--drop` is refused: pdscore
+//! leaves out only the id column.
+//!
 //! Python comes from `$PDSCORE_PYTHON` when set, else from the venv `target/peer-venv`, which is
 //! created with pip when missing (packages: [`PEER_PACKAGES`]).
 
@@ -24,6 +36,7 @@ use anyhow::{Context, bail, ensure};
 use clap::Args;
 use serde::{Deserialize, Serialize};
 
+use crate::calibration::{self, CalibrationMode};
 use crate::peer_arms::{self, ARMS, FoldData, PeerArm};
 
 /// The pip packages the peer scripts import.
@@ -67,6 +80,10 @@ pub struct BenchPeersArgs {
     /// Threads of both sides (pdscore's rayon pool, the peer's n_jobs / OpenMP limit).
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+    /// The calibration comparison against CalibratedClassifierCV: after the model-vs-model
+    /// table (also), instead of it (only), or not at all (skip).
+    #[arg(long, value_enum, default_value_t = CalibrationMode::Also)]
+    pub calibration: CalibrationMode,
     /// Print what would run (data sets found or skipped, models, Python) and stop.
     #[arg(long)]
     pub dry_run: bool,
@@ -83,8 +100,10 @@ pub struct Dataset {
     pub target: String,
     /// Positive target value, if not 0/1.
     pub positive: Option<String>,
-    /// Columns left out of the features.
+    /// Columns left out of the features (the id included).
     pub drop: Vec<String>,
+    /// The id column (pdscore's `InputSpec::id` in the calibration comparison).
+    pub id: Option<String>,
 }
 
 /// The shared directory: `$PDSCORE_SHARED_DIR`, else `<root>/../shared`.
@@ -112,6 +131,7 @@ pub fn datasets(
                 target,
                 positive: args.positive.clone(),
                 drop,
+                id: args.id.clone(),
             }],
             Vec::new(),
         ));
@@ -121,17 +141,17 @@ pub fn datasets(
             "credit_risk",
             "data/credit_risk/credit_risk_dataset.csv",
             "loan_status",
-            vec![],
+            None,
         ),
         (
             "taiwan_credit",
             "data/taiwan_credit/UCI_Credit_Card.csv",
             "default.payment.next.month",
-            vec!["ID".to_string()],
+            Some("ID"),
         ),
     ];
     let (mut found, mut skipped) = (Vec::new(), Vec::new());
-    for (name, file, target, drop) in known {
+    for (name, file, target, id) in known {
         let path = shared.join(file);
         if path.is_file() {
             found.push(Dataset {
@@ -139,7 +159,8 @@ pub fn datasets(
                 path,
                 target: target.into(),
                 positive: None,
-                drop,
+                drop: id.iter().map(|c| (*c).to_string()).collect(),
+                id: id.map(str::to_string),
             });
         } else {
             skipped.push(format!(
@@ -171,7 +192,17 @@ pub fn check(args: &BenchPeersArgs) -> anyhow::Result<()> {
         args.data.is_none() || args.target.is_some(),
         "--data needs --target COL"
     );
-    selected_arms(&args.models)?;
+    if args.calibration.runs_arms() {
+        selected_arms(&args.models)?;
+    }
+    ensure!(
+        !args.calibration.runs_calibration() || args.drop.is_empty(),
+        "--calibration {} cannot honour --drop {}: pdscore leaves out only the id column (--id), \
+         so the two sides would see different features; use --calibration skip or remove the \
+         columns from the file",
+        args.calibration.as_str(),
+        args.drop.join(" ")
+    );
     Ok(())
 }
 
@@ -306,7 +337,7 @@ fn thousands(value: f64) -> String {
 }
 
 /// The 1-minute load average (Linux `/proc/loadavg`), if readable.
-fn loadavg() -> Option<f64> {
+pub(crate) fn loadavg() -> Option<f64> {
     fs::read_to_string("/proc/loadavg")
         .ok()?
         .split_whitespace()
@@ -493,7 +524,11 @@ struct RunContext<'a> {
 /// in the table's `failed` list instead.
 pub fn run(args: &BenchPeersArgs, root: &Path) -> anyhow::Result<()> {
     check(args)?;
-    let arms = selected_arms(&args.models)?;
+    let arms = if args.calibration.runs_arms() {
+        selected_arms(&args.models)?
+    } else {
+        Vec::new()
+    };
     let shared = shared_dir(root);
     let (sets, skipped) = datasets(args, &shared)?;
     for s in &skipped {
@@ -522,6 +557,12 @@ pub fn run(args: &BenchPeersArgs, root: &Path) -> anyhow::Result<()> {
                 a.ours
             );
         }
+        if args.calibration.runs_calibration() {
+            let candidates = pdscore::pipeline::default_candidates(args.seed).len();
+            for line in calibration::describe(args, &sets, candidates) {
+                println!("{line}");
+            }
+        }
         println!("peer script {}", peer_script.display());
         return Ok(());
     }
@@ -538,53 +579,76 @@ pub fn run(args: &BenchPeersArgs, root: &Path) -> anyhow::Result<()> {
         .build_global()
         .context("cannot size the rayon pool")?;
     let python = python(root)?;
+    if args.calibration.runs_calibration() {
+        calibration::check_models(&python, &scripts, &peer_script, &args.models)?;
+    }
     let out = root.join("target/bench-peers");
     for data in &sets {
-        let started = Instant::now();
-        let load_start = loadavg();
-        let folds_dir = out.join("folds").join(&data.name);
-        export_folds(&python, &scripts, &peer_script, data, args, &folds_dir)?;
-        let folds = FoldData::read(&folds_dir)?;
-        let ctx = RunContext {
-            args,
-            python: &python,
-            scripts: &scripts,
-            peer_script: &peer_script,
-            out: &out,
-            folds_dir: &folds_dir,
-        };
-        let (mut results, mut failed) = (Vec::new(), Vec::new());
-        for &arm in &arms {
-            eprintln!("{}: {} ...", data.name, arm.peer);
-            match run_arm(arm, &folds, &ctx, data) {
-                Ok(r) => results.push(r),
-                Err(e) => {
-                    eprintln!("  failed: {e:#}");
-                    failed.push((arm.peer.to_string(), format!("{e:#}")));
-                }
+        if args.calibration.runs_arms() {
+            let ctx = RunContext {
+                args,
+                python: &python,
+                scripts: &scripts,
+                peer_script: &peer_script,
+                out: &out,
+                folds_dir: &out.join("folds").join(&data.name),
+            };
+            run_arms(&arms, &ctx, data)?;
+        }
+        if args.calibration.runs_calibration() {
+            calibration::run_dataset(&python, &scripts, &peer_script, data, args, &out)
+                .with_context(|| format!("calibration comparison on {}", data.name))?;
+        }
+    }
+    Ok(())
+}
+
+/// The model-vs-model part of one data set: export the folds, run every arm, print the table
+/// and write `<out>/<data>.json`.
+fn run_arms(arms: &[PeerArm], ctx: &RunContext<'_>, data: &Dataset) -> anyhow::Result<()> {
+    let (args, python, out) = (ctx.args, ctx.python, ctx.out);
+    let started = Instant::now();
+    let load_start = loadavg();
+    export_folds(
+        python,
+        ctx.scripts,
+        ctx.peer_script,
+        data,
+        args,
+        ctx.folds_dir,
+    )?;
+    let folds = FoldData::read(ctx.folds_dir)?;
+    let (mut results, mut failed) = (Vec::new(), Vec::new());
+    for &arm in arms {
+        eprintln!("{}: {} ...", data.name, arm.peer);
+        match run_arm(arm, &folds, ctx, data) {
+            Ok(r) => results.push(r),
+            Err(e) => {
+                eprintln!("  failed: {e:#}");
+                failed.push((arm.peer.to_string(), format!("{e:#}")));
             }
         }
-        let report = DatasetReport {
-            data: data.name.clone(),
-            path: data.path.display().to_string(),
-            target: data.target.clone(),
-            rows: folds.y.len(),
-            positives: folds.y.iter().filter(|&&v| v).count(),
-            folds: args.folds,
-            seed: args.seed,
-            threads: args.threads,
-            cpus: std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
-            loadavg_1min_start_end: [load_start, loadavg()],
-            wall_s: started.elapsed().as_secs_f64(),
-            python: python.display().to_string(),
-            results,
-            failed,
-        };
-        print_report(&report);
-        let json_path = out.join(format!("{}.json", data.name));
-        fs::write(&json_path, serde_json::to_string_pretty(&report)?)?;
-        println!("wrote {}\n", json_path.display());
     }
+    let report = DatasetReport {
+        data: data.name.clone(),
+        path: data.path.display().to_string(),
+        target: data.target.clone(),
+        rows: folds.y.len(),
+        positives: folds.y.iter().filter(|&&v| v).count(),
+        folds: args.folds,
+        seed: args.seed,
+        threads: args.threads,
+        cpus: std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        loadavg_1min_start_end: [load_start, loadavg()],
+        wall_s: started.elapsed().as_secs_f64(),
+        python: python.display().to_string(),
+        results,
+        failed,
+    };
+    print_report(&report);
+    let json_path = out.join(format!("{}.json", data.name));
+    fs::write(&json_path, serde_json::to_string_pretty(&report)?)?;
+    println!("wrote {}\n", json_path.display());
     Ok(())
 }
 
@@ -721,10 +785,165 @@ mod tests {
         assert!(skipped.is_empty());
         assert_eq!(found[0].name, "loans");
         assert_eq!(found[0].drop, vec!["x", "id"]);
+        assert_eq!(found[0].id.as_deref(), Some("id"));
         fs::remove_dir_all(&dir).unwrap();
         assert!(
             datasets(&a, Path::new("/nonexistent")).is_err(),
             "missing file"
+        );
+    }
+
+    #[test]
+    fn calibration_flag_defaults_to_also_and_takes_only_and_skip() {
+        assert_eq!(parse(&[]).unwrap().calibration, CalibrationMode::Also);
+        for (flag, mode) in [
+            ("only", CalibrationMode::Only),
+            ("also", CalibrationMode::Also),
+            ("skip", CalibrationMode::Skip),
+        ] {
+            assert_eq!(parse(&["--calibration", flag]).unwrap().calibration, mode);
+        }
+        assert!(parse(&["--calibration", "sometimes"]).is_err());
+    }
+
+    #[test]
+    fn calibration_refuses_drop_and_only_mode_leaves_model_names_to_the_peer_list() {
+        let drop = ["--data", "x.csv", "--target", "t", "--drop", "a"];
+        let err = check(&parse(&drop).unwrap()).unwrap_err().to_string();
+        assert!(err.contains("--drop a") && err.contains("skip"), "{err}");
+        let skip: Vec<&str> = drop
+            .iter()
+            .copied()
+            .chain(["--calibration", "skip"])
+            .collect();
+        check(&parse(&skip).unwrap()).unwrap();
+        // histgb has no pdscore arm, but is a reference peer of the calibration comparison.
+        check(&parse(&["--models", "histgb", "--calibration", "only"]).unwrap()).unwrap();
+        assert!(check(&parse(&["--models", "histgb", "--calibration", "also"]).unwrap()).is_err());
+    }
+
+    #[test]
+    fn the_taiwan_id_is_pdscores_id_and_the_peers_drop() {
+        let shared = std::env::temp_dir().join(format!("xtask-shared-{}", std::process::id()));
+        let file = shared.join("data/taiwan_credit/UCI_Credit_Card.csv");
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(&file, "ID,x,default.payment.next.month\n1,2,0\n").unwrap();
+        let (found, skipped) = datasets(&parse(&[]).unwrap(), &shared).unwrap();
+        assert_eq!(skipped.len(), 1, "credit_risk absent");
+        assert_eq!(found[0].name, "taiwan_credit");
+        assert_eq!(found[0].id.as_deref(), Some("ID"));
+        assert_eq!(found[0].drop, vec!["ID"]);
+        fs::remove_dir_all(&shared).unwrap();
+    }
+
+    fn pdscore_run(delimiter: &str) -> calibration::PdscoreRun {
+        calibration::PdscoreRun {
+            selected: "gbm".into(),
+            selection_metric: "pr_auc".into(),
+            evaluate_wall_s: 1.0,
+            comparison_wall_s: 0.9,
+            fit_seconds: std::collections::BTreeMap::new(),
+            failed: Vec::new(),
+            labelled_rows: 10,
+            delimiter: delimiter.into(),
+            id: Some("uuid".into()),
+            threads: 2,
+        }
+    }
+
+    #[test]
+    fn the_script_gets_pdscores_separator_folds_file_and_the_run_options() {
+        let a = parse(&[
+            "--data",
+            "k.csv",
+            "--target",
+            "default",
+            "--id",
+            "uuid",
+            "--positive",
+            "1",
+            "--models",
+            "logreg,histgb",
+            "--threads",
+            "2",
+            "--seed",
+            "4",
+        ])
+        .unwrap();
+        let data = Dataset {
+            name: "k".into(),
+            path: "k.csv".into(),
+            target: "default".into(),
+            positive: Some("1".into()),
+            drop: vec!["uuid".into()],
+            id: Some("uuid".into()),
+        };
+        let argv = calibration::script_args(
+            &data,
+            &a,
+            &pdscore_run(";"),
+            Path::new("/s/peer_baseline.py"),
+            Path::new("/o/k"),
+        );
+        let argv: Vec<String> = argv
+            .iter()
+            .map(|s| s.to_string_lossy().into_owned())
+            .collect();
+        let value = |flag: &str| {
+            let i = argv.iter().position(|a| a == flag).unwrap();
+            argv[i + 1].as_str()
+        };
+        assert_eq!(value("--sep"), ";");
+        assert_eq!(value("--drop"), "uuid");
+        assert_eq!(value("--positive"), "1");
+        assert_eq!(value("--pdscore-oof"), "/o/k/pdscore_oof.csv");
+        assert_eq!(value("--pdscore-run"), "/o/k/pdscore_run.json");
+        assert_eq!(value("--json"), "/o/k/referee.json");
+        assert_eq!(
+            value("--calibrated"),
+            "lightgbm_300,rf_200_balsub,logreg_balanced"
+        );
+        assert_eq!(value("--methods"), "isotonic,sigmoid");
+        assert_eq!(value("--cv"), "3");
+        assert_eq!(value("--models"), "logreg,histgb");
+        assert_eq!((value("--n-jobs"), value("--seed")), ("2", "4"));
+        let all = parse(&[]).unwrap();
+        let argv = calibration::script_args(
+            &data,
+            &all,
+            &pdscore_run(","),
+            Path::new("p"),
+            Path::new("o"),
+        );
+        assert!(!argv.iter().any(|a| a == "--models"), "all reference peers");
+    }
+
+    #[test]
+    fn dry_run_describes_the_calibration_comparison() {
+        let a = parse(&["--calibration", "only", "--models", "logreg"]).unwrap();
+        let data = Dataset {
+            name: "taiwan_credit".into(),
+            path: "t.csv".into(),
+            target: "y".into(),
+            positive: None,
+            drop: vec!["ID".into()],
+            id: Some("ID".into()),
+        };
+        let lines = calibration::describe(&a, &[data], 12);
+        assert_eq!(lines.len(), 3);
+        assert!(
+            lines[0].starts_with("calibration taiwan_credit (only): pdscore evaluate in process (12 default candidates, 5-fold")
+                && lines[0].contains("id ID")
+                && lines[0].ends_with("calibration/taiwan_credit/pdscore_oof.csv"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[1].contains("method=isotonic|sigmoid, cv=3")
+                && lines[1].contains("lightgbm_300, rf_200_balsub, logreg_balanced")
+                && lines[1].ends_with("uncalibrated reference: logreg"),
+            "{}",
+            lines[1]
         );
     }
 

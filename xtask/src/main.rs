@@ -8,13 +8,18 @@
 //!   for rows whose target is empty, `predictions.csv` (`uuid;pd`).
 //! - `cargo xtask loadtest [--duration 60] [--clients 16] [--csv-clients 2] [--model FILE]`:
 //!   load on the web API of an in-process pdscore-web server on 127.0.0.1 (see `loadtest.rs`).
-//! - `cargo xtask bench-peers [--data FILE --target COL] [--models a,b] [--threads N]`: pdscore
-//!   against the Python peers on the same folds, see [`bench_peers`].
+//! - `cargo xtask bench-peers [--data FILE --target COL] [--models a,b] [--threads N]
+//!   [--calibration only|also|skip]`: pdscore against the Python peers on the same folds, see
+//!   [`bench_peers`]; with `--calibration also` (default) or `only`, also pdscore's pooled
+//!   out-of-fold PDs against scikit-learn's `CalibratedClassifierCV` (isotonic, sigmoid) around
+//!   the peer pipelines, refereed on identical folds (log loss, Brier, ECE, paired fold
+//!   differences), see [`calibration`].
 //! - `cargo xtask bench-predict [--rows N] [--model FILE]`: end-to-end `pdscore predict`
 //!   throughput and peak RSS on a generated file (see `bench_predict.rs`).
 
 mod bench_peers;
 mod bench_predict;
+mod calibration;
 mod loadtest;
 mod peer_arms;
 
@@ -63,7 +68,9 @@ enum Task {
     /// print requests/s, latency percentiles and errors.
     Loadtest(loadtest::LoadtestArgs),
     /// Compare pdscore with the Python peers (scikit-learn, imbalanced-learn, LightGBM) on the
-    /// same data, folds and seed; writes target/bench-peers/<data>.json.
+    /// same data, folds and seed; writes target/bench-peers/<data>.json, and with --calibration
+    /// also|only target/bench-peers/calibration/<data>.json (calibrated PDs against
+    /// CalibratedClassifierCV).
     BenchPeers(bench_peers::BenchPeersArgs),
     /// Time `pdscore predict` end to end on a large synthetic file (rows/s, MB/s, peak RSS).
     BenchPredict(bench_predict::BenchPredictArgs),
