@@ -9,11 +9,12 @@ use crate::{MetricsError, Result};
 
 /// Result of the [Hosmer-Lemeshow test](hosmer_lemeshow).
 ///
-/// The statistic may be `+∞` (see [`hosmer_lemeshow`]); JSON has no infinity, so `serde_json`
-/// writes it as `null` and cannot read that back.
+/// The statistic may be `+∞` (see [`hosmer_lemeshow`]); JSON has no infinity, so it is written
+/// as `null` and `null` reads back as `+∞`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct HosmerLemeshow {
     /// `Σ_g (O_g − E_g)² / (E_g (1 − E_g / n_g))` over the non-empty groups.
+    #[serde(with = "infinite_as_null")]
     pub statistic: f64,
     /// Degrees of freedom, `groups − 2`.
     pub df: usize,
@@ -108,6 +109,28 @@ pub fn hosmer_lemeshow(
     })
 }
 
+/// Serde for a statistic that is finite or `+∞`: `+∞` is written as `null` (JSON has no
+/// infinity) and `null` is read back as `+∞`.
+mod infinite_as_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    #[allow(
+        clippy::trivially_copy_pass_by_ref,
+        reason = "serde's `with` calls serialize with a reference"
+    )]
+    pub(super) fn serialize<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+        if value.is_finite() {
+            serializer.serialize_f64(*value)
+        } else {
+            serializer.serialize_none()
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(deserializer)?.unwrap_or(f64::INFINITY))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +164,21 @@ mod tests {
         y[0] = true;
         let hl = hosmer_lemeshow(&y, &p, 3).unwrap();
         assert_eq!((hl.statistic, hl.p_value), (f64::INFINITY, 0.0));
+    }
+
+    #[test]
+    fn an_infinite_statistic_survives_json() {
+        for statistic in [f64::INFINITY, 3.25] {
+            let hl = HosmerLemeshow {
+                statistic,
+                df: 8,
+                p_value: 0.0,
+                groups: 10,
+            };
+            let json = serde_json::to_string(&hl).unwrap();
+            assert_eq!(json.contains("null"), statistic.is_infinite(), "{json}");
+            assert_eq!(serde_json::from_str::<HosmerLemeshow>(&json).unwrap(), hl);
+        }
     }
 
     #[test]
