@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{CalibrationMethod, IsotonicCalibrator, PriorShift, SigmoidCalibrator};
+use super::{
+    CalibrationMethod, CenteredIsotonicCalibrator, IsotonicCalibrator, PriorShift,
+    SigmoidCalibrator,
+};
 
 /// A fitted calibrator of any kind. Serialised with a `"method"` tag next to the calibrator's
 /// own fields, e.g. `{"method":"sigmoid","slope":0.93,"intercept":-0.12}` or
@@ -35,6 +38,9 @@ pub enum FittedCalibrator {
     /// Prior-shift correction of the log-odds.
     #[serde(rename = "prior")]
     Prior(PriorShift),
+    /// Centered isotonic regression on the logit.
+    #[serde(rename = "centered_isotonic")]
+    CenteredIsotonic(CenteredIsotonicCalibrator),
 }
 
 impl FittedCalibrator {
@@ -45,6 +51,7 @@ impl FittedCalibrator {
             FittedCalibrator::Sigmoid(_) => CalibrationMethod::Sigmoid,
             FittedCalibrator::Isotonic(_) => CalibrationMethod::Isotonic,
             FittedCalibrator::Prior(_) => CalibrationMethod::Prior,
+            FittedCalibrator::CenteredIsotonic(_) => CalibrationMethod::CenteredIsotonic,
         }
     }
 
@@ -58,6 +65,7 @@ impl FittedCalibrator {
             FittedCalibrator::Sigmoid(c) => c.calibrate(score),
             FittedCalibrator::Isotonic(c) => c.calibrate(score),
             FittedCalibrator::Prior(c) => c.calibrate(score),
+            FittedCalibrator::CenteredIsotonic(c) => c.calibrate(score),
         }
     }
 
@@ -74,6 +82,21 @@ impl FittedCalibrator {
             FittedCalibrator::Sigmoid(c) => apply(scores, |s| c.calibrate(s)),
             FittedCalibrator::Isotonic(c) => apply(scores, |s| c.calibrate(s)),
             FittedCalibrator::Prior(c) => apply(scores, |s| c.calibrate(s)),
+            FittedCalibrator::CenteredIsotonic(c) => apply(scores, |s| c.calibrate(s)),
+        }
+    }
+
+    /// Whether the map is strictly increasing in the score, so that PDs rank rows exactly as the
+    /// scores do: false for isotonic regression (flat steps) and for a Platt fit whose slope is
+    /// not positive (scores that rank rows the wrong way round on the calibration rows, as an
+    /// overfitted tree's can).
+    pub fn is_strictly_increasing(&self) -> bool {
+        match self {
+            FittedCalibrator::Identity
+            | FittedCalibrator::Prior(_)
+            | FittedCalibrator::CenteredIsotonic(_) => true,
+            FittedCalibrator::Sigmoid(c) => c.slope() > 0.0,
+            FittedCalibrator::Isotonic(_) => false,
         }
     }
 
@@ -104,6 +127,15 @@ impl FittedCalibrator {
                 round_for_report(c.to_prior()),
                 round_for_report(c.log_odds_shift())
             ),
+            FittedCalibrator::CenteredIsotonic(c) => {
+                let (low, high) = c.knot_pd_range();
+                format!(
+                    "centered isotonic: {} knots, PD {}..{} between the first and last",
+                    c.n_knots(),
+                    round_for_report(low),
+                    round_for_report(high)
+                )
+            }
         }
     }
 }
@@ -121,7 +153,7 @@ fn round_for_report(v: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::calibration::{fit_isotonic, fit_sigmoid};
+    use crate::calibration::{fit_centered_isotonic, fit_isotonic, fit_sigmoid};
 
     fn every_kind() -> Vec<FittedCalibrator> {
         let scores: Vec<f64> = (0..200).map(|i| (i as f64 / 199.0).powi(3)).collect();
@@ -132,6 +164,9 @@ mod tests {
             FittedCalibrator::Sigmoid(fit_sigmoid(&scores, &y, Some(&w)).expect("sigmoid")),
             FittedCalibrator::Isotonic(fit_isotonic(&scores, &y, Some(&w)).expect("isotonic")),
             FittedCalibrator::Prior(PriorShift::between(0.5, 0.0143).expect("prior")),
+            FittedCalibrator::CenteredIsotonic(
+                fit_centered_isotonic(&scores, &y, Some(&w)).expect("centered"),
+            ),
         ]
     }
 
@@ -201,6 +236,22 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn only_rank_keeping_maps_are_strictly_increasing() {
+        for cal in every_kind() {
+            let increasing = cal.is_strictly_increasing();
+            assert_eq!(increasing, cal.method().keeps_ranking(), "{}", cal.method());
+            if increasing {
+                let pds: Vec<f64> = (1..1000)
+                    .map(|i| cal.calibrate(f64::from(i) / 1000.0))
+                    .collect();
+                assert!(pds.windows(2).all(|w| w[0] < w[1]), "{}", cal.method());
+            }
+        }
+        let falling = FittedCalibrator::Sigmoid(SigmoidCalibrator::new(-0.5, 0.0).expect("valid"));
+        assert!(!falling.is_strictly_increasing());
     }
 
     #[test]

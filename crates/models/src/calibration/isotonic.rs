@@ -208,7 +208,7 @@ pub fn fit_isotonic(
 
 /// Merges sorted rows with (nearly) equal scores: `(scores, weighted mean labels, summed
 /// weights)`, as sklearn's `_make_unique`.
-fn make_unique(rows: &[(f64, f64, f64)]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
+pub(super) fn make_unique(rows: &[(f64, f64, f64)]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
     let (mut x, mut values, mut weights) = (Vec::new(), Vec::new(), Vec::new());
     let Some(&(first, _, _)) = rows.first() else {
         return (x, values, weights);
@@ -236,7 +236,7 @@ fn make_unique(rows: &[(f64, f64, f64)]) -> (Vec<f64>, Vec<f64>, Vec<f64>) {
 /// Weighted pool-adjacent-violators in place: `values` becomes the non-decreasing fit. Busing's
 /// O(n) algorithm (J. Stat. Softw. 102(1), 2022) with `>=` in both violation tests, as scipy
 /// runs it, so that the blocks and their floating-point sums are the same as scipy's.
-fn pool_adjacent_violators(values: &mut [f64], weights: &mut [f64]) {
+pub(super) fn pool_adjacent_violators(values: &mut [f64], weights: &mut [f64]) {
     let n = values.len();
     if n == 0 {
         return;

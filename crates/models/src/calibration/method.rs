@@ -9,7 +9,7 @@ use crate::ModelError;
 
 /// Which calibration a pipeline applies to its model's scores; see the
 /// [module docs](super) for the maps. Serialised (and parsed, and displayed) as `"none"`,
-/// `"prior"`, `"sigmoid"` or `"isotonic"`.
+/// `"prior"`, `"sigmoid"`, `"isotonic"` or `"centered_isotonic"`.
 ///
 /// ```
 /// use pdscore_models::calibration::CalibrationMethod;
@@ -32,25 +32,37 @@ pub enum CalibrationMethod {
     Sigmoid,
     /// Isotonic regression of the labels on the score ([`super::IsotonicCalibrator`]).
     Isotonic,
+    /// Centered isotonic regression on the logit ([`super::CenteredIsotonicCalibrator`]):
+    /// isotonic without ties, so the model's ranking is kept.
+    #[serde(rename = "centered_isotonic")]
+    CenteredIsotonic,
 }
 
 impl CalibrationMethod {
     /// Every method, in the order of the enum.
-    pub const ALL: [CalibrationMethod; 4] = [
+    pub const ALL: [CalibrationMethod; 5] = [
         CalibrationMethod::None,
         CalibrationMethod::Prior,
         CalibrationMethod::Sigmoid,
         CalibrationMethod::Isotonic,
+        CalibrationMethod::CenteredIsotonic,
     ];
 
-    /// The stable name: `"none"`, `"prior"`, `"sigmoid"` or `"isotonic"` (the serde and
-    /// [`FromStr`] spelling).
+    /// Whether the map is strictly increasing in the score, so that PDs rank rows exactly as
+    /// the scores do (every method but plain isotonic regression, whose flat steps tie rows).
+    pub fn keeps_ranking(self) -> bool {
+        self != CalibrationMethod::Isotonic
+    }
+
+    /// The stable name: `"none"`, `"prior"`, `"sigmoid"`, `"isotonic"` or
+    /// `"centered_isotonic"` (the serde and [`FromStr`] spelling).
     pub fn name(self) -> &'static str {
         match self {
             CalibrationMethod::None => "none",
             CalibrationMethod::Prior => "prior",
             CalibrationMethod::Sigmoid => "sigmoid",
             CalibrationMethod::Isotonic => "isotonic",
+            CalibrationMethod::CenteredIsotonic => "centered_isotonic",
         }
     }
 }
@@ -71,7 +83,7 @@ impl FromStr for CalibrationMethod {
             .find(|m| m.name() == s)
             .ok_or_else(|| ModelError::InvalidParam {
                 name: "calibration",
-                reason: format!("unknown method {s:?}; expected none, prior, sigmoid or isotonic"),
+                reason: format!("unknown method {s:?}; expected none, prior, sigmoid, isotonic or centered_isotonic"),
             })
     }
 }

@@ -10,6 +10,7 @@
 //! | `prior` | [`PriorShift::between`] | `logit(p) = logit(s) + shift` (exact prior-shift correction) |
 //! | `sigmoid` | [`fit_sigmoid`] | `p = σ(slope · logit(s) + intercept)` (Platt scaling on the logit) |
 //! | `isotonic` | [`fit_isotonic`] | the monotone step-and-ramp function of scikit-learn's `IsotonicRegression` |
+//! | `centered_isotonic` | [`fit_centered_isotonic`] | the isotonic fit's blocks as knots, interpolated on the logit scale: strictly increasing, so the ranking is kept |
 //!
 //! Every calibrator is a pure function of one score, so a row's PD never depends on the other
 //! rows it is scored with, and [`FittedCalibrator::calibrate_in_place`] gives the same bits as
@@ -40,6 +41,7 @@
 //! # Ok::<(), pdscore_models::ModelError>(())
 //! ```
 
+mod centered;
 mod fitted;
 mod input;
 mod isotonic;
@@ -48,6 +50,7 @@ mod prior;
 mod sigmoid;
 mod trust_region;
 
+pub use centered::{CenteredIsotonicCalibrator, fit_centered_isotonic};
 pub use fitted::FittedCalibrator;
 pub use isotonic::{IsotonicCalibrator, fit_isotonic};
 pub use method::CalibrationMethod;
