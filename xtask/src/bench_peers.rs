@@ -452,10 +452,19 @@ fn export_folds(
     if !data.drop.is_empty() {
         cmd.arg("--drop").args(&data.drop);
     }
+    cmd.args(["--sep", &detected_separator(&data.path)?]);
     eprintln!("exporting the fold matrices of {} ...", data.name);
     run_command(&mut cmd)?;
     fs::write(&key_path, key.to_string())?;
     Ok(())
+}
+
+/// The field separator pdscore's reader detects in `path`, for the peer's `pandas.read_csv`.
+fn detected_separator(path: &Path) -> anyhow::Result<String> {
+    let chunks =
+        pdscore::ingest::CsvChunks::open(path, &pdscore::ingest::ReadOptions::default(), 1)
+            .with_context(|| format!("reading the header of {}", path.display()))?;
+    Ok(char::from(chunks.delimiter()).to_string())
 }
 
 /// Runs one arm on both sides.
