@@ -54,7 +54,7 @@ fn run(rows: Option<usize>, quick: bool) -> anyhow::Result<Comparison> {
         .seed(42)
         .selection(SelectionRule {
             metric: SelectionMetric::RocAuc,
-            ties_within_std: false,
+            one_standard_error: false,
         });
     let comparison = compare(&data, &candidates(quick), &cv, None)?;
     let rows: Vec<_> = comparison

@@ -40,7 +40,7 @@ fn run(
     println!(
         "{}",
         pdscore::pipeline::report::table_text(
-            &pdscore::pipeline::CvCard::new(&comparison).models,
+            &pdscore::pipeline::CvCard::new(&comparison)?.models,
             &comparison.best().candidate.name
         )
     );

@@ -27,8 +27,8 @@ pub mod prelude {
     pub use pdscore_metrics::ThresholdObjective;
     pub use pdscore_models::{FittedClassifier, FittedModel, ModelSpec};
     pub use pdscore_pipeline::{
-        Candidate, Comparison, CvSpec, EvaluateSpec, FeaturePreset, InputSpec, LabelledData,
-        Pipeline, PipelineError, Scored, SelectionRule, TrainOptions, Weighting, compare,
-        default_candidates, evaluate,
+        CalibrationChoice, CalibrationSpec, Candidate, Comparison, CvSpec, EvaluateSpec,
+        FeaturePreset, InputSpec, LabelledData, Pipeline, PipelineError, Scored, SelectionMetric,
+        SelectionRule, TrainOptions, Weighting, compare, default_candidates, evaluate,
     };
 }

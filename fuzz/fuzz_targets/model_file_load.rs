@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use pdscore::pipeline::file::sha256_hex;
+use pdscore::pipeline::file::{FORMAT_VERSION, sha256_hex};
 use pdscore::prelude::*;
 use pdscore_fuzz::{head, sample_path};
 
@@ -35,7 +35,7 @@ fn exercise(bytes: &[u8]) {
 fuzz_target!(|data: &[u8]| {
     exercise(data);
     let mut wrapped = format!(
-        "{{\"format\":\"pdscore-pipeline\",\"format_version\":1,\"sha256\":\"{}\",\"pipeline\":",
+        "{{\"format\":\"pdscore-pipeline\",\"format_version\":{FORMAT_VERSION},\"sha256\":\"{}\",\"pipeline\":",
         sha256_hex(data)
     )
     .into_bytes();

@@ -48,6 +48,7 @@ fn build() -> Trained {
     let options = TrainOptions {
         created_at: Some("2026-01-01T00:00:00Z".to_owned()),
         candidate: None,
+        target_rate: None,
     };
     let pipeline = Pipeline::fit(&data, &comparison, &options).expect("logreg fits");
     let bytes = pipeline.to_bytes().expect("pipeline serialises");

@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use pdscore::pipeline::file::FORMAT_VERSION;
 use serde_json::Value;
 
 /// Data rows of the shipped sample the Klarna model is trained on (the corpus scores rows
@@ -158,8 +159,12 @@ pub fn corrupt(bytes: &[u8], corruption: &str) -> Vec<u8> {
             };
             out
         }
-        "format_version_2" => text
-            .replacen("\"format_version\":1,", "\"format_version\":2,", 1)
+        "format_version_next" => text
+            .replacen(
+                &format!("\"format_version\":{FORMAT_VERSION},"),
+                &format!("\"format_version\":{},", FORMAT_VERSION + 1),
+                1,
+            )
             .into_bytes(),
         "wrong_format_name" => text
             .replacen(

@@ -2,7 +2,8 @@
 //! they are cross-validated ([`CvSpec`]) and how the winner is chosen ([`SelectionRule`]).
 
 use pdscore_features::FeatureParams;
-use pdscore_metrics::ThresholdObjective;
+use pdscore_metrics::{MasterScale, ThresholdObjective};
+use pdscore_models::gbm::EarlyStopping;
 use pdscore_models::registry::ModelSpec;
 use pdscore_models::{
     AdaBoostParams, DecisionTreeParams, GbmParams, LogisticRegressionParams, MlpParams,
@@ -11,7 +12,9 @@ use pdscore_models::{
 use pdscore_resample::{ClassWeight, RandomOverSamplerParams, SamplerSpec, SmoteParams};
 use serde::{Deserialize, Serialize};
 
+use crate::calibration::CalibrationSpec;
 use crate::error::{PipelineError, Result};
+use crate::select::SelectionRule;
 
 /// Which preprocessing a candidate fits on its training rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,6 +189,29 @@ impl Candidate {
         Ok(())
     }
 
+    /// How complex the candidate is, for breaking ties (smaller is simpler): first the model
+    /// family (logistic regression, decision tree, AdaBoost, gradient boosting, random forest,
+    /// MLP, in that order: from a few coefficients to an opaque network), then what is added to
+    /// the fit (nothing, fixed class weights, a sampler, a searched weight).
+    pub fn complexity(&self) -> (u8, u8) {
+        let family = match self.model.family() {
+            "logistic_regression" => 0,
+            "decision_tree" => 1,
+            "adaboost" => 2,
+            "gbm" => 3,
+            "random_forest" => 4,
+            "mlp" => 5,
+            _ => 6,
+        };
+        let weighting = match &self.weighting {
+            None => 0,
+            Some(Weighting::Fixed(_)) => 1,
+            Some(Weighting::Grid { .. }) => 3,
+        };
+        let sampler = if self.sampler.is_some() { 2 } else { 0 };
+        (family, weighting + sampler)
+    }
+
     /// One-line description of the weighting and resampling, `none` when there is neither.
     pub fn resampling(&self) -> String {
         let mut parts = Vec::new();
@@ -211,6 +237,13 @@ fn describe_sampler(spec: &SamplerSpec) -> String {
     }
 }
 
+/// Most boosting rounds a default `gbm` candidate may grow; early stopping usually ends it
+/// far sooner.
+pub const GBM_MAX_ROUNDS: usize = 2000;
+
+/// Rounds without improvement of the validation log loss before a default `gbm` stops.
+pub const GBM_PATIENCE: usize = 50;
+
 /// The default candidate list: the seed notebook's models (`logreg`, `logreg_balanced`,
 /// `logreg_grid`, `decision_tree`, `random_forest`, `adaboost`, `gbm`, `mlp`, `mlp_balanced`,
 /// `mlp_oversampled`) plus `logreg_smote` and `gbm_balanced`. Every random choice inside uses
@@ -220,12 +253,14 @@ fn describe_sampler(spec: &SamplerSpec) -> String {
 /// the [`FeaturePreset::Trees`] one (native missing values). The decision tree is limited to
 /// depth 6 (an unlimited tree gives 0/1 probabilities, useless for ranking); the random forest
 /// has 100 trees (scikit-learn's default) with balanced-subsample class weights, AdaBoost 200
-/// stumps as the peer's `adaboost_200`. `gbm` is LightGBM's recipe with 400 trees, learning rate
-/// 0.05, 31 leaves and `min_child_samples = 40` (measured on credit_risk 5-fold CV: ROC AUC
-/// 0.9509, PR AUC 0.9079, against 0.9495 / 0.9062 with the peer's `lightgbm_300` recipe). The
-/// MLPs use batches of 512 rows with learning rate 3e-3 and stop after 5 epochs without
-/// improvement (scikit-learn: 200, 1e-3, 10): on credit_risk this halves their fit time for a
-/// PR AUC lower by 0.006 (0.8547 against 0.8603), which keeps the whole comparison in budget.
+/// stumps as the peer's `adaboost_200`. `gbm` is LightGBM's recipe (learning rate 0.05, 31
+/// leaves) with `min_child_samples = 40` and its number of rounds, up to
+/// [`GBM_MAX_ROUNDS`], chosen by early stopping on the inner folds of each training set (see
+/// [`crate::CalibrationSpec::inner_folds`]): a fixed count overfits when defaulters are few and
+/// pushes the PDs towards 0. The MLPs use batches of 512 rows with learning rate 3e-3 and stop
+/// after 5 epochs without improvement of the inner validation loss (scikit-learn: 200, 1e-3,
+/// 10), which halves their fit time for a small loss of PR AUC. BENCHMARKS.md has the figures
+/// behind these choices.
 pub fn default_candidates(seed: u64) -> Vec<Candidate> {
     let logreg = || ModelSpec::LogisticRegression(LogisticRegressionParams::new());
     let mlp = || {
@@ -240,7 +275,8 @@ pub fn default_candidates(seed: u64) -> Vec<Candidate> {
     let gbm = || {
         ModelSpec::Gbm(
             GbmParams::lightgbm_300()
-                .n_estimators(400)
+                .n_estimators(GBM_MAX_ROUNDS)
+                .early_stopping(Some(EarlyStopping::new(GBM_PATIENCE)))
                 .min_child_samples(40)
                 .seed(seed),
         )
@@ -295,6 +331,11 @@ pub struct CvSpec {
     pub threshold: ThresholdObjective,
     /// How the winner is chosen. Default: [`SelectionRule::default`].
     pub selection: SelectionRule,
+    /// How every candidate's PDs are calibrated. Default: [`CalibrationSpec::default`].
+    pub calibration: CalibrationSpec,
+    /// The rating grades the best model's PDs are reported in. Default: 7 grades,
+    /// [`MasterScale::default`].
+    pub master_scale: MasterScale,
 }
 
 impl Default for CvSpec {
@@ -304,6 +345,8 @@ impl Default for CvSpec {
             seed: 0,
             threshold: ThresholdObjective::default(),
             selection: SelectionRule::default(),
+            calibration: CalibrationSpec::default(),
+            master_scale: MasterScale::default(),
         }
     }
 }
@@ -333,10 +376,23 @@ impl CvSpec {
         self
     }
 
+    /// Sets the calibration. Default: [`CalibrationSpec::default`].
+    pub fn calibration(mut self, calibration: CalibrationSpec) -> Self {
+        self.calibration = calibration;
+        self
+    }
+
+    /// Sets the rating grades. Default: [`MasterScale::default`].
+    pub fn master_scale(mut self, scale: MasterScale) -> Self {
+        self.master_scale = scale;
+        self
+    }
+
     /// Validates the spec.
     ///
     /// # Errors
-    /// [`PipelineError::InvalidParam`] when `folds < 2`; the threshold objective's errors.
+    /// [`PipelineError::InvalidParam`] when `folds < 2`; the threshold objective's and the
+    /// calibration spec's errors.
     pub fn check(&self) -> Result<()> {
         if self.folds < 2 {
             return Err(PipelineError::InvalidParam {
@@ -346,51 +402,8 @@ impl CvSpec {
             });
         }
         self.threshold.check()?;
+        self.calibration.check()?;
         Ok(())
-    }
-}
-
-/// The metric a [`SelectionRule`] ranks by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SelectionMetric {
-    /// Mean fold PR AUC (average precision): the informative metric when positives are rare.
-    PrAuc,
-    /// Mean fold ROC AUC.
-    RocAuc,
-}
-
-impl SelectionMetric {
-    /// Name used in reports and JSON: `pr_auc` or `roc_auc`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::PrAuc => "pr_auc",
-            Self::RocAuc => "roc_auc",
-        }
-    }
-}
-
-/// How the best candidate is chosen.
-///
-/// 1. Rank by the mean of `metric` over folds; call the top candidate the leader.
-/// 2. When `ties_within_std`, every candidate whose mean is within one fold standard deviation
-///    (the leader's) of the leader's mean is tied with it.
-/// 3. Among the tied candidates, take the highest mean ROC AUC (or PR AUC when the metric is
-///    ROC AUC), then the fewest false negatives at the chosen threshold, then the list order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SelectionRule {
-    /// The ranking metric. Default: PR AUC.
-    pub metric: SelectionMetric,
-    /// Treat candidates within one std of the leader as tied. Default: true.
-    pub ties_within_std: bool,
-}
-
-impl Default for SelectionRule {
-    fn default() -> Self {
-        SelectionRule {
-            metric: SelectionMetric::PrAuc,
-            ties_within_std: true,
-        }
     }
 }
 

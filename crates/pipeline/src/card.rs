@@ -2,13 +2,18 @@
 
 use pdscore_features::FitLog;
 use pdscore_ingest::{ColumnData, ColumnKind, Schema, Table};
-use pdscore_metrics::ThresholdObjective;
+use pdscore_metrics::{GradeRow, ThresholdObjective};
+use pdscore_models::calibration::CalibrationMethod;
 use pdscore_models::registry::ModelSpec;
 use serde::{Deserialize, Serialize};
 
-use crate::candidate::{FeaturePreset, SelectionRule};
+use crate::calibration::{CalibrationChoice, TargetRate};
+use crate::candidate::FeaturePreset;
 use crate::compare::{CandidateResult, Comparison};
 use crate::data::DataFingerprint;
+use crate::error::Result;
+use crate::nested::NestedEvaluation;
+use crate::select::SelectionRule;
 
 /// Everything a reader needs to trust (or distrust) a saved pipeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,6 +35,8 @@ pub struct ModelCard {
     /// The positive-class weight a weight grid chose on all labelled rows, if the model has a
     /// grid.
     pub chosen_positive_weight: Option<f64>,
+    /// How the model's scores are turned into PDs.
+    pub calibration: CalibrationCard,
     /// The decision threshold and the policy that chose it.
     pub threshold: ThresholdCard,
     /// The cross-validated comparison the model was chosen from.
@@ -114,6 +121,27 @@ pub struct ModelInfo {
     pub feature_preset: FeaturePreset,
 }
 
+/// How a pipeline's PDs are calibrated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationCard {
+    /// The calibration method of the saved model.
+    pub method: CalibrationMethod,
+    /// One line: the fitted calibrator, the target rate and the PD floor.
+    pub description: String,
+    /// How the method was chosen: `auto` (lowest cross-validated log loss) or named.
+    pub selected_by: CalibrationChoice,
+    /// Each method tried on all labelled rows with its cross-validated log loss.
+    pub tried: Vec<(CalibrationMethod, f64)>,
+    /// Inner folds of the cross-fitting.
+    pub inner_folds: usize,
+    /// Rounds or epochs chosen on the inner folds, for a model that stops early.
+    pub iterations: Option<usize>,
+    /// The lowest PD given out.
+    pub pd_floor: f64,
+    /// The long-run default rate the PDs were moved to, if any.
+    pub target_rate: Option<TargetRate>,
+}
+
 /// The decision threshold: a row is flagged when `pd >= value`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdCard {
@@ -134,6 +162,14 @@ pub struct CvCard {
     pub selection: SelectionRule,
     /// The selected candidate.
     pub best: String,
+    /// The candidate with the best mean of the selection metric.
+    pub leader: String,
+    /// The candidates tied with the leader under the rule (the leader included).
+    pub tied: Vec<String>,
+    /// The honest figures of the selection procedure (nested in each outer fold).
+    pub nested: NestedEvaluation,
+    /// The selected candidate's pooled out-of-fold PDs in rating grades.
+    pub grades: Vec<GradeRow>,
     /// Wall seconds of the comparison.
     pub wall_seconds: f64,
     /// One row per candidate that ran.
@@ -142,15 +178,23 @@ pub struct CvCard {
 
 impl CvCard {
     /// Summarises a comparison.
-    pub fn new(comparison: &Comparison) -> Self {
-        CvCard {
+    ///
+    /// # Errors
+    /// Metric errors of the grade table.
+    pub fn new(comparison: &Comparison) -> Result<Self> {
+        let name = |i: usize| comparison.results[i].candidate.name.clone();
+        Ok(CvCard {
             folds: comparison.cv.folds,
             seed: comparison.cv.seed,
             selection: comparison.cv.selection,
             best: comparison.best().candidate.name.clone(),
+            leader: name(comparison.selection.leader),
+            tied: comparison.selection.tied.iter().map(|&i| name(i)).collect(),
+            nested: comparison.nested.clone(),
+            grades: comparison.grades()?,
             wall_seconds: comparison.wall_seconds,
             models: comparison.results.iter().map(CvRow::new).collect(),
-        }
+        })
     }
 }
 
@@ -169,21 +213,39 @@ pub struct CvRow {
     pub pr_auc_std: f64,
     /// Mean fold Brier score.
     pub brier: f64,
-    /// F1 at the threshold (pooled out-of-fold).
+    /// Log loss of the pooled out-of-fold PDs.
+    pub log_loss: f64,
+    /// Expected calibration error of the pooled out-of-fold PDs (10 equal-count bins).
+    pub ece: f64,
+    /// Calibration intercept (calibration-in-the-large; 0 when the mean PD is right).
+    pub cal_intercept: f64,
+    /// Calibration slope (1 when the PDs are neither too spread nor too narrow).
+    pub cal_slope: f64,
+    /// Mean PD / observed default rate (1 when the PDs are right on average).
+    pub mean_pd_ratio: f64,
+    /// Hosmer–Lemeshow p-value (10 equal-count groups).
+    pub hosmer_lemeshow_p: f64,
+    /// Gini coefficient, `2 · roc_auc − 1`.
+    pub gini: f64,
+    /// Mean fold Kolmogorov–Smirnov statistic.
+    pub ks: f64,
+    /// Calibration method of each fold, e.g. `sigmoid` or `sigmoid ×4, isotonic ×1`.
+    pub calibration: String,
+    /// F1 at cross-fitted thresholds (pooled out-of-fold).
     pub f1: f64,
-    /// Precision at the threshold (pooled out-of-fold).
+    /// Precision at cross-fitted thresholds (pooled out-of-fold).
     pub precision: f64,
-    /// Recall at the threshold (pooled out-of-fold).
+    /// Recall at cross-fitted thresholds (pooled out-of-fold).
     pub recall: f64,
-    /// The chosen threshold.
+    /// The threshold chosen on all pooled out-of-fold PDs (the saved model's).
     pub threshold: f64,
-    /// True positives at the threshold.
+    /// True positives at cross-fitted thresholds.
     pub tp: u64,
-    /// False positives at the threshold.
+    /// False positives at cross-fitted thresholds.
     pub fp: u64,
-    /// True negatives at the threshold.
+    /// True negatives at cross-fitted thresholds.
     pub tn: u64,
-    /// False negatives at the threshold.
+    /// False negatives at cross-fitted thresholds.
     #[serde(rename = "fn")]
     pub fn_: u64,
     /// Fit seconds summed over folds.
@@ -200,6 +262,15 @@ impl CvRow {
             pr_auc: r.pr_auc,
             pr_auc_std: r.pr_auc_std,
             brier: r.brier,
+            log_loss: r.calibration.log_loss,
+            ece: r.calibration.ece,
+            cal_intercept: r.calibration.intercept,
+            cal_slope: r.calibration.slope,
+            mean_pd_ratio: r.calibration.mean_pd_ratio,
+            hosmer_lemeshow_p: r.calibration.hosmer_lemeshow.p_value,
+            gini: r.gini,
+            ks: r.ks,
+            calibration: r.calibration_methods(),
             f1: r.f1,
             precision: r.precision,
             recall: r.recall,
@@ -268,18 +339,42 @@ impl ModelCard {
         }
         let _ = writeln!(
             s,
+            "  calibration       {} (chosen by {})",
+            self.calibration.description, self.calibration.selected_by
+        );
+        if let Some(n) = self.calibration.iterations {
+            let _ = writeln!(
+                s,
+                "  iterations        {n} (early stopping on the inner folds)"
+            );
+        }
+        let _ = writeln!(
+            s,
             "  threshold         {:.6} ({})",
             self.threshold.value,
             policy_text(&self.threshold.policy)
         );
         let _ = writeln!(
             s,
-            "  selection         {} of {} candidates, {}-fold CV seed {}, by {}",
+            "  selection         {} of {} candidates, {}-fold CV seed {}, {}",
             self.cv.best,
             self.cv.models.len(),
             self.cv.folds,
             self.cv.seed,
-            self.cv.selection.metric.name()
+            self.cv.selection.describe()
+        );
+        let n = &self.cv.nested;
+        let _ = writeln!(
+            s,
+            "  nested estimate   ROC AUC {:.4} ± {:.4}, PR AUC {:.4} ± {:.4}, log loss {:.4}, FN {} FP {} (chosen per fold: {})",
+            n.roc_auc,
+            n.roc_auc_std,
+            n.pr_auc,
+            n.pr_auc_std,
+            n.calibration.log_loss,
+            n.confusion.false_negatives,
+            n.confusion.false_positives,
+            n.chosen.join(", ")
         );
         let _ = writeln!(
             s,

@@ -5,14 +5,17 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use pdscore_metrics::GradeRow;
 use serde::Serialize;
 
+use crate::calibration::CalibrationSpec;
 use crate::candidate::{Candidate, CvSpec, default_candidates};
 use crate::card::CvRow;
 use crate::compare::{Comparison, Progress, compare};
 use crate::data::{LabelledData, take_rows};
 use crate::error::{PipelineError, Result};
 use crate::input::{InputSpec, TrainingInput, read_training_csv};
+use crate::nested::NestedEvaluation;
 use crate::pipeline::{Pipeline, TrainOptions};
 
 /// What to evaluate.
@@ -26,6 +29,9 @@ pub struct EvaluateSpec {
     pub models: Option<Vec<String>>,
     /// Which candidate to save: `None` (default) for the best.
     pub save: Option<String>,
+    /// A long-run default rate to move the saved model's PDs to (see
+    /// [`TrainOptions::target_rate`]). Default: `None`.
+    pub target_rate: Option<f64>,
     /// Creation time for the model card (tests); default: the clock.
     pub created_at: Option<String>,
 }
@@ -38,6 +44,7 @@ impl EvaluateSpec {
             cv: CvSpec::default(),
             models: None,
             save: None,
+            target_rate: None,
             created_at: None,
         }
     }
@@ -91,13 +98,26 @@ pub struct Evaluated {
     pub pipeline: Pipeline,
 }
 
-/// The `--json` summary: best model, selection metric and one row per model.
+/// The `--json` summary: best model, how it was selected, its honest (nested) figures, its
+/// rating grades, and one row per model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ResultsJson {
     /// The selected candidate.
     pub best: String,
-    /// `pr_auc` or `roc_auc`.
+    /// `pr_auc`, `roc_auc` or `log_loss`.
     pub selection_metric: String,
+    /// The selection rule in words.
+    pub selection_rule: String,
+    /// The candidate with the best mean of the selection metric.
+    pub leader: String,
+    /// The candidates tied with the leader (the leader included).
+    pub tied: Vec<String>,
+    /// The calibration spec every candidate was calibrated with.
+    pub calibration: CalibrationSpec,
+    /// The honest figures of the selection procedure: selection nested in each outer fold.
+    pub nested: NestedEvaluation,
+    /// The best model's pooled out-of-fold PDs in rating grades.
+    pub grades: Vec<GradeRow>,
     /// One row per candidate that ran.
     pub models: Vec<CvRow>,
 }
@@ -120,6 +140,7 @@ pub fn evaluate(
         &TrainOptions {
             created_at: spec.created_at.clone(),
             candidate: spec.save.clone(),
+            target_rate: spec.target_rate,
         },
     )?;
     Ok(Evaluated {
@@ -132,19 +153,32 @@ pub fn evaluate(
 
 impl Evaluated {
     /// The `--json` summary.
-    pub fn results(&self) -> ResultsJson {
-        ResultsJson {
-            best: self.comparison.best().candidate.name.clone(),
-            selection_metric: self.comparison.cv.selection.metric.name().to_owned(),
-            models: self.comparison.results.iter().map(CvRow::new).collect(),
-        }
+    ///
+    /// # Errors
+    /// Metric errors of the grade table.
+    pub fn results(&self) -> Result<ResultsJson> {
+        let c = &self.comparison;
+        let name = |i: usize| c.results[i].candidate.name.clone();
+        Ok(ResultsJson {
+            best: c.best().candidate.name.clone(),
+            selection_metric: c.cv.selection.metric.name().to_owned(),
+            selection_rule: c.cv.selection.describe(),
+            leader: name(c.selection.leader),
+            tied: c.selection.tied.iter().map(|&i| name(i)).collect(),
+            calibration: c.cv.calibration,
+            nested: c.nested.clone(),
+            grades: c.grades()?,
+            models: c.results.iter().map(CvRow::new).collect(),
+        })
     }
 
     /// The console summary both frontends print: data and CV line, the comparison table,
-    /// failed candidates, and the best model with the rule that chose it.
+    /// failed candidates, the best model with the rule that chose it, and the honest figures
+    /// of the procedure.
     pub fn summary_text(&self) -> String {
-        let results = self.results();
         let c = &self.comparison;
+        let rows: Vec<CvRow> = c.results.iter().map(CvRow::new).collect();
+        let best = &c.best().candidate.name;
         let mut s = format!(
             "{} labelled rows ({} positive), {}-fold CV, comparison {:.1} s\n",
             c.y.len(),
@@ -152,20 +186,44 @@ impl Evaluated {
             c.cv.folds,
             c.wall_seconds
         );
-        s.push_str(&crate::report::table_text(&results.models, &results.best));
+        s.push_str(&crate::report::table_text(&rows, best));
         for f in &c.failed {
             let _ = writeln!(s, "failed: {}: {}", f.name, f.error);
         }
+        let tied: Vec<&str> = c
+            .selection
+            .tied
+            .iter()
+            .map(|&i| c.results[i].candidate.name.as_str())
+            .collect();
         let _ = writeln!(
             s,
-            "best: {} (by {})",
-            results.best, results.selection_metric
+            "best: {best} ({}; leader {}, tied: {})",
+            c.cv.selection.describe(),
+            c.results[c.selection.leader].candidate.name,
+            tied.join(", ")
+        );
+        let n = &c.nested;
+        let _ = writeln!(
+            s,
+            "honest estimate of this choice (selection nested in each fold): ROC AUC {:.4}±{:.4}, \
+             PR AUC {:.4}±{:.4}, log loss {:.4}, mean PD / observed {:.3}, FN {} FP {}; chosen per \
+             fold: {}",
+            n.roc_auc,
+            n.roc_auc_std,
+            n.pr_auc,
+            n.pr_auc_std,
+            n.calibration.log_loss,
+            n.calibration.mean_pd_ratio,
+            n.confusion.false_negatives,
+            n.confusion.false_positives,
+            n.chosen.join(", ")
         );
         s
     }
 
     /// Every out-of-fold prediction as CSV: `row,fold,model,y,score`, where `row` is the
-    /// 0-based data row of the input file and `y` is 0/1.
+    /// 0-based data row of the input file, `y` is 0/1 and `score` the calibrated PD.
     pub fn oof_csv(&self) -> String {
         let mut s = String::from("row,fold,model,y,score\n");
         for r in &self.comparison.results {
@@ -226,13 +284,16 @@ impl Evaluated {
         };
         put(
             "report.md",
-            crate::report::markdown(&self.comparison, card).as_bytes(),
+            crate::report::markdown(&self.comparison, card)?.as_bytes(),
         )?;
         put(
             "report.html",
             crate::report::html(&self.comparison, card)?.as_bytes(),
         )?;
-        put("results.json", &serde_json::to_vec_pretty(&self.results())?)?;
+        put(
+            "results.json",
+            &serde_json::to_vec_pretty(&self.results()?)?,
+        )?;
         put("oof.csv", self.oof_csv().as_bytes())?;
         put("model.json", &self.pipeline.to_bytes()?)?;
         if let Some(p) = self.predictions_csv()? {

@@ -1,7 +1,7 @@
 //! The pipeline file format: one JSON document, versioned and checksummed.
 //!
 //! ```text
-//! {"format":"pdscore-pipeline","format_version":1,"sha256":"<64 hex>","pipeline":<content>}
+//! {"format":"pdscore-pipeline","format_version":2,"sha256":"<64 hex>","pipeline":<content>}
 //! ```
 //!
 //! `<content>` is the compact JSON of the fitted pipeline, written last so that the exact bytes
@@ -23,7 +23,11 @@ pub const FORMAT_NAME: &str = "pdscore-pipeline";
 
 /// The file format version this build writes and reads. Bump it whenever the serialised shape
 /// of the pipeline changes incompatibly.
-pub const FORMAT_VERSION: u64 = 1;
+///
+/// Version 2 added the calibration step. Version 1 files hold models whose scores were given
+/// out as PDs uncalibrated; they are refused with [`PipelineError::UnsupportedVersion`] (retrain
+/// them) rather than migrated, because no calibration can be made up for them after the fact.
+pub const FORMAT_VERSION: u64 = 2;
 
 const CONTENT_KEY: &str = "\"pipeline\":";
 
@@ -204,7 +208,7 @@ mod tests {
         let bytes = to_envelope_bytes(&thing()).unwrap();
         let text = String::from_utf8(bytes)
             .unwrap()
-            .replace("\"format_version\":1", "\"format_version\":7");
+            .replace("\"format_version\":2", "\"format_version\":7");
         let err = from_envelope_bytes::<Thing>(text.as_bytes(), Path::new("m.json")).unwrap_err();
         match err {
             PipelineError::UnsupportedVersion {
@@ -214,6 +218,30 @@ mod tests {
             }
             other => panic!("unexpected {other}"),
         }
+    }
+
+    /// Regression (calibration issue): a model file of format 1 (uncalibrated scores given out
+    /// as PDs) is refused with both versions named and the advice to retrain.
+    #[test]
+    fn regression_format_1_files_are_refused_with_a_retrain_hint() {
+        let bytes = to_envelope_bytes(&thing()).unwrap();
+        let text = String::from_utf8(bytes).unwrap().replace(
+            &format!("\"format_version\":{FORMAT_VERSION}"),
+            "\"format_version\":1",
+        );
+        let err = from_envelope_bytes::<Thing>(text.as_bytes(), Path::new("m.json")).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                PipelineError::UnsupportedVersion {
+                    found: 1,
+                    supported: 2,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("retrain"), "{err}");
     }
 
     #[test]

@@ -1,28 +1,50 @@
 //! Fitting one candidate on training rows: preprocessing, then weighting and resampling of the
-//! training rows only, then the model.
+//! training rows only, then the model ([`fit_candidate`]); and the calibrated fit that the
+//! comparison and the final pipeline use ([`fit_calibrated`]), which cross-fits the candidate
+//! inside its training rows to calibrate it, pick its number of rounds or epochs, and measure it
+//! for the nested selection.
 
 use ndarray::{ArrayView2, Axis};
 use pdscore_features::FittedFeatures;
 use pdscore_ingest::{Schema, Table};
 use pdscore_metrics::roc_auc_score;
 use pdscore_models::FittedClassifier;
+use pdscore_models::calibration::{CalibrationMethod, PriorShift};
 use pdscore_models::registry::FittedModel;
 use pdscore_resample::{ClassWeight, StratifiedKFold, sample_weights};
 use rayon::prelude::*;
 
+use crate::calibration::{Calibration, CalibrationSpec, CrossFitted, choose_calibration};
 use crate::candidate::{Candidate, Weighting};
 use crate::error::Result;
+use crate::select::FoldScores;
 
-/// A candidate fitted on some training rows.
+/// A candidate's model fitted on some rows, before calibration.
+pub(crate) struct RawFit {
+    pub model: FittedModel,
+    /// The correction of the odds that undoes the class prior the training objective saw
+    /// (weights, resampling, the model's own class weights) in favour of the rows' own.
+    pub prior_shift: PriorShift,
+    /// Whether that prior differs from the rows' own.
+    pub prior_moved: bool,
+}
+
+/// Held-out rows a model that stops early watches (never resampled).
+#[derive(Clone, Copy)]
+pub(crate) struct Validation<'a> {
+    pub x: ArrayView2<'a, f64>,
+    pub y: &'a [bool],
+}
+
+/// A candidate fitted on some training rows, before calibration: what permutation importance
+/// needs.
 pub(crate) struct FittedParts {
     pub features: FittedFeatures,
     pub model: FittedModel,
-    /// The positive-class weight chosen by a grid search, if the candidate has one.
-    pub chosen_positive_weight: Option<f64>,
 }
 
-/// Fits `candidate` on the rows of `table` with labels `y`; `seed` drives the inner CV of a
-/// weight grid.
+/// Fits `candidate` on the rows of `table` with labels `y`, uncalibrated; `seed` drives the
+/// inner CV of a weight grid.
 pub(crate) fn fit_candidate(
     candidate: &Candidate,
     table: &Table,
@@ -32,57 +54,106 @@ pub(crate) fn fit_candidate(
 ) -> Result<FittedParts> {
     let features = candidate.features.params().fit(table, schema)?;
     let x = features.transform(table)?.matrix;
-    let (model, chosen_positive_weight) = fit_on_matrix(candidate, x.view(), y, seed)?;
+    let raw = fit_raw(candidate, x.view(), y, seed, None)?;
     Ok(FittedParts {
         features,
-        model,
-        chosen_positive_weight,
+        model: raw.model,
     })
 }
 
-/// Fits the weighting, sampler and model of `candidate` on an already transformed matrix.
-pub(crate) fn fit_on_matrix(
+/// Fits the weighting, sampler and model of `candidate` on an already transformed matrix. A
+/// model that stops early watches `validation` when given, else its own held-out share.
+pub(crate) fn fit_raw(
     candidate: &Candidate,
     x: ArrayView2<'_, f64>,
     y: &[bool],
     seed: u64,
-) -> Result<(FittedModel, Option<f64>)> {
-    match &candidate.weighting {
-        None => Ok((fit_weighted(candidate, x, y, None)?, None)),
-        Some(Weighting::Fixed(weight)) => Ok((fit_weighted(candidate, x, y, Some(*weight))?, None)),
+    validation: Option<Validation<'_>>,
+) -> Result<RawFit> {
+    let class_weight = match &candidate.weighting {
+        None => None,
+        Some(Weighting::Fixed(weight)) => Some(*weight),
         Some(Weighting::Grid {
             positive_weights,
             inner_folds,
         }) => {
             let best =
                 search_positive_weight(candidate, x, y, positive_weights, *inner_folds, seed)?;
-            let weight = ClassWeight::Custom {
+            Some(ClassWeight::Custom {
                 negative: 1.0,
                 positive: best,
-            };
-            Ok((fit_weighted(candidate, x, y, Some(weight))?, Some(best)))
+            })
         }
-    }
+    };
+    let (model, objective_prior) = fit_weighted(candidate, x, y, class_weight, validation)?;
+    let data_prior = share_of_positives(y, None);
+    let objective_prior = candidate.model.effective_prior(objective_prior);
+    Ok(RawFit {
+        model,
+        prior_shift: PriorShift::between(objective_prior, data_prior)?,
+        prior_moved: (objective_prior - data_prior).abs() > 1e-12 * data_prior,
+    })
 }
 
+/// Share of the (weighted) rows that are positive.
+fn share_of_positives(y: &[bool], weights: Option<&[f64]>) -> f64 {
+    let (mut positive, mut total) = (0.0, 0.0);
+    for (i, &label) in y.iter().enumerate() {
+        let w = weights.map_or(1.0, |w| w[i]);
+        total += w;
+        if label {
+            positive += w;
+        }
+    }
+    positive / total
+}
+
+/// Fits the sampler and model with the class weighting; returns the model and the positive
+/// share its training objective saw. Validation rows are weighted to that same share, so that
+/// early stopping watches the objective the model is fitted on, without resampled copies.
 fn fit_weighted(
     candidate: &Candidate,
     x: ArrayView2<'_, f64>,
     y: &[bool],
     class_weight: Option<ClassWeight>,
-) -> Result<FittedModel> {
-    if let Some(spec) = &candidate.sampler {
-        let resampled = spec.build()?.fit_resample(x, y)?;
-        let weights = class_weight
-            .map(|w| sample_weights(&resampled.y, &w))
-            .transpose()?;
-        Ok(candidate
-            .model
-            .fit(resampled.x.view(), &resampled.y, weights.as_deref())?)
-    } else {
-        let weights = class_weight.map(|w| sample_weights(y, &w)).transpose()?;
-        Ok(candidate.model.fit(x, y, weights.as_deref())?)
-    }
+    validation: Option<Validation<'_>>,
+) -> Result<(FittedModel, f64)> {
+    let resampled = candidate
+        .sampler
+        .as_ref()
+        .map(|spec| spec.build().and_then(|s| s.fit_resample(x, y)))
+        .transpose()?;
+    let (x, y) = match &resampled {
+        Some(r) => (r.x.view(), r.y.as_slice()),
+        None => (x.view(), y),
+    };
+    let weights = class_weight.map(|w| sample_weights(y, &w)).transpose()?;
+    let objective_prior = share_of_positives(y, weights.as_deref());
+    let model = match validation {
+        Some(v) if candidate.model.stops_early() => {
+            let moved = candidate.weighting.is_some() || candidate.sampler.is_some();
+            let valid_weights = moved.then(|| reweighted_to(v.y, objective_prior));
+            candidate.model.fit_with_validation(
+                x,
+                y,
+                weights.as_deref(),
+                v.x,
+                v.y,
+                valid_weights.as_deref(),
+            )?
+        }
+        _ => candidate.model.fit(x, y, weights.as_deref())?,
+    };
+    Ok((model, objective_prior))
+}
+
+/// Weights that make the positive share of `y` equal `prior`.
+fn reweighted_to(y: &[bool], prior: f64) -> Vec<f64> {
+    let share = share_of_positives(y, None);
+    let (positive, negative) = (prior / share, (1.0 - prior) / (1.0 - share));
+    y.iter()
+        .map(|&v| if v { positive } else { negative })
+        .collect()
 }
 
 /// The positive-class weight with the best mean inner-CV ROC AUC (the first one on ties).
@@ -109,7 +180,8 @@ fn search_positive_weight(
             for fold in &folds {
                 let x_train = x.select(Axis(0), &fold.train);
                 let y_train: Vec<bool> = fold.train.iter().map(|&i| y[i]).collect();
-                let model = fit_weighted(candidate, x_train.view(), &y_train, Some(weight))?;
+                let (model, _) =
+                    fit_weighted(candidate, x_train.view(), &y_train, Some(weight), None)?;
                 let x_test = x.select(Axis(0), &fold.test);
                 let y_test: Vec<bool> = fold.test.iter().map(|&i| y[i]).collect();
                 let p = model.predict_proba(x_test.view())?.to_vec();
@@ -125,4 +197,218 @@ fn search_positive_weight(
         }
     }
     Ok(positive_weights[best])
+}
+
+/// A candidate fitted and calibrated on some training rows.
+pub(crate) struct CalibratedFit {
+    pub features: FittedFeatures,
+    pub model: FittedModel,
+    pub calibration: Calibration,
+    /// The positive-class weight a weight grid chose on all the rows, if any.
+    pub chosen_positive_weight: Option<f64>,
+    /// Rounds or epochs chosen on the inner folds, for models that stop early.
+    pub iterations: Option<usize>,
+    /// Each calibration method tried, with its cross-validated log loss.
+    pub tried: Vec<(CalibrationMethod, f64)>,
+    /// The candidate's figures on each inner fold (calibrated, cross-validated PDs): what the
+    /// nested selection compares.
+    pub inner: Vec<FoldScores>,
+}
+
+struct InnerFit {
+    test: Vec<usize>,
+    scores: Vec<f64>,
+    prior_shift: PriorShift,
+    prior_moved: bool,
+    curve: Option<Vec<f64>>,
+}
+
+/// Fits `candidate` on the rows of `table` and calibrates it without scoring a row it trained
+/// on.
+///
+/// 1. The preprocessing is fitted on all the rows (a shortcut the inner folds share: it learns
+///    medians, scales and levels, never the labels), and a weight grid is searched once on
+///    them; the weight it picks is used by every fit below.
+/// 2. The rows are split into `spec.inner_folds` stratified folds (seeded by `seed`); each fold
+///    is scored by the candidate fitted on the others. A model that stops early watches its
+///    inner held-out fold, and the number of rounds or epochs where the mean of those
+///    validation curves is lowest is kept for the final fit.
+/// 3. The candidate is fitted on all the rows (that many rounds or epochs).
+/// 4. The calibrator is chosen and fitted on the cross-fitted scores
+///    ([`choose_calibration`]).
+pub(crate) fn fit_calibrated(
+    candidate: &Candidate,
+    table: &Table,
+    schema: &Schema,
+    y: &[bool],
+    spec: &CalibrationSpec,
+    seed: u64,
+) -> Result<CalibratedFit> {
+    let features = candidate.features.params().fit(table, schema)?;
+    let x = features.transform(table)?.matrix;
+    let (candidate, chosen_positive_weight) = resolve_weight_grid(candidate, x.view(), y, seed)?;
+    let candidate = &candidate;
+    let folds = StratifiedKFold::new(spec.inner_folds)
+        .shuffle(true)
+        .seed(seed)
+        .split(y)?;
+    let stops_early = candidate.model.stops_early();
+    let inner: Vec<InnerFit> = folds
+        .par_iter()
+        .map(|fold| {
+            let x_train = x.select(Axis(0), &fold.train);
+            let y_train: Vec<bool> = fold.train.iter().map(|&i| y[i]).collect();
+            let x_test = x.select(Axis(0), &fold.test);
+            let y_test: Vec<bool> = fold.test.iter().map(|&i| y[i]).collect();
+            let validation = stops_early.then_some(Validation {
+                x: x_test.view(),
+                y: &y_test,
+            });
+            let raw = fit_raw(candidate, x_train.view(), &y_train, seed, validation)?;
+            Ok(InnerFit {
+                test: fold.test.clone(),
+                scores: raw.model.predict_proba(x_test.view())?.to_vec(),
+                prior_shift: raw.prior_shift,
+                prior_moved: raw.prior_moved,
+                curve: raw.model.validation_curve().map(<[f64]>::to_vec),
+            })
+        })
+        .collect::<Result<_>>()?;
+    let iterations = if stops_early {
+        best_iteration(&inner)
+    } else {
+        None
+    };
+    let final_candidate = match iterations {
+        Some(n) => Candidate {
+            model: candidate.model.with_fixed_iterations(n),
+            ..candidate.clone()
+        },
+        None => candidate.clone(),
+    };
+    let raw = fit_raw(&final_candidate, x.view(), y, seed, None)?;
+
+    let mut scores = vec![0.0; y.len()];
+    let mut fold_of_row = vec![0; y.len()];
+    for (k, fit) in inner.iter().enumerate() {
+        for (&i, &s) in fit.test.iter().zip(&fit.scores) {
+            scores[i] = s;
+            fold_of_row[i] = k;
+        }
+    }
+    let fold_prior_shift: Vec<PriorShift> = inner.iter().map(|f| f.prior_shift).collect();
+    let chosen = choose_calibration(
+        spec,
+        &CrossFitted {
+            y,
+            scores: &scores,
+            fold_of_row: &fold_of_row,
+            fold_prior_shift: &fold_prior_shift,
+            final_prior_shift: &raw.prior_shift,
+            prior_moved: raw.prior_moved || inner.iter().any(|f| f.prior_moved),
+        },
+    )?;
+    let inner_scores = inner
+        .iter()
+        .map(|fit| {
+            let y_test: Vec<bool> = fit.test.iter().map(|&i| y[i]).collect();
+            let pd: Vec<f64> = fit
+                .test
+                .iter()
+                .map(|&i| chosen.cross_validated_pd[i])
+                .collect();
+            FoldScores::new(&y_test, &pd)
+        })
+        .collect::<Result<_>>()?;
+    Ok(CalibratedFit {
+        features,
+        model: raw.model,
+        calibration: chosen.calibration,
+        chosen_positive_weight,
+        iterations,
+        tried: chosen.tried,
+        inner: inner_scores,
+    })
+}
+
+/// `candidate` with its weight grid (if it has one) replaced by the weight the grid search picks
+/// on these rows, and that weight: the inner fits and the final fit then share one weighting,
+/// so the calibrator fitted on the inner fits' scores suits the final model's.
+fn resolve_weight_grid(
+    candidate: &Candidate,
+    x: ArrayView2<'_, f64>,
+    y: &[bool],
+    seed: u64,
+) -> Result<(Candidate, Option<f64>)> {
+    let Some(Weighting::Grid {
+        positive_weights,
+        inner_folds,
+    }) = &candidate.weighting
+    else {
+        return Ok((candidate.clone(), None));
+    };
+    let best = search_positive_weight(candidate, x, y, positive_weights, *inner_folds, seed)?;
+    let fixed = Candidate {
+        weighting: Some(Weighting::Fixed(ClassWeight::Custom {
+            negative: 1.0,
+            positive: best,
+        })),
+        ..candidate.clone()
+    };
+    Ok((fixed, Some(best)))
+}
+
+/// The number of iterations (1-based) where the mean of the inner validation curves is lowest,
+/// over the iterations every curve reached. `None` when a fit kept no curve.
+fn best_iteration(inner: &[InnerFit]) -> Option<usize> {
+    let curves: Vec<&[f64]> = inner
+        .iter()
+        .map(|f| f.curve.as_deref())
+        .collect::<Option<_>>()?;
+    let reached = curves.iter().map(|c| c.len()).min()?;
+    let mut best: Option<(usize, f64)> = None;
+    for i in 0..reached {
+        let mean = curves.iter().map(|c| c[i]).sum::<f64>() / curves.len() as f64;
+        if best.is_none_or(|(_, b)| mean < b) {
+            best = Some((i + 1, mean));
+        }
+    }
+    best.map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inner(curve: Vec<f64>) -> InnerFit {
+        InnerFit {
+            test: vec![],
+            scores: vec![],
+            prior_shift: PriorShift::between(0.5, 0.5).unwrap(),
+            prior_moved: false,
+            curve: Some(curve),
+        }
+    }
+
+    #[test]
+    fn best_iteration_is_the_minimum_of_the_mean_curve_over_common_rounds() {
+        let fits = [
+            inner(vec![0.5, 0.4, 0.35, 0.36, 0.37]),
+            inner(vec![0.5, 0.3, 0.34, 0.33]),
+        ];
+        // means: 0.5, 0.35, 0.345, 0.345 (4 rounds reached by both): the first minimum wins
+        assert_eq!(best_iteration(&fits), Some(3));
+        let no_curve = InnerFit {
+            curve: None,
+            ..inner(vec![])
+        };
+        assert_eq!(best_iteration(&[no_curve]), None);
+    }
+
+    #[test]
+    fn reweighting_reaches_the_prior() {
+        let y = [true, false, false, false];
+        let w = reweighted_to(&y, 0.5);
+        assert!((share_of_positives(&y, Some(&w)) - 0.5).abs() < 1e-15);
+    }
 }

@@ -9,10 +9,14 @@
 //!    fingerprint.
 //! 2. [`compare`] cross-validates a list of [`Candidate`]s (preprocessing preset, optional class
 //!    weighting or weight grid, optional sampler, model) with stratified folds: everything is
-//!    refitted on each training fold only, out-of-fold predictions are kept, and the
-//!    [`SelectionRule`] picks the best (highest mean PR AUC by default).
-//! 3. [`Pipeline::fit`] refits the chosen candidate on all labelled rows, takes the threshold the
-//!    policy chose on its pooled out-of-fold predictions, and writes the [`ModelCard`].
+//!    refitted on each training fold only, and **calibrated** there on scores cross-fitted on
+//!    inner folds ([`CalibrationSpec`]), so every out-of-fold figure is one of PDs. The
+//!    [`SelectionRule`] picks the best (the simplest candidate within one standard error of the
+//!    highest mean PR AUC by default), and the same selection redone inside each outer fold
+//!    gives honest figures for the procedure ([`NestedEvaluation`]).
+//! 3. [`Pipeline::fit`] refits and recalibrates the chosen candidate on all labelled rows
+//!    (optionally moving the PDs to a long-run default rate), takes the threshold the policy
+//!    chose on its pooled out-of-fold PDs, and writes the [`ModelCard`].
 //! 4. [`Pipeline::save`] / [`Pipeline::load`] write and read one JSON file with a format
 //!    version and a SHA-256 checksum ([`file`]); [`Pipeline::score`] gives each row its PD and
 //!    decision, plus an [`Evaluation`] when the table has labels.
@@ -36,6 +40,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod calibration;
 mod candidate;
 mod card;
 mod clock;
@@ -46,16 +51,22 @@ mod evaluate;
 pub mod file;
 mod fit;
 mod input;
+mod nested;
 mod pipeline;
 pub mod plot;
 pub mod report;
+mod select;
+mod summary;
 
+pub use calibration::{
+    Calibration, CalibrationChoice, CalibrationSpec, DEFAULT_PD_FLOOR, TargetRate,
+};
 pub use candidate::{
-    Candidate, CvSpec, FeaturePreset, SelectionMetric, SelectionRule, Weighting, default_candidates,
+    Candidate, CvSpec, FeaturePreset, GBM_MAX_ROUNDS, GBM_PATIENCE, Weighting, default_candidates,
 };
 pub use card::{
-    ColumnCard, CvCard, CvRow, FeatureImportance, ImportanceMethod, ModelCard, ModelInfo,
-    SchemaCard, ThresholdCard, policy_text,
+    CalibrationCard, ColumnCard, CvCard, CvRow, FeatureImportance, ImportanceMethod, ModelCard,
+    ModelInfo, SchemaCard, ThresholdCard, policy_text,
 };
 pub use clock::{rfc3339_from_unix, utc_now_rfc3339};
 pub use compare::{CandidateResult, Comparison, FailedCandidate, Progress, compare};
@@ -63,4 +74,7 @@ pub use data::{DataFingerprint, LabelledData, row_ids, take_rows};
 pub use error::{PipelineError, Result};
 pub use evaluate::{EvaluateSpec, Evaluated, ResultsJson, evaluate, select_candidates};
 pub use input::{InputSpec, TrainingInput, header_line, read_training_csv};
+pub use nested::NestedEvaluation;
 pub use pipeline::{Evaluation, Pipeline, Scored, TrainOptions};
+pub use select::{FoldScores, PairedDifference, Selection, SelectionMetric, SelectionRule};
+pub use summary::FoldCalibration;

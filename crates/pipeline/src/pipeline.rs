@@ -14,13 +14,15 @@ use rand::seq::SliceRandom;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use crate::calibration::{Calibration, TargetRate};
 use crate::card::{
-    CvCard, FeatureImportance, ImportanceMethod, ModelCard, ModelInfo, SchemaCard, ThresholdCard,
+    CalibrationCard, CvCard, FeatureImportance, ImportanceMethod, ModelCard, ModelInfo, SchemaCard,
+    ThresholdCard,
 };
 use crate::compare::Comparison;
 use crate::data::{LabelledData, row_ids, take_rows};
 use crate::error::{PipelineError, Result};
-use crate::fit::fit_candidate;
+use crate::fit::{fit_calibrated, fit_candidate};
 
 /// Largest number of held-out rows used for permutation importance.
 const IMPORTANCE_ROWS: usize = 2000;
@@ -28,13 +30,17 @@ const IMPORTANCE_ROWS: usize = 2000;
 const IMPORTANCE_REPEATS: usize = 2;
 
 /// Options of [`Pipeline::fit`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TrainOptions {
     /// Creation time to record (RFC 3339). Default: `None`, the system clock at fit time (set
     /// it in tests for reproducible files).
     pub created_at: Option<String>,
     /// Which candidate to fit: `None` (the default) for the comparison's best.
     pub candidate: Option<String>,
+    /// A long-run default rate in `(0, 1)` to move the PDs to, when it differs from the
+    /// training sample's (central tendency, e.g. a through-the-cycle rate). Default: `None`,
+    /// PDs calibrated to the sample's rate. Recorded in the model card.
+    pub target_rate: Option<f64>,
 }
 
 /// A fitted pipeline: what scoring needs, and the model card. Save it with
@@ -44,6 +50,7 @@ pub struct Pipeline {
     schema: Schema,
     features: FittedFeatures,
     model: FittedModel,
+    calibration: Calibration,
     threshold: f64,
     card: ModelCard,
 }
@@ -86,8 +93,11 @@ pub struct Evaluation {
 
 impl Pipeline {
     /// Refits a candidate of `comparison` (the best, or `options.candidate`) on every labelled
-    /// row of `data` and builds the model card. The threshold is the one the comparison's
-    /// threshold policy chose on that candidate's pooled out-of-fold predictions.
+    /// row of `data`, calibrated the way the comparison calibrated it (cross-fitted on inner
+    /// folds of all the rows), and builds the model card. The threshold is the one the
+    /// comparison's threshold policy chose on that candidate's pooled out-of-fold PDs; with
+    /// `options.target_rate`, the PDs are moved to that default rate and the threshold with
+    /// them (by the same prior shift, so the same rows are flagged).
     ///
     /// `candidates` must be the list `comparison` was run on.
     ///
@@ -115,13 +125,22 @@ impl Pipeline {
             }
         };
         let candidate = &result.candidate;
-        let parts = fit_candidate(
+        let parts = fit_calibrated(
             candidate,
             &data.table,
             &data.schema,
             &data.y,
+            &comparison.cv.calibration,
             comparison.cv.seed,
         )?;
+        let mut calibration = parts.calibration;
+        let mut threshold = result.threshold;
+        if let Some(rate) = options.target_rate {
+            let sample_rate = data.fingerprint.positives as f64 / data.y.len().max(1) as f64;
+            let target = TargetRate::new(sample_rate, rate)?;
+            threshold = target.shift.calibrate(threshold);
+            calibration.target_rate = Some(target);
+        }
         let feature_importance = match parts.model.feature_importance() {
             Some(values) if values.len() == parts.features.n_outputs() => ranked_importance(
                 parts.features.output_names(),
@@ -148,18 +167,29 @@ impl Pipeline {
             },
             resampling: candidate.resampling(),
             chosen_positive_weight: parts.chosen_positive_weight,
+            calibration: CalibrationCard {
+                method: calibration.calibrator.method(),
+                description: calibration.describe(),
+                selected_by: comparison.cv.calibration.method,
+                tried: parts.tried,
+                inner_folds: comparison.cv.calibration.inner_folds,
+                iterations: parts.iterations,
+                pd_floor: calibration.pd_floor,
+                target_rate: calibration.target_rate.clone(),
+            },
             threshold: ThresholdCard {
-                value: result.threshold,
+                value: threshold,
                 policy: comparison.cv.threshold,
             },
-            cv: CvCard::new(comparison),
+            cv: CvCard::new(comparison)?,
             feature_importance,
         };
         Ok(Pipeline {
             schema: data.schema.clone(),
             features: parts.features,
             model: parts.model,
-            threshold: result.threshold,
+            calibration,
+            threshold,
             card,
         })
     }
@@ -179,10 +209,11 @@ impl Pipeline {
     /// As [`Pipeline::score`].
     pub fn score_from(&self, table: &Table, first_row: u64) -> Result<Scored> {
         let transformed = self.features.transform(table)?;
-        let pd = self
+        let mut pd = self
             .model
             .predict_proba(transformed.matrix.view())?
             .to_vec();
+        self.calibration.apply_in_place(&mut pd);
         let decision = pd.iter().map(|&p| self.decide(p)).collect();
         let evaluation = self.evaluate(table, &pd)?;
         Ok(Scored {
@@ -195,16 +226,19 @@ impl Pipeline {
         })
     }
 
-    /// P(default) of each row only (no ids, no evaluation): the fast path for streaming.
+    /// The calibrated P(default) of each row only (no ids, no evaluation): the fast path for
+    /// streaming.
     ///
     /// # Errors
     /// As [`Pipeline::score`].
     pub fn predict_proba(&self, table: &Table) -> Result<Vec<f64>> {
         let transformed = self.features.transform(table)?;
-        Ok(self
+        let mut pd = self
             .model
             .predict_proba(transformed.matrix.view())?
-            .to_vec())
+            .to_vec();
+        self.calibration.apply_in_place(&mut pd);
+        Ok(pd)
     }
 
     fn evaluate(&self, table: &Table, pd: &[f64]) -> Result<Option<Evaluation>> {
@@ -300,9 +334,14 @@ impl Pipeline {
         &self.features
     }
 
-    /// The fitted model.
+    /// The fitted model. Its scores are not PDs until [`Pipeline::calibration`] maps them.
     pub fn model(&self) -> &FittedModel {
         &self.model
+    }
+
+    /// The fitted calibration step that turns the model's scores into PDs.
+    pub fn calibration(&self) -> &Calibration {
+        &self.calibration
     }
 
     /// Saves the pipeline as one versioned, checksummed JSON file (see [`crate::file`]).

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use pdscore_pipeline::Pipeline;
-use pdscore_pipeline::file::sha256_hex;
+use pdscore_pipeline::file::{FORMAT_VERSION, sha256_hex};
 
 fn wrapped(name: &str, folder: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -14,7 +14,7 @@ fn wrapped(name: &str, folder: &str) -> Vec<u8> {
         .join(name);
     let content = std::fs::read(&path).expect("fuzz input is in the repository");
     let mut file = format!(
-        "{{\"format\":\"pdscore-pipeline\",\"format_version\":1,\"sha256\":\"{}\",\"pipeline\":",
+        "{{\"format\":\"pdscore-pipeline\",\"format_version\":{FORMAT_VERSION},\"sha256\":\"{}\",\"pipeline\":",
         sha256_hex(&content)
     )
     .into_bytes();

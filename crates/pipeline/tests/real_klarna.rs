@@ -56,6 +56,7 @@ fn row_alone_equals_row_in_the_real_file_and_every_family_round_trips() {
             &TrainOptions {
                 candidate: Some(candidate.name.clone()),
                 created_at: Some("2026-01-01T00:00:00Z".into()),
+                target_rate: None,
             },
         )
         .expect("fit");

@@ -437,6 +437,8 @@ async fn model_page(State(state): State<Arc<AppState>>) -> Response {
                 name => &r.name,
                 roc_auc => format!("{:.4}", r.roc_auc),
                 pr_auc => format!("{:.4}", r.pr_auc),
+                log_loss => format!("{:.4}", r.log_loss),
+                mean_pd_ratio => format!("{:.3}", r.mean_pd_ratio),
                 chosen => r.name == card.model.candidate,
             }
         })
@@ -457,6 +459,15 @@ async fn model_page(State(state): State<Arc<AppState>>) -> Response {
             folds => card.cv.folds,
             importance => importance,
             resampling => &card.resampling,
+            calibration => &card.calibration.description,
+            nested => format!(
+                "ROC AUC {:.4}, PR AUC {:.4}, log loss {:.4} with the selection redone in each of \
+                 the {} folds",
+                card.cv.nested.roc_auc,
+                card.cv.nested.pr_auc,
+                card.cv.nested.calibration.log_loss,
+                card.cv.folds
+            ),
             positives => card.training_data.positives,
         },
     )

@@ -2,10 +2,14 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use pdscore::metrics::ThresholdObjective;
-use pdscore::pipeline::{CvSpec, InputSpec, Progress};
+use pdscore::metrics::{MasterScale, ThresholdObjective};
+use pdscore::pipeline::{
+    CalibrationChoice, CalibrationSpec, CvSpec, DEFAULT_PD_FLOOR, InputSpec, Progress,
+    SelectionMetric, SelectionRule,
+};
 
 /// The labelled input file and the roles of its columns.
 #[derive(Debug, Args)]
@@ -65,11 +69,42 @@ pub struct CvArgs {
     /// Target recall, for --threshold-policy recall.
     #[arg(long, default_value_t = 0.8)]
     pub target_recall: f64,
+    /// How each model's scores become PDs, fitted on scores cross-fitted inside each training
+    /// fold: auto (lowest cross-validated log loss of the rank-keeping methods), sigmoid (Platt
+    /// on the logit), centered_isotonic (isotonic without ties), isotonic (scikit-learn's, ties
+    /// rows), prior (exact undoing of class weights / resampling), none.
+    #[arg(long, default_value = "auto", value_parser = parse_calibration)]
+    pub calibration: CalibrationChoice,
+    /// Lowest PD given out (0.0003: the EU capital rules' floor).
+    #[arg(long, default_value_t = DEFAULT_PD_FLOOR)]
+    pub pd_floor: f64,
+    /// The metric the best model is selected by: pr_auc, roc_auc or log_loss. Candidates within
+    /// one standard error of the leader's paired fold differences are tied and the simplest
+    /// wins.
+    #[arg(long, default_value = "pr_auc", value_parser = parse_select)]
+    pub select: SelectionMetric,
+    /// Upper PD edges of the rating grades, comma-separated and increasing [default:
+    /// 0.005,0.01,0.02,0.04,0.08,0.16, i.e. 7 grades].
+    #[arg(long, value_delimiter = ',')]
+    pub grade_edges: Option<Vec<f64>>,
+}
+
+fn parse_calibration(s: &str) -> Result<CalibrationChoice, String> {
+    s.parse()
+        .map_err(|e: pdscore::pipeline::PipelineError| e.to_string())
+}
+
+fn parse_select(s: &str) -> Result<SelectionMetric, String> {
+    s.parse()
+        .map_err(|e: pdscore::pipeline::PipelineError| e.to_string())
 }
 
 impl CvArgs {
     /// The CV spec (validated later by the pipeline).
-    pub fn cv_spec(&self) -> CvSpec {
+    ///
+    /// # Errors
+    /// Grade edges that are not increasing PDs in (0, 1).
+    pub fn cv_spec(&self) -> anyhow::Result<CvSpec> {
         let threshold = match self.threshold_policy {
             PolicyArg::Cost => ThresholdObjective::MinExpectedCost {
                 cost_false_negative: self.cost_fn,
@@ -80,10 +115,25 @@ impl CvArgs {
                 recall: self.target_recall,
             },
         };
-        CvSpec::default()
+        let mut spec = CvSpec::default()
             .folds(self.folds)
             .seed(self.seed)
             .threshold(threshold)
+            .calibration(
+                CalibrationSpec::default()
+                    .method(self.calibration)
+                    .pd_floor(self.pd_floor),
+            )
+            .selection(SelectionRule {
+                metric: self.select,
+                ..SelectionRule::default()
+            });
+        if let Some(edges) = &self.grade_edges {
+            spec = spec.master_scale(
+                MasterScale::new(edges.clone()).context("--grade-edges is not a master scale")?,
+            );
+        }
+        Ok(spec)
     }
 }
 

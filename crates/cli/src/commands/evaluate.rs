@@ -15,6 +15,11 @@ pub struct EvaluateArgs {
     pub data: DataArgs,
     #[command(flatten)]
     pub cv: CvArgs,
+    /// Move the saved model's PDs to this long-run default rate (e.g. a through-the-cycle
+    /// rate) instead of the training sample's; the same rows stay flagged. Recorded in the
+    /// model card.
+    #[arg(long)]
+    pub target_rate: Option<f64>,
     /// Comma-separated candidate names [default: all].
     #[arg(long, value_delimiter = ',')]
     pub models: Option<Vec<String>>,
@@ -33,13 +38,14 @@ pub struct EvaluateArgs {
 /// Runs the comparison and prints the table.
 pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
     let mut spec = EvaluateSpec::new(args.data.input_spec());
-    spec.cv = args.cv.cv_spec();
+    spec.cv = args.cv.cv_spec()?;
+    spec.target_rate = args.target_rate;
     spec.models.clone_from(&args.models);
     let (bar, progress) = fit_progress(quiet);
     let evaluated = evaluate(&spec, Some(&progress))
         .with_context(|| format!("cannot evaluate `{}`", args.data.data.display()))?;
     bar.finish_and_clear();
-    let results = evaluated.results();
+    let results = evaluated.results()?;
     if !quiet {
         for w in &evaluated.input.warnings {
             eprintln!("warning: {w}");

@@ -15,6 +15,11 @@ pub struct TrainArgs {
     pub data: DataArgs,
     #[command(flatten)]
     pub cv: CvArgs,
+    /// Move the saved model's PDs to this long-run default rate (e.g. a through-the-cycle
+    /// rate) instead of the training sample's; the same rows stay flagged. Recorded in the
+    /// model card.
+    #[arg(long)]
+    pub target_rate: Option<f64>,
     /// Candidate to train, or `best` to compare every candidate and keep the best. A named
     /// candidate is still cross-validated alone, to choose its threshold.
     #[arg(long, default_value = "best")]
@@ -27,7 +32,8 @@ pub struct TrainArgs {
 /// Trains and saves.
 pub fn run(args: &TrainArgs, quiet: bool) -> anyhow::Result<()> {
     let mut spec = EvaluateSpec::new(args.data.input_spec());
-    spec.cv = args.cv.cv_spec();
+    spec.cv = args.cv.cv_spec()?;
+    spec.target_rate = args.target_rate;
     if args.model != "best" {
         spec.models = Some(vec![args.model.clone()]);
     }
