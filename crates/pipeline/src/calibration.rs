@@ -85,7 +85,7 @@ impl FromStr for CalibrationChoice {
 ///
 /// ```
 /// use pdscore_pipeline::{CalibrationChoice, CalibrationSpec};
-/// let spec = CalibrationSpec::default().method("sigmoid".parse()?).inner_folds(5);
+/// let spec = CalibrationSpec::default().method("sigmoid".parse()?).inner_folds(3);
 /// assert!(spec.check().is_ok());
 /// assert_eq!(CalibrationSpec::default().method, CalibrationChoice::Auto);
 /// # Ok::<(), pdscore_pipeline::PipelineError>(())
@@ -94,8 +94,11 @@ impl FromStr for CalibrationChoice {
 pub struct CalibrationSpec {
     /// The method, or `auto`. Default [`CalibrationChoice::Auto`].
     pub method: CalibrationChoice,
-    /// Folds of the cross-fitting inside each training set, `>= 2`. Default 3 (as the peer's
-    /// `CalibratedClassifierCV(cv=3)`). The same inner folds also pick the number of rounds or
+    /// Folds of the cross-fitting inside each training set, `>= 2`. Default 5: the inner
+    /// models then train on 80 % of the rows, close enough to the final model that the
+    /// calibrator fitted on their scores suits it (with 3, the mean PD of class-weighted
+    /// logistic regression was 1.18x the observed rate on the 80-default shipped sample; with
+    /// 5, 1.08x). The same inner folds also pick the number of rounds or
     /// epochs of models that stop early, and give the nested evaluation its inner figures.
     pub inner_folds: usize,
     /// Lowest PD given out, in `[0, 0.5)`. Default [`DEFAULT_PD_FLOOR`].

@@ -78,6 +78,10 @@ pub struct CvArgs {
     /// Lowest PD given out (0.0003: the EU capital rules' floor).
     #[arg(long, default_value_t = DEFAULT_PD_FLOOR)]
     pub pd_floor: f64,
+    /// Inner folds inside each training fold: the cross-fitted scores the calibrator learns
+    /// from, early stopping's rounds and epochs, and the nested selection.
+    #[arg(long, default_value_t = 5)]
+    pub inner_folds: usize,
     /// The metric the best model is selected by: pr_auc, roc_auc or log_loss. Candidates within
     /// one standard error of the leader's paired fold differences are tied and the simplest
     /// wins.
@@ -122,7 +126,8 @@ impl CvArgs {
             .calibration(
                 CalibrationSpec::default()
                     .method(self.calibration)
-                    .pd_floor(self.pd_floor),
+                    .pd_floor(self.pd_floor)
+                    .inner_folds(self.inner_folds),
             )
             .selection(SelectionRule {
                 metric: self.select,
