@@ -4,8 +4,7 @@ use std::collections::HashMap;
 
 use crate::error::{BadCell, IngestError, MAX_EXAMPLES};
 use crate::levels::Levels;
-use crate::schema::ColumnKind;
-use crate::table::{CategoricalColumn, ColumnData, MISSING_CODE};
+use crate::table::{CategoricalColumn, ColumnData, ColumnKind, MISSING_CODE};
 use crate::tokenize::TokenChunk;
 
 /// The cell texts that mean "missing", compared after trimming ASCII whitespace.

@@ -69,5 +69,5 @@ pub use reader::{
     CsvChunks, CsvRead, CsvSource, DEFAULT_MISSING_TOKENS, ReadOptions, TableChunk, read_csv,
     read_csv_with_report,
 };
-pub use schema::{ColumnKind, FeatureSpec, KLARNA_COLUMNS, Schema, TargetSpec};
-pub use table::{CategoricalColumn, Column, ColumnData, MISSING_CODE, Table};
+pub use schema::{FeatureSpec, KLARNA_COLUMNS, Schema, TargetSpec};
+pub use table::{CategoricalColumn, Column, ColumnData, ColumnKind, MISSING_CODE, Table};

@@ -15,8 +15,8 @@ use crate::convert::{
 };
 use crate::error::{IngestError, IngestWarning};
 use crate::regular::{OutputSpec, infer_regular, read_regular};
-use crate::schema::{ColumnKind, Schema};
-use crate::table::{Column, ColumnData, Table};
+use crate::schema::Schema;
+use crate::table::{Column, ColumnData, ColumnKind, Table};
 use crate::tokenize::{MAX_CHUNK_BYTES, Ragged, TokenChunk, detect_delimiter, tokenize};
 
 /// The tokens read as a missing value by default: `""`, `NA`, `NaN`, `null`, `None`.
@@ -360,18 +360,9 @@ impl Plan {
     fn fix_kinds(&mut self, table: &Table) {
         for ((_, _, conv), column) in self.outputs.iter_mut().zip(table.columns()) {
             if *conv == Conversion::Infer {
-                *conv = Conversion::Kind(kind_of(&column.data));
+                *conv = Conversion::Kind(column.data.kind());
             }
         }
-    }
-}
-
-/// The kind of a typed column.
-pub(crate) fn kind_of(data: &ColumnData) -> ColumnKind {
-    match data {
-        ColumnData::Numeric(_) => ColumnKind::Numeric,
-        ColumnData::Categorical(_) => ColumnKind::Categorical,
-        ColumnData::Boolean(_) => ColumnKind::Boolean,
     }
 }
 

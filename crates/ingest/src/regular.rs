@@ -54,8 +54,7 @@ use crate::convert::{
 };
 use crate::error::IngestError;
 use crate::levels::Levels;
-use crate::schema::ColumnKind;
-use crate::table::{CategoricalColumn, ColumnData, MISSING_CODE};
+use crate::table::{CategoricalColumn, ColumnData, ColumnKind, MISSING_CODE};
 use crate::tokenize::MAX_CHUNK_BYTES;
 
 /// Dictionaries up to this size are searched linearly before a hash table is built.
