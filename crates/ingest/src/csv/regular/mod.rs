@@ -5,7 +5,7 @@
 //! of fields: no blank line, no ragged row (and at least two columns, so that no record can look
 //! blank). Most real files are regular; anything else is declined (`None`) and the caller takes
 //! the general path, which reports blank lines and ragged rows exactly. On a regular body both
-//! paths give the same table and the same errors (property tests in `reader.rs`).
+//! paths give the same table and the same errors (property tests in `csv/read.rs`).
 //!
 //! How a typed read goes:
 //! 1. The body is cut after line ends into parts of about `part_bytes` (small enough that a
@@ -49,13 +49,13 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 
 use rayon::prelude::*;
 
-use crate::convert::{
+use crate::csv::convert::{
     BadCollector, KindFacts, MissingTokens, canonical_level, parse_bool, parse_number, short_eq,
 };
+use crate::csv::tokenize::MAX_CHUNK_BYTES;
 use crate::error::IngestError;
 use crate::levels::Levels;
 use crate::table::{CategoricalColumn, ColumnData, ColumnKind, MISSING_CODE};
-use crate::tokenize::MAX_CHUNK_BYTES;
 
 /// Dictionaries up to this size are searched linearly before a hash table is built.
 const SMALL_DICTIONARY: usize = 16;

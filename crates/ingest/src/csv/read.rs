@@ -9,15 +9,15 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::convert::{
+use crate::csv::convert::{
     ColumnBuilder, Conversion, KindFacts, MissingTokens, PartialColumn, convert_chunk_column,
     merge_column,
 };
+use crate::csv::regular::{OutputSpec, infer_regular, read_regular};
+use crate::csv::tokenize::{MAX_CHUNK_BYTES, Ragged, TokenChunk, detect_delimiter, tokenize};
 use crate::error::{IngestError, IngestWarning};
-use crate::regular::{OutputSpec, infer_regular, read_regular};
 use crate::schema::Schema;
 use crate::table::{Column, ColumnData, ColumnKind, Table};
-use crate::tokenize::{MAX_CHUNK_BYTES, Ragged, TokenChunk, detect_delimiter, tokenize};
 
 /// The tokens read as a missing value by default: `""`, `NA`, `NaN`, `null`, `None`.
 pub const DEFAULT_MISSING_TOKENS: [&str; 5] = ["", "NA", "NaN", "null", "None"];
@@ -26,7 +26,7 @@ pub const DEFAULT_MISSING_TOKENS: [&str; 5] = ["", "NA", "NaN", "null", "None"];
 /// cache while all its columns are converted.
 const CACHE_CHUNK_BYTES: usize = 1 << 19;
 
-/// Size of the parts of the regular fast path ([`crate::regular`]): a part and its field
+/// Size of the parts of the regular fast path ([`crate::csv::regular`]): a part and its field
 /// offsets stay in a core's L2 cache (1 MiB here), and the fixed cost per part stays small
 /// (measured on the 20 MB bench file: 128 KiB parts cost 8% more CPU than 512 KiB ones).
 const REGULAR_PART_BYTES: usize = 1 << 19;
@@ -554,7 +554,7 @@ fn read_bytes(buf: &[u8], options: &ReadOptions) -> Result<CsvRead, IngestError>
 fn split_at_lines(body: &[u8]) -> Vec<(usize, usize)> {
     let threads = rayon::current_num_threads().max(1);
     let target = (body.len() / (threads * 4)).clamp(1 << 16, CACHE_CHUNK_BYTES);
-    crate::regular::split_after_lines(body, target)
+    crate::csv::regular::split_after_lines(body, target)
 }
 
 /// A part's error with its line made absolute: parts number their lines from 0, and `first_line`
@@ -612,7 +612,7 @@ fn read_plain_regular_inferred(
     read_plain_regular(body, delimiter, &fixed, first_line, missing, part_bytes)
 }
 
-/// [`crate::regular`] on a plan, in parts of about `part_bytes`: `None` when the body is not
+/// [`crate::csv::regular`] on a plan, in parts of about `part_bytes`: `None` when the body is not
 /// regular.
 fn read_plain_regular(
     body: &[u8],
@@ -1028,7 +1028,7 @@ impl<R: Read> CsvChunks<R> {
         Ok(())
     }
 
-    /// The next batch through the regular fast path ([`crate::regular`]), when the kinds are
+    /// The next batch through the regular fast path ([`crate::csv::regular`]), when the kinds are
     /// fixed and the batch is regular (which includes quote-free); `Ok(None)` to take the general path
     /// (which gives the same batch, slower).
     fn next_regular_chunk(&mut self) -> Result<Option<TableChunk>, IngestError> {

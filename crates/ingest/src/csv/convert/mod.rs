@@ -2,10 +2,10 @@
 
 use std::collections::HashMap;
 
+use crate::csv::tokenize::TokenChunk;
 use crate::error::{BadCell, IngestError, MAX_EXAMPLES};
 use crate::levels::Levels;
 use crate::table::{CategoricalColumn, ColumnData, ColumnKind, MISSING_CODE};
-use crate::tokenize::TokenChunk;
 
 /// The cell texts that mean "missing", compared after trimming ASCII whitespace.
 #[derive(Debug, Clone)]
