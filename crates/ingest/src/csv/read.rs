@@ -554,7 +554,7 @@ fn read_bytes(buf: &[u8], options: &ReadOptions) -> Result<CsvRead, IngestError>
 fn split_at_lines(body: &[u8]) -> Vec<(usize, usize)> {
     let threads = rayon::current_num_threads().max(1);
     let target = (body.len() / (threads * 4)).clamp(1 << 16, CACHE_CHUNK_BYTES);
-    crate::csv::regular::split_after_lines(body, target)
+    crate::csv::tokenize::split_after_lines(body, target)
 }
 
 /// A part's error with its line made absolute: parts number their lines from 0, and `first_line`

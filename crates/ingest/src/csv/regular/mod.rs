@@ -52,7 +52,7 @@ use rayon::prelude::*;
 use crate::csv::convert::{
     BadCollector, KindFacts, MissingTokens, canonical_level, parse_bool, parse_number, short_eq,
 };
-use crate::csv::tokenize::MAX_CHUNK_BYTES;
+use crate::csv::tokenize::{MAX_CHUNK_BYTES, split_after_lines};
 use crate::error::IngestError;
 use crate::levels::Levels;
 use crate::table::{CategoricalColumn, ColumnData, ColumnKind, MISSING_CODE};
@@ -263,22 +263,6 @@ pub(crate) fn infer_regular(
 /// Number of lines of a non-empty part: line ends, plus one for a last line without one.
 fn count_lines(part: &[u8]) -> usize {
     memchr::memchr_iter(b'\n', part).count() + usize::from(!part.ends_with(b"\n"))
-}
-
-/// Cuts `body` after line ends into parts of about `target` bytes (the last part may lack its
-/// line end).
-pub(crate) fn split_after_lines(body: &[u8], target: usize) -> Vec<(usize, usize)> {
-    let mut bounds = Vec::with_capacity(body.len() / target + 1);
-    let mut start = 0;
-    while start < body.len() {
-        let mut end = (start + target).min(body.len());
-        if end < body.len() {
-            end = memchr::memchr(b'\n', &body[end..]).map_or(body.len(), |i| end + i + 1);
-        }
-        bounds.push((start, end));
-        start = end;
-    }
-    bounds
 }
 
 /// An output column being filled.
