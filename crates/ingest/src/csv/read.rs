@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::csv::convert::{
-    ColumnBuilder, Conversion, KindFacts, MissingTokens, PartialColumn, convert_chunk_column,
-    merge_column,
+    ColumnBuilder, KindFacts, MissingTokens, PartialColumn, convert_chunk_column, merge_column,
 };
 use crate::csv::regular::{OutputSpec, infer_regular, read_regular};
 use crate::csv::tokenize::{MAX_CHUNK_BYTES, Ragged, TokenChunk, detect_delimiter, tokenize};
@@ -193,6 +192,28 @@ pub struct CsvRead {
     pub warnings: Vec<IngestWarning>,
     /// The delimiter used (given or detected).
     pub delimiter: u8,
+}
+
+/// How one output column is built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Conversion {
+    /// Parse as this kind.
+    Kind(ColumnKind),
+    /// Text kept exactly as found (the id column): categorical without canonicalisation.
+    Raw,
+    /// Decide the kind from the cells.
+    Infer,
+}
+
+impl Conversion {
+    /// The kind to parse as once inference is done (`None`: raw text).
+    pub(crate) fn resolved(self, facts: KindFacts) -> Option<ColumnKind> {
+        match self {
+            Conversion::Kind(k) => Some(k),
+            Conversion::Raw => None,
+            Conversion::Infer => Some(facts.kind()),
+        }
+    }
 }
 
 /// Which file column feeds each output column, and how.
