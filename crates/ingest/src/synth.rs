@@ -3,9 +3,9 @@
 //! [`generate`] writes rows with the 43 columns of [`crate::KLARNA_COLUMNS`] in order,
 //! semicolon-separated, `NA` for missing, `True`/`False` for `has_paid`, labelled rows first and
 //! unlabelled rows (`default` = `NA`) at the end, like the original file. Each column imitates
-//! the published facts: the missing rates over labelled rows (see `SOURCE.md` of the Klarna
-//! data), the category levels seen in the 10,000 real rows with their frequencies, the ranges
-//! and skew of the numeric columns, and about 1.43% positives.
+//! the published facts about the real file: the missing rates over labelled rows, the category
+//! levels seen in the 10,000 real rows available with their frequencies, the ranges and skew of
+//! the numeric columns, and about 1.43% positives.
 //!
 //! The label depends on the features through thresholds, interactions and missingness (bad
 //! status codes, a missing account combined with many unpaid bills, young or night-time

@@ -202,9 +202,9 @@ impl<R: Read> CsvChunks<R> {
         Ok(())
     }
 
-    /// The next batch through the regular fast path ([`crate::csv::regular`]), when the kinds are
-    /// fixed and the batch is regular (which includes quote-free); `Ok(None)` to take the general path
-    /// (which gives the same batch, slower).
+    /// The next batch through the regular fast path ([`read_plain_regular`]), when the kinds
+    /// are fixed and the batch is regular (which includes quote-free); `Ok(None)` to take the
+    /// general path (which gives the same batch, slower).
     fn next_regular_chunk(&mut self) -> Result<Option<TableChunk>, IngestError> {
         if !self.kinds_fixed {
             return Ok(None);

@@ -108,6 +108,8 @@ impl ReadOptions {
 
     /// Parse the columns the schema declares, as declared; other columns are dropped with an
     /// [`IngestWarning::ExtraColumns`]. Default: none (every column kept, kinds inferred).
+    ///
+    /// [`IngestWarning::ExtraColumns`]: crate::IngestWarning::ExtraColumns
     pub fn schema(mut self, schema: Schema) -> Self {
         self.schema = Some(schema);
         self

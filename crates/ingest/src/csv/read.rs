@@ -1,5 +1,5 @@
 //! Reading CSV into a [`Table`]: whole inputs with [`read_csv`], large files in constant memory
-//! with [`CsvChunks`].
+//! with [`CsvChunks`](super::CsvChunks).
 
 use std::borrow::Cow;
 

@@ -11,7 +11,8 @@ use crate::csv::tokenize::{MAX_CHUNK_BYTES, Ragged, TokenChunk, tokenize};
 use crate::error::IngestError;
 use crate::table::{ColumnKind, Table};
 
-/// Converts tokenized chunks into the table of `plan`, collecting every problem (ragged rows first).
+/// Converts tokenized chunks into the table of `plan`, collecting every problem (ragged rows
+/// first).
 ///
 /// Work is parallel over chunks (each chunk is small enough to stay in cache while all its
 /// columns are converted); the per-chunk parts are then joined column by column.

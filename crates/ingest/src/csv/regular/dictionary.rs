@@ -120,6 +120,8 @@ pub(super) struct LocalDictionary<'b> {
     /// Cells of up to [`SHORT_KEY_BYTES`] bytes by packed word (bytes, and length in the top
     /// byte, so no key is 0): a direct-mapped cache of their codes ([`MISSING_CODE`] for a
     /// missing token), filled by the general lookup on a miss.
+    ///
+    /// [`SHORT_KEY_BYTES`]: super::words::SHORT_KEY_BYTES
     pub(super) short_cache: Vec<(u64, u32)>,
     /// Longer cells by a tag of their first and last eight bytes and length: a direct-mapped
     /// cache of codes, checked against the level's bytes.
@@ -165,6 +167,8 @@ impl<'b> LocalDictionary<'b> {
 
     /// The code of a long categorical cell (more than [`SHORT_KEY_BYTES`] bytes) when the
     /// long-cell cache holds it; the cached level's bytes are compared in full.
+    ///
+    /// [`SHORT_KEY_BYTES`]: super::words::SHORT_KEY_BYTES
     #[inline]
     pub(super) fn cached_long(&self, bytes: &'b [u8], start: usize, end: usize) -> Option<u32> {
         if self.raw || end - start < 8 {

@@ -19,29 +19,27 @@
 //!    through small direct-mapped caches (counts, status codes, flags and `NA` repeat), probed
 //!    first with the untrimmed cell, so the common cell is never trimmed. Categorical cells get
 //!    part-local codes and a part-local dictionary: each level's bytes in the body with their
-//!    hash, and its text appended to the part's string pool ([`Levels`]: no allocation per
-//!    level).
+//!    hash, and its text appended to the part's string pool ([`Levels`](crate::Levels): no
+//!    allocation per level).
 //! 3. Each categorical column's part dictionaries are joined in file order (one hash-table probe
 //!    per part-level, reusing the hashes from step 2; for many levels, as ids, one flat table of
 //!    level numbers), and the codes of a part are rewritten only when its local codes differ
 //!    from the global ones (through a table, or by a shift when ids are all distinct). Distinct
 //!    ids are joined by appending the parts' pools (two copies per part, not one per level).
 //!
-//! Measured on the 100,000-row bench file and dropped (CPU per read, `read_loop` example):
-//! parsing row by row, each field straight into its column's converter (no field-start array),
-//! cost 10-20% more than scanning then converting column by column (one kind dispatch per
-//! field); converting numeric columns eight at a time row by row (to share cache lines), a
-//! 256-slot long-level cache and forcing the short-decimal reader inline changed nothing
-//! measurable; reading 9- to 17-byte decimals as two eight-byte runs was slower than
-//! [`parse_number`]'s scalar fast path; allocating the output columns on the calling thread
-//! instead of in parallel cost 20% more (glibc gives the freed memory back to the system).
-//! What remains is per cell: on one core, 2.2-2.5 ns for a cached short cell, 5-12 ns for a
-//! distinct number, about 52 ns per row (200 bytes) for the field scan, and 40 ns per id, 24 of
-//! them allocating and freeing the id's `String` while dictionaries were `Vec<String>`. With
-//! string pools ([`Levels`]) the criterion median went 23.1-23.7 -> 20.0 ms and the CPU per read
-//! 40.0 -> 37.5 ms (alternating runs, same session): the parallel parse allocates nothing per
-//! id, and the caller's drop of the table (1.6-1.8 ms serial before) frees two buffers per
-//! categorical column.
+//! Why it is built this way: the fields of a part are found first and each column is then
+//! converted in one loop of its own kind, so no field pays a dispatch on its column's kind;
+//! output columns are allocated once, at their final length, in parallel;
+//! short cells skip trimming and parsing when a cache already holds them; and levels cost no
+//! allocation each. The variants measured against these choices, kept and dropped, are in
+//! `docs/ingest.md`.
+//!
+//! Where things are: [`parts`] drives a read (cut, count, allocate, then scan and convert the
+//! parts in parallel, then join); [`scan`] finds the start of every field of a part; [`words`]
+//! holds the tricks on eight-byte words (byte masks, packed short cells, short decimals);
+//! [`columns`] converts one column of one part, with its caches; [`dictionary`] keeps a part's
+//! categorical levels; [`join`] merges the parts of each column. This file holds the entry
+//! points from a [`Plan`].
 
 mod columns;
 mod dictionary;
@@ -58,9 +56,9 @@ use crate::csv::plan::{Conversion, Plan};
 use crate::error::IngestError;
 use crate::table::{Column, Table};
 
-/// Size of the parts of the regular fast path: a part and its field
-/// offsets stay in a core's L2 cache (1 MiB here), and the fixed cost per part stays small
-/// (measured on the 20 MB bench file: 128 KiB parts cost 8% more CPU than 512 KiB ones).
+/// Size of the parts of the regular fast path: small enough that a part and its field offsets
+/// stay in a core's L2 cache (1 MiB here), large enough that the fixed cost per part stays
+/// small (`docs/ingest.md` has the measurement).
 pub(crate) const REGULAR_PART_BYTES: usize = 1 << 19;
 
 /// The regular fast path for a plan with inferred kinds: one parallel pass gathers the facts

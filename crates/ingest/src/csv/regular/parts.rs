@@ -131,9 +131,10 @@ thread_local! {
 }
 
 /// Runs `f` with a buffer for [`Part::field_starts`] on `part`: the thread's own (at least
-/// `part.len() + STARTS_SLACK` entries: a part holds at most `part.len()` separators) for parts of about the
-/// usual size, and for an outsized part (one very long line) a temporary one sized by counting
-/// its separators, so that no thread keeps a huge buffer and no buffer is four times the input.
+/// `part.len() + STARTS_SLACK` entries: a part holds at most `part.len()` separators) for
+/// parts of about the usual size, and for an outsized part (one very long line) a temporary
+/// one sized by counting its separators, so that no thread keeps a huge buffer and no buffer
+/// is four times the input.
 fn with_scratch<T>(
     part: &[u8],
     delimiter: u8,

@@ -27,7 +27,8 @@ impl<'b> Part<'b> {
     /// Fills `starts` with the start of every field, plus one past the end of the last field
     /// (`starts[k]..starts[k + 1] - 1` is field `k`, counted row-major), and returns how many
     /// entries it wrote. `None` when the part is not regular. `starts` must have room for the
-    /// part's separators (delimiters and line ends) plus [`STARTS_SLACK`] (see [`with_scratch`]).
+    /// part's separators (delimiters and line ends) plus [`STARTS_SLACK`] (see `with_scratch`
+    /// in `parts`).
     pub(super) fn field_starts(&self, starts: &mut [u32]) -> Option<usize> {
         let bytes = self.bytes;
         let delimiters = u64::from(self.delimiter) * 0x0101_0101_0101_0101;
@@ -111,7 +112,7 @@ impl<'b> Part<'b> {
     /// Field `k` (row-major) as a byte range of the part, as the general path cuts it (a `\r`
     /// before a line end is dropped from the last field of a row: `last`) and trimmed of ASCII
     /// whitespace.
-    // Measured: left to the compiler, this is a call per cell (10% of the read).
+    // Forced: left to the compiler, this stays a call per cell (`docs/ingest.md` has the cost).
     #[allow(clippy::inline_always)]
     #[inline(always)]
     pub(super) fn span(&self, starts: &[u32], k: usize, last: bool) -> (usize, usize) {

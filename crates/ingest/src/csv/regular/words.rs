@@ -53,6 +53,8 @@ pub(super) fn load_word(bytes: &[u8], start: usize, len: usize) -> u64 {
 
 /// Whether the cell packed in a short-cell `key` (see [`Part::probe_key`]) starts or ends with
 /// a byte that trimming could remove (ASCII whitespace, and `\r`, are at most `b' '`).
+///
+/// [`Part::probe_key`]: super::scan::Part::probe_key
 #[inline]
 pub(super) fn key_needs_trimming(key: u64) -> bool {
     let len = (key >> 56) as usize;
@@ -98,6 +100,8 @@ pub(super) fn long_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// A short decimal (a sign and at most eight digits and dot) in `bytes[start..end]`, read
 /// eight bytes at a time; `None` for anything else (which [`parse_number`] then reads).
+///
+/// [`parse_number`]: crate::csv::convert::parse_number
 #[inline]
 pub(super) fn parse_short_number(bytes: &[u8], start: usize, end: usize) -> Option<f64> {
     let negative = start < end && bytes[start] == b'-';

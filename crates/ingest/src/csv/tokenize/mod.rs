@@ -1,9 +1,10 @@
 //! Splitting CSV bytes into records and fields.
 //!
 //! Two tokenizers share one output type, [`TokenChunk`]: a fast one for inputs without any
-//! quote character (fields are slices of the input, found with `memchr`), and an RFC 4180 one
-//! for inputs with quotes (fields are unescaped into an owned buffer). Both count physical
-//! lines, skip blank lines, strip a `\r` before `\n`, and report ragged rows.
+//! quote character (fields are slices of the input, found in one pass over its bytes), and an
+//! RFC 4180 one for inputs with quotes (fields are unescaped into an owned buffer). Both count
+//! physical lines, skip blank lines, strip a `\r` before `\n`, and report ragged rows. Choosing
+//! the delimiter, and cutting a body after line ends into parts, are here too.
 
 mod chunk;
 mod delimiter;
