@@ -43,6 +43,8 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
+    /// The plan for `header` under `options`. Duplicate names, and columns the schema requires
+    /// that the header lacks, are errors, reported together.
     pub(crate) fn new(header: &[String], options: &ReadOptions) -> Result<Plan, IngestError> {
         let mut problems = Vec::new();
         let mut seen = HashSet::new();

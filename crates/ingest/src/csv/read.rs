@@ -1,5 +1,6 @@
-//! Reading CSV into a [`Table`]: whole inputs with [`read_csv`], large files in constant memory
-//! with [`CsvChunks`](super::CsvChunks).
+//! Reading a whole CSV input into a [`Table`] ([`read_csv`]): the header and the plan, then the
+//! path for the body: the regular fast path when it takes the body, else the general path
+//! (parsed straight into columns when quote-free with known kinds, tokenized otherwise).
 
 use std::borrow::Cow;
 
@@ -64,6 +65,7 @@ pub fn read_csv_with_report<'a>(
     read_bytes(strip_bom(&bytes), options)
 }
 
+/// Reads a whole input (BOM stripped): header, plan, then the first path that takes the body.
 fn read_bytes(buf: &[u8], options: &ReadOptions) -> Result<CsvRead, IngestError> {
     if buf.trim_ascii().is_empty() {
         return Err(IngestError::EmptyFile);
