@@ -3,7 +3,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use crate::schema::ColumnKind;
+use crate::table::ColumnKind;
 
 /// Most examples a [`IngestError::BadValues`] or [`IngestError::Many`] keeps; the total count is
 /// always reported.

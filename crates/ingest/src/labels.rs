@@ -10,7 +10,7 @@
 //! # Ok::<(), pdscore_ingest::IngestError>(())
 //! ```
 
-use crate::convert::canonical_level;
+use crate::csv::canonical_level;
 use crate::error::IngestError;
 use crate::schema::TargetSpec;
 use crate::table::{ColumnData, MISSING_CODE, Table};

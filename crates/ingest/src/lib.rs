@@ -28,7 +28,7 @@
 //!
 //! ## How a read goes
 //! Most files are *regular*: no quote character, and every line a record with the header's
-//! number of fields. Those take a fast path (module `regular`): the body is cut into parts of
+//! number of fields. Those take a fast path (module `csv::regular`): the body is cut into parts of
 //! 512 KiB parsed in parallel, fields are found 64 bytes at a time, and each column is
 //! converted in one typed loop straight into its final array (short numbers, flags and short or
 //! repeated categorical cells through small per-column caches). Anything else (quotes, blank
@@ -47,27 +47,23 @@
 //! # Ok::<(), pdscore_ingest::IngestError>(())
 //! ```
 
-mod convert;
+mod csv;
 mod error;
 pub mod labels;
 mod levels;
 #[cfg(feature = "parquet")]
 mod parquet;
-mod reader;
-mod regular;
 mod schema;
 pub mod synth;
 mod table;
-mod tokenize;
 
-pub use convert::canonical_level;
+pub use csv::{
+    CsvChunks, CsvRead, CsvSource, DEFAULT_MISSING_TOKENS, ReadOptions, TableChunk,
+    canonical_level, read_csv, read_csv_with_report,
+};
 pub use error::{BadCell, IngestError, IngestWarning, MAX_EXAMPLES};
 pub use levels::{Levels, LevelsIter};
 #[cfg(feature = "parquet")]
 pub use parquet::read_parquet;
-pub use reader::{
-    CsvChunks, CsvRead, CsvSource, DEFAULT_MISSING_TOKENS, ReadOptions, TableChunk, read_csv,
-    read_csv_with_report,
-};
-pub use schema::{ColumnKind, FeatureSpec, KLARNA_COLUMNS, Schema, TargetSpec};
-pub use table::{CategoricalColumn, Column, ColumnData, MISSING_CODE, Table};
+pub use schema::{FeatureSpec, KLARNA_COLUMNS, Schema, TargetSpec};
+pub use table::{CategoricalColumn, Column, ColumnData, ColumnKind, MISSING_CODE, Table};

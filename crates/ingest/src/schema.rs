@@ -3,19 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::IngestError;
-use crate::table::Table;
-
-/// What kind of values a feature column holds, which decides how it is parsed and encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ColumnKind {
-    /// Real numbers (integers included); parsed as `f64`.
-    Numeric,
-    /// A finite set of labels: text, or integer status codes declared categorical.
-    Categorical,
-    /// True/false (`True/False/true/false/0/1`).
-    Boolean,
-}
+use crate::table::{ColumnKind, Table};
 
 /// One feature column and its kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,7 +164,7 @@ impl Schema {
             .filter(|c| Some(c.name.as_str()) != target && Some(c.name.as_str()) != id)
             .map(|c| FeatureSpec {
                 name: c.name.clone(),
-                kind: crate::reader::kind_of(&c.data),
+                kind: c.data.kind(),
             })
             .collect();
         Ok(Schema {

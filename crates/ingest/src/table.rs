@@ -69,6 +69,18 @@ impl CategoricalColumn {
     }
 }
 
+/// What kind of values a feature column holds, which decides how it is parsed and encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnKind {
+    /// Real numbers (integers included); parsed as `f64`.
+    Numeric,
+    /// A finite set of labels: text, or integer status codes declared categorical.
+    Categorical,
+    /// True/false (`True/False/true/false/0/1`).
+    Boolean,
+}
+
 /// The cells of one column, typed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ColumnData {
@@ -93,6 +105,20 @@ impl ColumnData {
     /// True when the column has no rows.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The kind of values the column holds.
+    ///
+    /// ```
+    /// use pdscore_ingest::{ColumnData, ColumnKind};
+    /// assert_eq!(ColumnData::Boolean(vec![Some(true)]).kind(), ColumnKind::Boolean);
+    /// ```
+    pub fn kind(&self) -> ColumnKind {
+        match self {
+            ColumnData::Numeric(_) => ColumnKind::Numeric,
+            ColumnData::Categorical(_) => ColumnKind::Categorical,
+            ColumnData::Boolean(_) => ColumnKind::Boolean,
+        }
     }
 
     /// Number of missing cells.
