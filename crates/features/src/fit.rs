@@ -21,15 +21,6 @@ pub(crate) const OTHER_LEVEL: &str = "__other__";
 /// Name of the missing level.
 pub(crate) const MISSING_LEVEL: &str = "__missing__";
 
-/// The kind of data a column holds.
-pub(crate) fn data_kind(data: &ColumnData) -> ColumnKind {
-    match data {
-        ColumnData::Numeric(_) => ColumnKind::Numeric,
-        ColumnData::Categorical(_) => ColumnKind::Categorical,
-        ColumnData::Boolean(_) => ColumnKind::Boolean,
-    }
-}
-
 /// A numeric cell as the features see it: `None` when missing (`NaN` or infinite).
 fn finite(x: f64) -> Option<f64> {
     x.is_finite().then_some(x)
@@ -109,7 +100,7 @@ impl FeatureParams {
             let Some(column) = table.column(&spec.name) else {
                 continue; // unreachable: absence was checked above
             };
-            let found = data_kind(&column.data);
+            let found = column.data.kind();
             if found != spec.kind {
                 return Err(FeatureError::KindMismatch {
                     column: spec.name.clone(),

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FeatureError, Result};
-use crate::fit::{data_kind, level_slots};
+use crate::fit::level_slots;
 use crate::log::{
     CategoricalFit, ColumnOutcome, ColumnTransformLog, FitLog, LevelCount,
     MAX_LISTED_UNKNOWN_LEVELS, NumericFit, TransformLog,
@@ -286,7 +286,7 @@ impl FittedFeatures {
             let Some(column) = table.column(&column_fit.name) else {
                 continue; // unreachable: absence was checked above
             };
-            let found = data_kind(&column.data);
+            let found = column.data.kind();
             if found != column_fit.kind {
                 return Err(FeatureError::KindMismatch {
                     column: column_fit.name.clone(),

@@ -39,7 +39,7 @@ pub(crate) fn schema_of(table: &Table) -> Schema {
             .iter()
             .map(|c| FeatureSpec {
                 name: c.name.clone(),
-                kind: crate::fit::data_kind(&c.data),
+                kind: c.data.kind(),
             })
             .collect(),
     }
