@@ -122,6 +122,15 @@ impl CalibrationSpec {
         self
     }
 
+    /// The inner folds used on training rows with labels `y`: [`CalibrationSpec::inner_folds`],
+    /// or fewer when the smaller class has fewer rows than that (at least 2), so that small
+    /// files still train; every inner fold then holds a row of each class.
+    pub fn inner_folds_for(&self, y: &[bool]) -> usize {
+        let positives = y.iter().filter(|&&v| v).count();
+        let minority = positives.min(y.len() - positives);
+        self.inner_folds.min(minority).max(2)
+    }
+
     /// Sets the inner folds. Default 3.
     pub fn inner_folds(mut self, folds: usize) -> Self {
         self.inner_folds = folds;
@@ -399,6 +408,19 @@ mod tests {
                 .is_err()
         );
         assert!(CalibrationSpec::default().pd_floor(0.0).check().is_ok());
+    }
+
+    #[test]
+    fn small_classes_get_fewer_inner_folds() {
+        let spec = CalibrationSpec::default();
+        let y = |positives: usize| {
+            let mut y = vec![false; 100];
+            y[..positives].fill(true);
+            y
+        };
+        assert_eq!(spec.inner_folds_for(&y(40)), 5);
+        assert_eq!(spec.inner_folds_for(&y(4)), 4);
+        assert_eq!(spec.inner_folds_for(&y(1)), 2);
     }
 
     #[test]

@@ -123,8 +123,12 @@ pub fn compare(
     check_candidates(candidates)?;
     let positives = data.y.iter().filter(|&&v| v).count();
     let negatives = data.y.len() - positives;
-    // Each outer training fold is split again into inner folds.
-    let needed = cv.folds.max(cv.calibration.inner_folds + 1);
+    // Each outer training fold is split again into at least 2 inner folds, so each class needs
+    // 2 rows in every outer training fold.
+    let fits_inner = |n: usize| n - n.div_ceil(cv.folds) >= 2;
+    let needed = (cv.folds..=cv.folds + 2)
+        .find(|&n| fits_inner(n))
+        .unwrap_or(cv.folds + 2);
     if positives < needed || negatives < needed {
         return Err(PipelineError::TooFewLabels {
             positives,

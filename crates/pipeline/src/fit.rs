@@ -229,7 +229,8 @@ struct InnerFit {
 /// 1. The preprocessing is fitted on all the rows (a shortcut the inner folds share: it learns
 ///    medians, scales and levels, never the labels), and a weight grid is searched once on
 ///    them; the weight it picks is used by every fit below.
-/// 2. The rows are split into `spec.inner_folds` stratified folds (seeded by `seed`); each fold
+/// 2. The rows are split into `spec.inner_folds` stratified folds (fewer when a class has
+///    fewer rows, see [`CalibrationSpec::inner_folds_for`]; seeded by `seed`); each fold
 ///    is scored by the candidate fitted on the others. A model that stops early watches its
 ///    inner held-out fold, and the number of rounds or epochs where the mean of those
 ///    validation curves is lowest is kept for the final fit.
@@ -248,7 +249,7 @@ pub(crate) fn fit_calibrated(
     let x = features.transform(table)?.matrix;
     let (candidate, chosen_positive_weight) = resolve_weight_grid(candidate, x.view(), y, seed)?;
     let candidate = &candidate;
-    let folds = StratifiedKFold::new(spec.inner_folds)
+    let folds = StratifiedKFold::new(spec.inner_folds_for(y))
         .shuffle(true)
         .seed(seed)
         .split(y)?;
