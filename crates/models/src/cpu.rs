@@ -2,7 +2,7 @@
 //! loops compiled for vector instructions the processor is found to have (AVX2, AVX-512, FMA).
 //!
 //! This is the only module of the workspace allowed `unsafe` throughout (the other use is one
-//! block in [`crate::walk`], the single tree's unchecked reads), and every use here is `unsafe`
+//! block in [`crate::trees::predict::walk`], the single tree's unchecked reads), and every use here is `unsafe`
 //! in form only:
 //!
 //! - [`prefetch`] calls `_mm_prefetch`, which only hints the cache: it cannot fault, read or

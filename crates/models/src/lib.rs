@@ -48,36 +48,31 @@
 //! # Ok::<(), pdscore_models::ModelError>(())
 //! ```
 
-pub mod adaboost;
-pub mod binning;
 pub mod calibration;
 pub mod check;
 mod cpu;
 mod derived;
 mod error;
-pub mod forest;
 pub mod gbm;
 pub mod linear;
-mod lockstep;
 pub mod mlp;
-mod ranked;
 pub mod registry;
 pub mod serde_nan;
-pub mod tree;
-mod walk;
+pub mod trees;
 
-pub use adaboost::{AdaBoostParams, FittedAdaBoost};
 pub use calibration::{
     CalibrationMethod, FittedCalibrator, IsotonicCalibrator, PriorShift, SigmoidCalibrator,
     fit_isotonic, fit_sigmoid,
 };
 pub use error::ModelError;
-pub use forest::{ClassWeight, FittedRandomForest, RandomForestParams};
 pub use gbm::{FittedGbm, GbmParams};
 pub use linear::{FittedLogisticRegression, LogisticRegressionParams};
 pub use mlp::{FittedMlp, MlpParams};
 pub use registry::{FittedModel, ModelSpec};
-pub use tree::{DecisionTreeParams, FittedDecisionTree, MaxFeatures, SplitCriterion};
+pub use trees::{
+    AdaBoostParams, ClassWeight, DecisionTreeParams, FittedAdaBoost, FittedDecisionTree,
+    FittedRandomForest, MaxFeatures, RandomForestParams, SplitCriterion,
+};
 
 use ndarray::{Array1, ArrayView2};
 

@@ -13,7 +13,7 @@
 use ndarray::{Array1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
-use crate::forest::ClassWeight;
+use crate::trees::forest::ClassWeight;
 use crate::{Classifier, FittedClassifier, ModelError, Result};
 
 macro_rules! registry {
@@ -257,11 +257,11 @@ registry! {
     LogisticRegression = "logistic_regression": crate::LogisticRegressionParams => crate::FittedLogisticRegression;
     /// Multi-layer perceptron, see [`crate::mlp`].
     Mlp = "mlp": crate::MlpParams => crate::FittedMlp;
-    /// CART decision tree, see [`crate::tree`].
+    /// CART decision tree, see [`crate::trees`].
     DecisionTree = "decision_tree": crate::DecisionTreeParams => crate::FittedDecisionTree;
-    /// Random forest, see [`crate::forest`].
+    /// Random forest, see [`crate::trees::forest`].
     RandomForest = "random_forest": crate::RandomForestParams => crate::FittedRandomForest;
-    /// AdaBoost (SAMME), see [`crate::adaboost`].
+    /// AdaBoost (SAMME), see [`crate::trees::adaboost`].
     AdaBoost = "adaboost": crate::AdaBoostParams => crate::FittedAdaBoost;
     /// Histogram gradient boosting, see [`crate::gbm`].
     Gbm = "gbm": crate::GbmParams => crate::FittedGbm;
@@ -443,7 +443,7 @@ mod tests {
 
     #[test]
     fn effective_prior_follows_the_models_own_class_weighting() {
-        use crate::forest::{ClassWeight, RandomForestParams};
+        use crate::trees::forest::{ClassWeight, RandomForestParams};
         let prior = 0.0143;
         for spec in every_family() {
             assert_eq!(spec.effective_prior(prior), prior, "{}", spec.family());

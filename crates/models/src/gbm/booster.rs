@@ -10,8 +10,8 @@ use rayon::prelude::*;
 use super::grower::{GrowConfig, TreeGrower};
 use super::model::{FittedGbm, sigmoid};
 use super::params::{EvalMetric, GbmParams};
-use crate::binning::BinnedMatrix;
 use crate::check::check_fit_input;
+use crate::trees::binning::BinnedMatrix;
 use crate::{Classifier, ModelError, Result};
 
 /// Rows per task when computing gradients.

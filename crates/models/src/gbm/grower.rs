@@ -17,7 +17,7 @@
 use rayon::prelude::*;
 
 use super::tree::{Tree, bitset_contains};
-use crate::binning::{BinnedMatrix, MISSING_BIN};
+use crate::trees::binning::{BinnedMatrix, MISSING_BIN};
 
 /// Number of bins reserved per feature in a histogram (`u8` bins).
 pub(crate) const BINS: usize = 256;
@@ -139,7 +139,7 @@ impl<'a> TreeGrower<'a> {
         let n_bins = data
             .mappers()
             .iter()
-            .map(crate::binning::BinMapper::n_bins)
+            .map(crate::trees::binning::BinMapper::n_bins)
             .collect();
         TreeGrower {
             data,

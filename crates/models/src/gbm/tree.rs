@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::tree::{Node, StepLayout};
+use crate::trees::node::Node;
+use crate::trees::predict::StepLayout;
 
 /// A regression tree in LightGBM's flat layout: internal node `i` tests
 /// `x[feature[i]] <= threshold[i]` (missing values go left when `missing_left[i]`), or, for a
@@ -210,7 +211,7 @@ impl Tree {
     #[inline]
     pub(crate) fn leaf_of_binned(
         &self,
-        columns: &crate::binning::BinnedMatrix,
+        columns: &crate::trees::binning::BinnedMatrix,
         row: usize,
     ) -> usize {
         if self.feature.is_empty() {
@@ -222,7 +223,7 @@ impl Tree {
             let cat = self.cat_index[node];
             let go_left = if cat >= 0 {
                 bitset_contains(&self.cat_bins[cat as usize], b as usize)
-            } else if b == crate::binning::MISSING_BIN {
+            } else if b == crate::trees::binning::MISSING_BIN {
                 self.missing_left[node]
             } else {
                 b <= self.threshold_bin[node]

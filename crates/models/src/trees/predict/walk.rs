@@ -6,7 +6,7 @@
 //! steps on average) is walked in rounds: every lane takes `min(depth, `[`MAX_STEPS_PER_REFILL`]`)`
 //! branch-free steps (leaves loop on themselves), then each lane that sits on a leaf writes its
 //! value and takes the next row. A tree no deeper than 16 is thus walked in lock step, as
-//! boosting's small trees are ([`crate::lockstep`]); a deeper one takes a second round only for
+//! boosting's small trees are ([`crate::trees::predict::lockstep`]); a deeper one takes a second round only for
 //! the rows whose path is longer than 16 steps. The refill is branch-free too: a lane still
 //! walking writes to a sink slot and keeps its row, chosen with conditional moves, so the only
 //! data-dependent branch left ends the walk.
@@ -20,7 +20,7 @@
 //! the threshold's, up to `+inf`'s) and "not at most the threshold, missing values right" (from
 //! after the threshold's key round through every `NaN` to before `-inf`'s) are one interval:
 //! missing values take their side with no test of their own, and the rows are read where they
-//! are, without the missing-resolved copy forests use ([`crate::tree::resolve_missing`]).
+//! are, without the missing-resolved copy forests use ([`crate::trees::predict::resolve_missing`]).
 //!
 //! **Checking ahead.** Before each round the walk prefetches the rows up to
 //! [`PREFETCH_ROWS_AHEAD`] beyond those the lanes may take, and checks the next
@@ -70,13 +70,13 @@
 //! moved by a per-child feature offset, instead of the row's start (2.41-2.52 ms, spilled).
 //! The tests run under Miri: `cargo +nightly miri test -p pdscore-models --lib walk::`.
 //!
-//! Results are bit-identical to [`Tree::predict_row`](crate::tree::Tree::predict_row) for rows
+//! Results are bit-identical to [`Tree::predict_row`](crate::trees::Tree::predict_row) for rows
 //! without infinities: each row follows the same path to the same leaf, and only the leaf value
 //! is read.
 
+use super::lockstep::raw_order_key;
 use crate::cpu::{LargestMagnitude, prefetch};
-use crate::lockstep::raw_order_key;
-use crate::tree::Node;
+use crate::trees::node::Node;
 
 /// Rows walked side by side.
 pub(crate) const LANES: usize = 8;
@@ -538,7 +538,7 @@ mod tests {
         // The edges of the order, `NaN`s of both signs and other payloads, and random bit
         // patterns (a few of them `NaN`s too).
         let mut rng = ChaCha8Rng::seed_from_u64(11);
-        let special: Vec<f64> = crate::lockstep::EDGE_VALUES
+        let special: Vec<f64> = crate::trees::predict::lockstep::EDGE_VALUES
             .into_iter()
             .chain([
                 f64::NAN,

@@ -1,4 +1,4 @@
-//! Random forest of histogram CART trees ([`crate::tree`]), fitted in parallel with rayon.
+//! Random forest of histogram CART trees ([`crate::trees`]), fitted in parallel with rayon.
 //!
 //! The matrix is binned once per forest; each tree then sees a bootstrap sample expressed as
 //! row multiplicities (a row drawn three times has its weight multiplied by three) rather than a
@@ -38,13 +38,13 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::binning::BinnedMatrix;
+use super::binning::BinnedMatrix;
+use super::grow::grow;
+use super::params::{DecisionTreeParams, MaxFeatures, SplitCriterion, invalid};
+use super::predict::ranked::RankedForest;
+use super::predict::{PREDICT_BLOCK, checked_predict_blocks};
+use super::tree::{Tree, normalise};
 use crate::check::check_fit_input;
-use crate::ranked::RankedForest;
-use crate::tree::{
-    DecisionTreeParams, MaxFeatures, PREDICT_BLOCK, SplitCriterion, Tree, checked_predict_blocks,
-    grow, invalid, normalise,
-};
 use crate::{Classifier, FittedClassifier, Result};
 
 /// Class weighting of a forest.

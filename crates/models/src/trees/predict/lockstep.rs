@@ -2,7 +2,7 @@
 //! side by side, all the same number of steps.
 //!
 //! A boosted model is hundreds of trees of a few dozen nodes each, walked by every row. The
-//! walk of [`StepLayout::accumulate`](crate::tree::StepLayout::accumulate), where a lane takes
+//! walk of [`StepLayout::accumulate`](crate::trees::predict::StepLayout::accumulate), where a lane takes
 //! the next row as soon as its row reaches a leaf, pays one unpredictable branch per row and
 //! tree; on trees this small that branch costs more than the steps it saves. Here every lane
 //! takes exactly `depth` steps (the depth of the tree) and leaves loop on themselves (see
@@ -28,7 +28,8 @@
 //! groups (+15 %), lane positions in memory rather than registers (+60 %), the value index and
 //! the child packed in one `u16` (+6 %).
 
-use crate::tree::{StepLayout, resolve_row};
+use super::blocks::resolve_row;
+use super::lanes::StepLayout;
 
 /// Rows walked side by side.
 pub(crate) const LANES: usize = 8;
@@ -37,7 +38,7 @@ pub(crate) const LANES: usize = 8;
 /// values a resolved row may have (value indices are bytes too: at most 128 features).
 pub(crate) const MAX_INDEX: usize = 256;
 
-/// A row in the missing-resolved form of [`crate::tree::resolve_missing`] (`2p` values, as
+/// A row in the missing-resolved form of [`crate::trees::predict::resolve_missing`] (`2p` values, as
 /// [`order_key`]s), padded to [`MAX_INDEX`] values so that a byte indexes it without a bounds check, plus one
 /// cache line so that the same value of successive rows falls in different cache sets.
 pub(crate) type ResolvedRow = [i64; ROW_STRIDE];
@@ -141,7 +142,7 @@ pub(crate) fn raw_order_key(v: f64) -> i64 {
 }
 
 /// Copies the row-major `rows` (`p <= MAX_INDEX / 2` values each) into `padded` in the
-/// missing-resolved form of [`crate::tree::resolve_missing`] (`NaN` as `-inf` in values `0..p`,
+/// missing-resolved form of [`crate::trees::predict::resolve_missing`] (`NaN` as `-inf` in values `0..p`,
 /// as `+inf` in values `p..2p`), as [`order_key`]s, one [`ResolvedRow`] per row, and as many more as make the count
 /// a multiple of [`LANES`] (those hold earlier, finite or infinite, values: walking them is
 /// harmless and their results are dropped). The buffer is reused as it is: values past `2p`
@@ -201,7 +202,7 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
 
     use super::*;
-    use crate::tree::resolve_missing;
+    use crate::trees::predict::blocks::resolve_missing;
 
     #[test]
     fn order_keys_compare_as_the_values() {

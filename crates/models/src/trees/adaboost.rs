@@ -40,12 +40,12 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::binning::BinnedMatrix;
+use super::binning::BinnedMatrix;
+use super::grow::grow;
+use super::params::{DecisionTreeParams, SplitCriterion, invalid};
+use super::predict::{checked_predict_raw_blocks, predict_rows};
+use super::tree::{Tree, normalise};
 use crate::check::check_fit_input;
-use crate::tree::{
-    DecisionTreeParams, SplitCriterion, Tree, checked_predict_raw_blocks, grow, invalid, normalise,
-    predict_rows,
-};
 use crate::{Classifier, FittedClassifier, ModelError, Result};
 
 /// Hyper-parameters of a [`FittedAdaBoost`].

@@ -3,7 +3,7 @@
 //! comparisons to 16-bit integers.
 //!
 //! A forest of deep trees is scored by walking every tree with the same cached run of rows
-//! ([`crate::tree::accumulate_in_lanes`]). With 16-byte nodes (an `f64` threshold), the bench's
+//! ([`crate::trees::predict::accumulate_in_lanes`]). With 16-byte nodes (an `f64` threshold), the bench's
 //! 50 trees of ~2,300 nodes take 1.8 MB, more than the second-level cache, and a third of the
 //! walk was spent waiting for nodes: the same walk over one tree repeated 50 times ran 35 %
 //! faster. Here the forest's distinct finite thresholds on feature `f`, sorted, are its *cuts*
@@ -16,7 +16,7 @@
 //! trees take 0.45 MB and a row's codes 2 bytes per feature instead of 16; otherwise codes are
 //! 16-bit (`u16, u16, u32`: 8 bytes).
 //!
-//! Missing values are handled as in [`crate::tree::resolve_missing`]: each row is coded twice,
+//! Missing values are handled as in [`crate::trees::predict::resolve_missing`]: each row is coded twice,
 //! once with `NaN` as code `0` (below every rank: it goes left) and once as the largest code
 //! (above every rank: it goes right), and a split reads the copy whose stand-in goes its
 //! missing side. Thresholds that are not finite (hand-made or loaded trees) get ranks with the
@@ -51,13 +51,15 @@
 //! order-key map or the binary search.
 //!
 //! A forest that cannot be coded (a feature with more than [`MAX_CUTS`] distinct thresholds, or
-//! more than 32,768 features) is scored by the `f64` walk of [`crate::tree::StepLayout`].
+//! more than 32,768 features) is scored by the `f64` walk of [`crate::trees::predict::StepLayout`].
 
 use ndarray::{Array1, ArrayView2};
 
+use super::blocks::checked_predict_blocks_in_runs;
+use super::lanes::{LaneStep, accumulate_in_lanes};
+use super::lockstep::order_key;
 use crate::Result;
-use crate::lockstep::order_key;
-use crate::tree::{LaneStep, Tree, accumulate_in_lanes, checked_predict_blocks_in_runs};
+use crate::trees::node::Node;
 
 /// Cuts compared after the bucket lookup; a bucket index must put at most this many cuts in
 /// one bucket. Two cuts let 512 buckets serve 255 cuts on every feature of the bench.
@@ -182,18 +184,22 @@ impl RankedForest {
     /// The layout of `trees` (fitted on `n_features` columns), with 8-bit codes when they
     /// fit, or `None` when a feature has more than [`MAX_CUTS`] distinct finite thresholds or
     /// the coded rows would have more columns than a `u16` indexes.
-    pub(crate) fn new(trees: &[Tree], n_features: usize) -> Option<Self> {
+    pub(crate) fn new<T: AsRef<[Node]>>(trees: &[T], n_features: usize) -> Option<Self> {
         Self::with_widths(trees, n_features, true)
     }
 
     /// [`RankedForest::new`], with 16-bit codes even where 8 bits fit unless `allow_narrow`.
-    fn with_widths(trees: &[Tree], n_features: usize, allow_narrow: bool) -> Option<Self> {
+    fn with_widths<T: AsRef<[Node]>>(
+        trees: &[T],
+        n_features: usize,
+        allow_narrow: bool,
+    ) -> Option<Self> {
         if 2 * n_features > usize::from(u16::MAX) + 1 {
             return None;
         }
         let mut cuts_of = vec![Vec::new(); n_features];
         for tree in trees {
-            for node in tree.nodes() {
+            for node in tree.as_ref() {
                 if let (Some(f), Some(t)) = (node.feature(), node.threshold())
                     && t.is_finite()
                 {
@@ -214,20 +220,20 @@ impl RankedForest {
             && cuts_of.iter().all(|cuts| cuts.len() <= NARROW_MAX_CUTS)
             && trees
                 .iter()
-                .all(|tree| tree.nodes().len() <= usize::from(u16::MAX) + 1);
+                .all(|tree| tree.as_ref().len() <= usize::from(u16::MAX) + 1);
         let mut forest = RankedForest::coding(&cuts_of);
         forest.trees = if narrow {
             RankedTrees::Narrow(
                 trees
                     .iter()
-                    .map(|tree| ranked_tree(tree, n_features, &cuts_of))
+                    .map(|tree| ranked_tree(tree.as_ref(), n_features, &cuts_of))
                     .collect::<Option<_>>()?,
             )
         } else {
             RankedTrees::Wide(
                 trees
                     .iter()
-                    .map(|tree| ranked_tree(tree, n_features, &cuts_of))
+                    .map(|tree| ranked_tree(tree.as_ref(), n_features, &cuts_of))
                     .collect::<Option<_>>()?,
             )
         };
@@ -536,16 +542,15 @@ fn bucket_map(cuts: &[f64]) -> Option<BucketMap> {
     linear.chain(keyed).find(|&map| fits(map, cuts))
 }
 
-/// `tree` in the ranked layout for rows of `p` features whose cuts are `cuts_of` (sorted,
+/// The tree of `nodes` in the ranked layout for rows of `p` features whose cuts are `cuts_of` (sorted,
 /// distinct, finite, holding every finite threshold of the tree), with codes of type `C` and
 /// node indices of type `I`, or `None` if a node index does not fit `I`.
 fn ranked_tree<C: Code, I: TryFrom<usize> + Copy>(
-    tree: &Tree,
+    nodes: &[Node],
     p: usize,
     cuts_of: &[Vec<f64>],
 ) -> Option<RankedTree<RankedNode<C, I>>> {
     let index = |i: usize| I::try_from(i).ok();
-    let nodes = tree.nodes();
     let mut ranked = Vec::with_capacity(nodes.len());
     let mut leaf_values = Vec::with_capacity(nodes.len());
     for (i, node) in nodes.iter().enumerate() {
@@ -585,8 +590,7 @@ fn ranked_tree<C: Code, I: TryFrom<usize> + Copy>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::Node;
-    use crate::tree::tests::{random_tree, reference_leaf, tree_of};
+    use crate::trees::node::{random_nodes, reference_leaf};
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
@@ -597,7 +601,7 @@ mod tests {
     }
 
     /// The sum in tree order of each row's leaf values, routed the plain way.
-    fn reference_sums(trees: &[Tree], rows: &[f64], p: usize) -> Vec<f64> {
+    fn reference_sums(trees: &[Vec<Node>], rows: &[f64], p: usize) -> Vec<f64> {
         rows.chunks_exact(p)
             .map(|row| {
                 trees
@@ -630,8 +634,8 @@ mod tests {
             })
             .collect();
         for max_depth in [0, 1, 4, 9, 16] {
-            let trees: Vec<Tree> = (0..7)
-                .map(|_| random_tree(&mut rng, p, max_depth))
+            let trees: Vec<Vec<Node>> = (0..7)
+                .map(|_| random_nodes(&mut rng, p, max_depth))
                 .collect();
             let forest = RankedForest::new(&trees, p).expect("few cuts");
             assert!(forest.searched.is_empty());
@@ -661,7 +665,7 @@ mod tests {
                 .map(|(d, &(feature, c))| (feature, c, d % 3 == 0, d as f64 / 64.0)),
             0.999,
         );
-        let trees = [tree_of(nodes, 2)];
+        let trees = [nodes];
         let forest = RankedForest::new(&trees, 2).expect("42 cuts");
         assert_eq!(forest.searched, vec![0]);
         let mut rows = Vec::new();
@@ -742,8 +746,7 @@ mod tests {
     fn forests_beyond_the_codes_are_not_laid_out() {
         // MAX_CUTS + 1 distinct thresholds on one feature, as a chain of splits.
         let nodes = Node::chain((0..=MAX_CUTS).map(|d| (0, d as f64, true, 0.5)), 0.25);
-        let tree = tree_of(nodes, 1);
-        assert!(RankedForest::new(std::slice::from_ref(&tree), 1).is_none());
+        assert!(RankedForest::new(std::slice::from_ref(&nodes), 1).is_none());
     }
 
     #[test]
@@ -757,7 +760,7 @@ mod tests {
             }),
             0.875,
         );
-        let trees = [tree_of(nodes, 1)];
+        let trees = [nodes];
         let forest = RankedForest::new(&trees, 1).expect("few cuts");
         assert!(matches!(forest.trees, RankedTrees::Wide(_)));
         let rows: Vec<f64> = (0..40)
@@ -774,7 +777,7 @@ mod tests {
     #[test]
     fn infinities_are_reported_at_their_first_position() {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
-        let trees = [random_tree(&mut rng, 3, 4)];
+        let trees = [random_nodes(&mut rng, 3, 4)];
         let forest = RankedForest::new(&trees, 3).unwrap();
         let mut rows = vec![0.5; 30];
         rows[17] = f64::NEG_INFINITY;

@@ -1,0 +1,164 @@
+//! A fitted decision tree: a flat array of [`Node`]s, with the scoring layouts derived from it
+//! on first use.
+
+use serde::{Deserialize, Serialize};
+
+use super::node::{MISSING_LEFT_BIT, Node};
+use super::predict::{RawLayout, StepLayout};
+use crate::derived::Derived;
+
+/// A fitted tree as a flat array of nodes (node 0 is the root).
+///
+/// Deserialisation checks the structure (children after their parent and in range, features
+/// in range), so that scoring a loaded tree cannot panic or loop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "TreeRepr")]
+pub struct Tree {
+    nodes: Vec<Node>,
+    n_features: usize,
+    /// Unnormalised weighted impurity decrease per feature.
+    impurity_decrease: Vec<f64>,
+    /// The scoring layout of resolved rows, derived from `nodes` when a forest that cannot be
+    /// rank-coded ([`crate::trees::predict::ranked`]) first scores (not saved).
+    #[serde(skip_serializing)]
+    steps: Derived<StepLayout>,
+    /// The scoring layout of raw rows, derived from `nodes` when a single tree first scores
+    /// (forests and AdaBoost never need it; not saved).
+    #[serde(skip_serializing)]
+    raw_layout: Derived<RawLayout>,
+}
+
+/// The serialised form of a [`Tree`], checked before it becomes one.
+#[derive(Deserialize)]
+pub(super) struct TreeRepr {
+    pub(super) nodes: Vec<Node>,
+    pub(super) n_features: usize,
+    pub(super) impurity_decrease: Vec<f64>,
+}
+
+impl TryFrom<TreeRepr> for Tree {
+    type Error = String;
+
+    fn try_from(repr: TreeRepr) -> std::result::Result<Self, String> {
+        if repr.nodes.is_empty() || repr.impurity_decrease.len() != repr.n_features {
+            return Err("tree: no nodes, or importances do not match the features".into());
+        }
+        for (i, node) in repr.nodes.iter().enumerate() {
+            if let (Some((left, right)), Some(feature)) = (node.children(), node.feature())
+                && (left <= i || right >= repr.nodes.len() || feature >= repr.n_features)
+            {
+                return Err(format!("tree: node {i} has invalid children or feature"));
+            }
+        }
+        Ok(Tree::new(
+            repr.nodes,
+            repr.n_features,
+            repr.impurity_decrease,
+        ))
+    }
+}
+
+impl Tree {
+    /// A tree from checked parts (children after their parent and in range, features below
+    /// `n_features`); its scoring layouts are built when first needed.
+    pub(super) fn new(nodes: Vec<Node>, n_features: usize, impurity_decrease: Vec<f64>) -> Self {
+        Tree {
+            nodes,
+            n_features,
+            impurity_decrease,
+            steps: Derived::default(),
+            raw_layout: Derived::default(),
+        }
+    }
+
+    /// The raw-row scoring layout, built on first use.
+    pub(super) fn raw_layout(&self) -> &RawLayout {
+        self.raw_layout.get_or_init(|| RawLayout::new(&self.nodes))
+    }
+
+    /// The nodes; node 0 is the root.
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// Number of input features.
+    pub fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// Number of leaves.
+    pub fn n_leaves(&self) -> usize {
+        self.nodes.iter().filter(|n| n.is_leaf()).count()
+    }
+
+    /// Depth (a single leaf has depth 0).
+    pub fn depth(&self) -> usize {
+        let mut depth = vec![0usize; self.nodes.len()];
+        let mut max = 0;
+        for (i, node) in self.nodes.iter().enumerate() {
+            if let Some((left, right)) = node.children() {
+                let d = depth[i] + 1;
+                depth[left] = d;
+                depth[right] = d;
+                max = max.max(d);
+            }
+        }
+        max
+    }
+
+    /// The leaf value (P(positive)) for one row of `n_features` raw values.
+    #[inline]
+    pub fn predict_row(&self, row: &[f64]) -> f64 {
+        let nodes = &self.nodes;
+        let mut node = nodes[0];
+        while node.left != 0 {
+            let word = node.feature_and_missing;
+            let v = row[(word & !MISSING_LEFT_BIT) as usize];
+            let go_left = if v.is_nan() {
+                word & MISSING_LEFT_BIT != 0
+            } else {
+                v <= node.threshold_or_value
+            };
+            node = nodes[(node.left + u32::from(!go_left)) as usize];
+        }
+        node.threshold_or_value
+    }
+
+    /// Adds the leaf value (P(positive)) of each row of `resolved` (rows in the form of
+    /// [`resolve_missing`], `2p` values each) to the matching entry of `out`. Each row's result
+    /// is the same as [`Tree::predict_row`]'s on the original row. `leaf_of` is scratch
+    /// ([`accumulate_in_lanes`]).
+    pub(crate) fn accumulate_rows(
+        &self,
+        resolved: &[f64],
+        p: usize,
+        out: &mut [f64],
+        leaf_of: &mut Vec<u32>,
+    ) {
+        self.steps
+            .get_or_init(|| StepLayout::new(&self.nodes, self.n_features))
+            .accumulate(resolved, p, out, leaf_of);
+    }
+
+    /// Weighted impurity decrease per feature, normalised to sum to 1 (all zeros for a single
+    /// leaf).
+    pub fn feature_importance(&self) -> Vec<f64> {
+        normalise(&self.impurity_decrease)
+    }
+}
+
+/// Scales non-negative values to sum to 1 (all zeros stay zeros).
+pub(crate) fn normalise(values: &[f64]) -> Vec<f64> {
+    let total: f64 = values.iter().sum();
+    if total > 0.0 {
+        values.iter().map(|v| v / total).collect()
+    } else {
+        vec![0.0; values.len()]
+    }
+}
+
+impl AsRef<[Node]> for Tree {
+    fn as_ref(&self) -> &[Node] {
+        &self.nodes
+    }
+}
