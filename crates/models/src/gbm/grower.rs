@@ -16,7 +16,7 @@
 
 use rayon::prelude::*;
 
-use super::tree::{Tree, bitset_contains};
+use super::tree::{RegressionTree, bitset_contains};
 use crate::trees::binning::{BinnedMatrix, MISSING_BIN};
 
 /// Number of bins reserved per feature in a histogram (`u8` bins).
@@ -167,7 +167,12 @@ impl<'a> TreeGrower<'a> {
 
     /// Grows one tree on the rows `bag` (ascending indices) with gradient/hessian pairs `gh`
     /// (one per row of the data) on the features where `use_feature` is true.
-    pub(crate) fn grow(&mut self, gh: &[[f32; 2]], bag: &[u32], use_feature: &[bool]) -> Tree {
+    pub(crate) fn grow(
+        &mut self,
+        gh: &[[f32; 2]],
+        bag: &[u32],
+        use_feature: &[bool],
+    ) -> RegressionTree {
         self.rows.clear();
         self.rows.extend_from_slice(bag);
         self.free_slots.clear();
@@ -186,7 +191,7 @@ impl<'a> TreeGrower<'a> {
             parent: None,
         }];
         self.evaluate(&mut leaves[0], use_feature);
-        let mut tree = Tree::leaf(0.0);
+        let mut tree = RegressionTree::leaf(0.0);
 
         while leaves.len() < cfg.num_leaves {
             // Best-first: the leaf with the largest gain (lowest index on ties).

@@ -154,4 +154,4 @@ mod tree;
 
 pub use model::{FittedGbm, ImportanceKind};
 pub use params::{EarlyStopping, EvalMetric, GbmParams};
-pub use tree::Tree;
+pub use tree::RegressionTree;

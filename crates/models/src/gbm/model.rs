@@ -4,7 +4,7 @@ use ndarray::{Array1, ArrayView2};
 use serde::{Deserialize, Serialize};
 
 use super::params::{EvalMetric, GbmParams};
-use super::tree::Tree;
+use super::tree::RegressionTree;
 use crate::trees::predict::lockstep::{LockstepTree, resolve_padded};
 use crate::trees::predict::{checked_predict_blocks_in_runs, checked_predict_raw_blocks};
 use crate::{FittedClassifier, Result};
@@ -33,7 +33,7 @@ pub struct FittedGbm {
     pub(crate) n_features: usize,
     /// Log-odds of the weighted base rate, the score before the first tree.
     pub(crate) init_score: f64,
-    pub(crate) trees: Vec<Tree>,
+    pub(crate) trees: Vec<RegressionTree>,
     /// Round with the best validation metric when early stopping was on (trees after it are
     /// dropped, so `trees.len() == best_iteration + 1`).
     pub(crate) best_iteration: Option<usize>,
@@ -54,7 +54,7 @@ pub struct FittedGbm {
 struct FittedGbmParts {
     n_features: usize,
     init_score: f64,
-    trees: Vec<Tree>,
+    trees: Vec<RegressionTree>,
     best_iteration: Option<usize>,
     validation_history: Vec<f64>,
     /// Absent from files saved before it existed.
@@ -102,11 +102,11 @@ impl TryFrom<FittedGbmParts> for FittedGbm {
 }
 
 impl FittedGbm {
-    /// A model from well-formed trees (see [`Tree::check_structure`]), with its scoring layout.
+    /// A model from well-formed trees (see [`RegressionTree::check_structure`]), with its scoring layout.
     pub(crate) fn new(
         n_features: usize,
         init_score: f64,
-        trees: Vec<Tree>,
+        trees: Vec<RegressionTree>,
         best_iteration: Option<usize>,
         validation_history: Vec<f64>,
         params: GbmParams,
@@ -133,7 +133,7 @@ impl FittedGbm {
     }
 
     /// The trees, in boosting order.
-    pub fn trees(&self) -> &[Tree] {
+    pub fn trees(&self) -> &[RegressionTree] {
         &self.trees
     }
 
@@ -274,7 +274,7 @@ mod tests {
     use super::*;
     use crate::Classifier;
 
-    /// The score of each row by the plain walk of every tree ([`Tree::predict_row`]).
+    /// The score of each row by the plain walk of every tree ([`RegressionTree::predict_row`]).
     fn plain_scores(model: &FittedGbm, x: &Array2<f64>) -> Vec<f64> {
         x.rows()
             .into_iter()
@@ -340,7 +340,7 @@ mod tests {
     fn non_finite_thresholds_route_as_in_the_plain_walk() {
         // root: x0 <= +inf, missing right -> leaf 0 | leaf 1 ; then x1 <= NaN (nothing goes
         // left but missing values, which go left) in a second tree.
-        let tree = |threshold: f64, missing_left: bool, feature: u32| Tree {
+        let tree = |threshold: f64, missing_left: bool, feature: u32| RegressionTree {
             feature: vec![feature],
             threshold: vec![threshold],
             threshold_bin: vec![0],

@@ -13,7 +13,7 @@ use crate::trees::predict::StepLayout;
 /// child index `c >= 0` is an internal node, `c < 0` is leaf `!c`. A tree with no split has one
 /// leaf and no internal nodes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Tree {
+pub struct RegressionTree {
     pub(crate) feature: Vec<u32>,
     /// May hold non-finite values: saved with [`crate::serde_nan::vec`] (JSON has none).
     #[serde(with = "crate::serde_nan::vec")]
@@ -47,10 +47,10 @@ pub(crate) fn category_code(v: f64) -> Option<usize> {
     (v >= 0.0 && v <= f64::from(super::MAX_CATEGORY_CODE) && v.fract() == 0.0).then_some(v as usize)
 }
 
-impl Tree {
+impl RegressionTree {
     /// A tree with a single leaf of value `value`.
     pub(crate) fn leaf(value: f64) -> Self {
-        Tree {
+        RegressionTree {
             feature: Vec::new(),
             threshold: Vec::new(),
             threshold_bin: Vec::new(),
@@ -176,8 +176,8 @@ impl Tree {
 
     /// The tree in the decision-tree node layout ([`Node`]: the children of a split side by
     /// side, a leaf holding its value), ready for the branch-free walk of [`StepLayout`];
-    /// `None` when the tree has a categorical split (those are scored by [`Tree::leaf_of`]).
-    /// The tree must pass [`Tree::check_structure`].
+    /// `None` when the tree has a categorical split (those are scored by [`RegressionTree::leaf_of`]).
+    /// The tree must pass [`RegressionTree::check_structure`].
     pub(crate) fn step_layout(&self, n_features: usize) -> Option<StepLayout> {
         if self.cat_index.iter().any(|&c| c >= 0) {
             return None;
@@ -248,7 +248,7 @@ mod tests {
     #[test]
     fn raw_traversal_follows_thresholds_and_missing_direction() {
         // root: x0 <= 1.5 (missing right) -> leaf 0 | node 1: x1 <= 0.0 (missing left) -> leaf 1 | leaf 2
-        let tree = Tree {
+        let tree = RegressionTree {
             feature: vec![0, 1],
             threshold: vec![1.5, 0.0],
             threshold_bin: vec![1, 1],
@@ -266,7 +266,7 @@ mod tests {
         assert_eq!(tree.leaf_of(&[2.0, 1.0]), 2);
         assert_eq!(tree.leaf_of(&[f64::NAN, f64::NAN]), 1);
         assert_eq!(tree.predict_row(&[2.0, 1.0]), 1.0);
-        assert_eq!(Tree::leaf(0.25).predict_row(&[0.0]), 0.25);
+        assert_eq!(RegressionTree::leaf(0.25).predict_row(&[0.0]), 0.25);
     }
 
     #[test]
@@ -276,7 +276,7 @@ mod tests {
         for c in [1usize, 3, 64] {
             codes[c / 64] |= 1 << (c % 64);
         }
-        let tree = Tree {
+        let tree = RegressionTree {
             feature: vec![0],
             threshold: vec![0.0],
             threshold_bin: vec![0],

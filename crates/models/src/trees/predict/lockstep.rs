@@ -20,7 +20,7 @@
 //!
 //! Measured (2026-11-28, one thread, min of 7): the `gbm_balanced` model of `cargo xtask
 //! evaluate` (400 trees of up to 31 leaves, depth 12 on average) on 100,000 transformed Klarna
-//! rows took 1,477 ms with the plain walk ([`Tree::leaf_of`](crate::gbm::Tree::leaf_of), ~37 ns
+//! rows took 1,477 ms with the plain walk ([`RegressionTree::leaf_of`](crate::gbm::RegressionTree::leaf_of), ~37 ns
 //! per tree and row) and 240 ms here (~6 ns), the same scores to the bit. Variants measured and
 //! dropped: 4, 10, 12 or 16 lanes (8 is best, with floats or integers), stopping when no lane
 //! moved (+20 %) or checking once for finished lanes 2-4 steps before the depth (+3-10 %; rows
