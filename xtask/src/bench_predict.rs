@@ -14,9 +14,9 @@
 //! running), `gbm_balanced` from `cargo xtask evaluate` (400 trees of up to 31 leaves):
 //! 5,000,000 rows (1,001 MB): 8.69 s wall, 16.4 CPU-s, **115 MB/s**, 575,000 rows/s, peak RSS
 //! 146 MB; 500,000 rows (100 MB): 0.93 s, 1.7 CPU-s, 108 MB/s, peak RSS 111 MB. About three
-//! quarters of the CPU is the boosted trees' walk (`pdscore_models::lockstep`, ~6 ns per tree and
-//! row), a tenth the CSV parser. Before the lock-step walk (2026-11-27) the 5M-row run took 82.4
-//! CPU-s.
+//! quarters of the CPU is the boosted trees' lock-step walk
+//! (`crates/models/src/trees/predict/lockstep.rs`, ~6 ns per tree and row), a tenth the CSV
+//! parser. Before the lock-step walk (2026-11-27) the 5M-row run took 82.4 CPU-s.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

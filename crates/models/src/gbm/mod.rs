@@ -38,8 +38,7 @@
 //!   [`GbmParams::categorical_features`]: one category against the rest for up to 4 categories,
 //!   else LightGBM's many-vs-many split (categories sorted by `G / (H + 10)`, best prefix from
 //!   either end, at most 32 categories on the left, `cat_l2 = 10`, 100 rows per step); missing
-//!   and unseen categories go right. On credit_risk (4 categorical columns) native splits moved
-//!   PR AUC from 0.9077 to 0.9093 and ROC AUC from 0.9506 to 0.9515 (within one fold std).
+//!   and unseen categories go right.
 //! - **Weights** are relative: they are rescaled to mean 1 before fitting (so doubling every
 //!   weight changes nothing, and `min_child_weight` keeps the scale of unit weights), then
 //!   positives are multiplied by `scale_pos_weight`.
@@ -91,56 +90,17 @@
 //! - Histogram building and split search run in parallel over features (rayon) for leaves of
 //!   4,096 rows or more.
 //! - Prediction walks flat node arrays with thresholds on the raw scale (no binning), tree-major
-//!   over blocks of 512 rows, blocks in parallel.
+//!   over blocks of 512 rows, blocks in parallel. Numeric trees of at most 256 nodes are walked
+//!   eight rows at a time without branches, comparing integer keys with the order of the values
+//!   (`trees::predict::lockstep`); trees with categorical splits keep the plain walk.
 //!
 //! # Why not forust-ml
 //!
-//! The issue said: start from forust-ml 0.8.0, keep it if it meets the targets. Measured in a
-//! scratch crate on the exported credit_risk folds (5 folds, 300 trees, learning rate 0.05,
-//! 1 thread, same session): with `GrowPolicy::LossGuide` and 31 leaves (LightGBM's setting)
-//! forust fitted in 3.28 s but reached a mean ROC AUC of only **0.9277** against LightGBM's
-//! 0.9510 (target: ≥ 0.9480); depth-wise with depth 5 (≤ 32 leaves) it reached 0.9484 in
-//! 3.65 s, 0.0026 short, i.e. just inside the target with no margin. This booster reached
-//! 0.9506 in about 3.1 s wall (1.6 s CPU) on the same folds, so forust was dropped.
-//!
-//! # Measured (5-fold CV on the exported peer folds, `lightgbm_300`, same session)
-//!
-//! One run of `gbm_compare.sh 1 2` on a 2-core machine shared with other builds (load average
-//! 6.7-8.9 throughout); fit is the wall time summed over the 5 folds.
-//!
-//! | data | ROC AUC ours / LightGBM | PR AUC ours / LightGBM | fit 1 thread | fit 2 threads | predict rows/s, 1 thread |
-//! |---|---|---|---|---|---|
-//! | credit_risk | 0.9506 / 0.9510 | 0.9077 / 0.9081 | 3.52 / 4.84 s (0.73x) | 3.16 / 39.4 s | 75,503 / 45,334 (1.67x) |
-//! | taiwan_credit | 0.7790 / 0.7794 | 0.5586 / 0.5600 | 5.57 / 6.84 s (0.81x) | 3.98 / 65.0 s | 98,039 / 54,365 (1.80x) |
-//! | synthetic 100k x 40 | 0.8034 / 0.7986 | 0.1025 / 0.0987 | 22.1 / 24.1 s (0.92x) | 17.6 / 146.7 s | 65,552 / 54,278 (1.21x) |
-//!
-//! At 2 threads LightGBM's OpenMP threads spin-wait for cores the other processes hold, so its
-//! 2-thread times (8-16x its 1-thread times) say more about the machine than about LightGBM;
-//! the 1-thread ratios are the meaningful ones here. Wall times vary by up to 2x between runs
-//! on this machine (e.g. the synthetic file gave 0.76x and 1.09x in earlier runs); CPU time of
-//! our 5 synthetic folds (fit, predict and file reading) is about 10.5 s. Peak RSS fitting the whole 100,000 x 40 file
-//! (`gbm_fit_file`, 1 or 2 threads): 65 MB, the `f64` matrix being 32 MB (budget 4 x 32 + 200).
-//!
-//! The predict column above predates the lock-step walk (module `lockstep`, 2026-11-28): numeric
-//! trees are now walked eight rows at a time without branches, comparing integer keys with the
-//! order of the values, 6.2x faster on the `gbm_balanced` model of `cargo xtask evaluate` (400
-//! trees; 100,000 Klarna rows, one thread: 1,477 ms before, 240 ms after, the same scores to the
-//! bit). Trees with categorical splits or more than 256 nodes keep the plain walk.
-//!
-//! # Reproducing the figures
-//!
-//! ```sh
-//! # peer folds (once): benches/peers/export_peer_folds.py, see its docs
-//! PDSCORE_PYTHON=python3 crates/models/benches/peers/gbm_compare.sh 1 2   # side by side, 1 and 2 threads
-//! cargo bench -p pdscore-models --bench gbm -- --sample-size 10           # criterion: fit and predict
-//! cargo build --release -p pdscore-models --example gbm_fit_file          # peak RSS, see the example's docs
-//! /usr/bin/time -v target/release/examples/gbm_fit_file --x target/peer-data/synthetic_100k/tree_native/all.bin \
-//!     --y target/peer-data/synthetic_100k/y.bin --cols 40 --threads 1
-//! PDSCORE_GBM_CATEGORICAL=7,8,9,10 target/release/examples/peer_cv --data target/peer-data/credit_risk \
-//!     --kind tree_native --model gbm_cat --out target/peer-cv/credit_risk_gbm_cat.json      # native categorical
-//! $PDSCORE_PYTHON benches/peers/model_cv.py --data target/peer-data/credit_risk --kind tree_native \
-//!     --peer lightgbm_300 --ours target/peer-cv/credit_risk_gbm_cat.json --n-jobs 1
-//! ```
+//! forust-ml 0.8.0 was tried first: grown leaf-wise with 31 leaves, as LightGBM is, it ranked
+//! the credit_risk folds clearly worse than LightGBM, and grown depth-wise it was slower than
+//! this booster for a lower ROC AUC. This booster matches LightGBM's ROC AUC within 0.001 on
+//! the peer folds and fits faster on one thread. The figures, and how to
+//! reproduce them, are in `docs/models.md`.
 
 /// Largest category code accepted in a column listed in
 /// [`GbmParams::categorical_features`].

@@ -276,12 +276,9 @@ impl PartialEq for DerivedRankedForest {
 /// ranked layout: the codes stay in the second-level cache while every tree walks them, and
 /// each tree's nodes, once loaded, serve that many rows.
 ///
-/// Measured (one thread, best of 5, 2026-11-28), runs of 256 / 512 / 1,024 / 2,048 rows: the
-/// bench's 50 trees (2,291 nodes, 40 features, 100,000 rows) 61 / - / 58 / 57 ms, 200 trees
-/// 239 / - / - / 190 ms; 200 trees fitted on fold 0 of taiwan_credit (6,800 nodes per tree,
-/// 23 features, 6,000 rows) 89 / 91 / 70 / 58 ms, of credit_risk (4,469 nodes, 13 features)
-/// 34.5 / 33.5 / 25.5 / 27.9 ms. Bigger trees gain most: their nodes no longer fit the cache,
-/// and each run loads every tree again.
+/// Longer runs than the 256 rows of the `f64` walk pay most on bigger trees, whose nodes no
+/// longer fit the cache, so that each run loads every tree again: a third off taiwan_credit's
+/// forest at 2,048 rows (the figures are in `docs/models.md`).
 const RANKED_RUN_BYTES: usize = 384 * 1024;
 
 /// Rows per run of the ranked layout for rows of `p` features: [`RANKED_RUN_BYTES`] of codes,

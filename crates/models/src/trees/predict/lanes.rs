@@ -9,23 +9,9 @@ const LANES: usize = 8;
 /// Branch-free steps of every lane between two looks for lanes that reached their leaf in
 /// [`accumulate_in_lanes`].
 ///
-/// Measured on the bench's 50-tree forest (2,291 nodes per tree on average, depth up to 77,
-/// 9.3 steps per row on average; one thread, CPU time, best of 7 in one process, 2026-11-28):
-/// 4 steps 88-90 ms, 6 steps 82 ms, 8 steps 82-85 ms: looking less often wastes few steps and
-/// saves mispredicted branches. Re-measured with the ranked layout (`crate::trees::predict::ranked`, third
-/// session, load 1.7-1.9): 8, 10 and 12 steps took 76, 63 and 65 ms for 50 trees and 388, 306
-/// and 295 ms for 200 trees; on `f64` rows (scratch copy of this walk) 12 steps took 72 ms
-/// against 84 ms for 8, and 14, 16, 20, 24 steps 74, 81, 101, 105 ms. Variants of the forest walk measured and dropped: indices
-/// masked with power-of-two lengths instead of bounds-checked (+6 %: the mask lengthens each
-/// step's dependency chain, a predicted bounds check does not), thresholds / values / children
-/// in separate arrays (three cache lines per step instead of one, +5-10 %), a branch-free
-/// refill with a sink slot (+5 %), two levels per step reading both children (+60 %), runs of
-/// 32, 64, 512 or 1,024 rows instead of 256 (+15 %, +5 %, within noise, within noise), raw
-/// rows with the `NaN` test in the step instead of the resolved copy (twice as slow), and lanes
-/// going on to the next tree instead of idling at the end of a run (one array for the whole
-/// forest, +5-10 %), and comparing integer order keys instead of `f64`s as the boosted trees'
-/// walk does ([`crate::trees::predict::lockstep`]; 90 ms against 81 ms here, where it made the boosted walk
-/// 19 % faster).
+/// Looking less often wastes few steps and saves mispredicted branches; past 12 the wasted
+/// steps cost more than the branches saved. The steps tried, and the variants of the forest
+/// walk dropped, are in `docs/models.md`.
 const STEPS_PER_CHECK: usize = 12;
 
 /// The layout [`StepLayout::accumulate`] walks, derived from a tree's nodes, for rows in the
@@ -139,13 +125,11 @@ impl LaneStep for Node {
 /// [`LANES`] rows go down the tree side by side: [`STEPS_PER_CHECK`] branch-free steps of every
 /// lane, then each lane that sits on a leaf notes it in `leaf_of` (scratch, any length; grown to
 /// the row count) and takes the next row; the leaves' values are added once every row has its
-/// leaf. Measured on taiwan_credit's fold 0 (200 trees of 6,800 nodes, 54 KB of leaf values
-/// each; one thread, alternating processes, 2026-11-28): 20.8-26.5 ms against 27.5-39.8 ms
-/// adding each value as its lane reached it (credit_risk 22.0-22.2 against 24.5-27.0 ms); on
-/// the criterion bench's smaller trees (2,300 nodes) no change. The
-/// independent node loads of the lanes overlap in memory, which is what makes scoring deep
-/// trees fast; looking for leaves only every few steps keeps the steps free of unpredictable
-/// branches.
+/// leaf: those loads are independent of each other, so their cache misses overlap (on
+/// taiwan_credit's forest, with large arrays of leaf values, that took about a quarter off the
+/// walk; `docs/models.md`). The independent node loads of the lanes overlap in memory too,
+/// which is what makes scoring deep trees fast; looking for leaves only every few steps keeps
+/// the steps free of unpredictable branches.
 #[inline]
 pub(crate) fn accumulate_in_lanes<N: LaneStep>(
     steps: &[N],

@@ -18,15 +18,10 @@
 //! 2 KB apart, the same value of successive rows fell in the same cache set and the walk ran 25 %
 //! slower.
 //!
-//! Measured (2026-11-28, one thread, min of 7): the `gbm_balanced` model of `cargo xtask
-//! evaluate` (400 trees of up to 31 leaves, depth 12 on average) on 100,000 transformed Klarna
-//! rows took 1,477 ms with the plain walk ([`RegressionTree::leaf_of`](crate::gbm::RegressionTree::leaf_of), ~37 ns
-//! per tree and row) and 240 ms here (~6 ns), the same scores to the bit. Variants measured and
-//! dropped: 4, 10, 12 or 16 lanes (8 is best, with floats or integers), stopping when no lane
-//! moved (+20 %) or checking once for finished lanes 2-4 steps before the depth (+3-10 %; rows
-//! take 7.5 steps on average, the deepest of 8 rows 10.9, the tree depth is 12.1), value-major
-//! groups (+15 %), lane positions in memory rather than registers (+60 %), the value index and
-//! the child packed in one `u16` (+6 %).
+//! On a boosted model of 400 trees (depth 12 on average) this walk took ~6 ns per tree and row
+//! where the plain walk ([`RegressionTree::leaf_of`](crate::gbm::RegressionTree::leaf_of)) took
+//! ~37 ns, with the same scores to the bit; the lane counts and stopping rules tried instead
+//! are in `docs/models.md`.
 
 use super::blocks::resolve_row;
 use super::lanes::StepLayout;

@@ -37,18 +37,9 @@
 //! leaves out one cut at either end (a split on missingness puts a cut at `f64::MAX`); a feature
 //! for which no span gives small enough buckets (cuts packed on a scale far finer than their
 //! range) is coded by binary search instead.
-//!
-//! Measured on the bench's forest of 50 trees (100,000 × 40 rows, one thread, best of 7, scratch
-//! harness, 2026-11-28): coding the rows 9.7 ms (a binary search per value: 160 ms), the whole
-//! predict 57-61 ms, against 84 ms for the `f64` walk with 16-byte nodes. Variants measured
-//! and dropped: keeping `f64` rows with 4- or 8-byte nodes that index a table of thresholds
-//! (87-93 ms: the extra load sits on each step's dependency chain), nodes in breadth-first order
-//! (101 ms), 8-bit codes and 4-byte nodes (the same as 16-bit codes here). On real data (200
-//! trees fitted on fold 0 of taiwan_credit, 6,000 rows, 6,800 nodes per tree, one thread) 8-bit
-//! codes took 47 ms against 53 ms for 16-bit ones (credit_risk 35 against 38 ms, the bench 58
-//! against 59 ms; same process, alternating, best of 15, load 3.5); 4 to 9 of taiwan's 23
-//! features have cuts too skewed for the linear map (bill amounts of both signs) and take the
-//! order-key map or the binary search.
+//! Coding the rows takes about a sixth of the bench's 50-tree predict, and that predict took
+//! about 30 % less than the `f64` walk with 16-byte nodes; 8-bit codes beat 16-bit ones on real
+//! data, where trees are larger. The figures, and the variants dropped, are in `docs/models.md`.
 //!
 //! A forest that cannot be coded (a feature with more than [`MAX_CUTS`] distinct thresholds, or
 //! more than 32,768 features) is scored by the `f64` walk of [`crate::trees::predict::StepLayout`].

@@ -28,31 +28,10 @@
 //! and costs only its arithmetic ([`LargestMagnitude`]). A separate pass over the block first
 //! was bound by memory, and checking just ahead without the prefetch made the lanes wait.
 //!
-//! Measured on the bench's 100,000 × 40 rows (one thread, best of 15 in one process, scratch
-//! harness, load below 1.3, 2026-11-28 fourth session), `predict_proba` with the kernel before
-//! (packed 16-byte nodes, `f64` comparisons, the block checked in one pass first) took
-//! 2.73-2.81 ms and with this one 1.92-2.15 ms (the prefetches issued from an iterator over the
-//! lines: 5 % faster than through a bounds-checked slice each, five alternating pairs). Steps on order keys alone: 2.46-2.51 ms (the
-//! walk on rows already in cache went from 1.8-1.9 to 1.48 ms); adding the check ahead with
-//! the prefetch: 2.00-2.06 ms, 1.91-1.96 with the AVX2 check; four arrays instead of packed
-//! nodes: -0.05 ms. Variants measured and dropped: 24- or 32-byte packed nodes with the keys
-//! (1.96-2.03 ms where the arrays took 1.87-1.91), node indices masked with a power-of-two
-//! length instead of bounds-checked (+0.1 ms), lanes holding row slices instead of offsets (no
-//! better in the library, where the refill loop then kept them in memory), prefetching 16, 24
-//! or 48 rows ahead instead of 32 (3.2, 2.2-2.3 and 2.0-2.1 ms), every second cache line
-//! (3.6-4.2 ms: each line needs its own), into L2 or L3 only (2.1 and 2.25 ms), checking 16 or
-//! 32 rows at a time and calling the check only when the lanes reach unchecked rows (2.2-2.9
-//! ms), the check inlined into the walk (2.2 ms: more of the lanes' state left the registers),
-//! touching the next rows with plain loads instead of the prefetch (3.1-3.3 ms), the check's
-//! state in a struct's fields instead of local variables (2.00-2.03 ms), the AVX-512 form of
-//! the check (2.01-2.07 ms, no better than AVX2), lanes writing their node's value to their
-//! row's output after every round instead of through a sink slot and a copy (2.02-2.09 ms),
-//! 6, 10, 12 or 16 lanes and 13 or 14 steps per round (no better; 16 lanes 3.0 ms).
-//!
-//! Earlier sessions' variants (the `f64` kernel): a refill behind a per-lane branch (3.6-3.7
-//! ms), a refill every 4 to 32 steps (16 was best), two levels per step with both children read
-//! speculatively (+60 %), partitioning row indices node by node (3.9 ms), walking each block
-//! before checking it (7.6 ms).
+//! Against the kernel before it (packed 16-byte nodes, `f64` comparisons, the block checked in
+//! one pass first) this walk cut the bench's single-tree `predict_proba` by about a quarter;
+//! the variants tried on the way (node layouts, lane counts, steps per round, prefetch
+//! distances, forms of the check) and their figures are in `docs/models.md`.
 //!
 //! **Unchecked reads.** The step reads its node and its row value without bounds checks, in
 //! the one `unsafe` block of this module. What makes that sound is checked once, not at every
@@ -60,14 +39,10 @@
 //! [`RawLayout::leaves`] refuses rows shorter than the features the tree reads and a `leaf_of`
 //! that does not match the rows; [`walk_lanes`] only starts lanes at the root and at the start
 //! of a row. The checks had cost two compare-and-branch pairs in each step's 17 instructions
-//! and, through register pressure, three reloads of array addresses: `predict_proba` took
-//! 1.64-1.70 ms against 1.84-1.90 ms with them (eight alternating pairs, 2026-11-28, fifth
-//! session), 1.63-1.76 without the nodes' checks alone, 1.68-1.71 without the row's alone.
-//! Safe forms measured and dropped: nodes in fixed arrays of 2^16 entries indexed by a `u16`
-//! (no checks, but the lanes then left the registers: 1.88-2.02 ms), comparing `f64`s with the
-//! value's sign flipped per node instead of order keys (three instructions fewer, a longer
-//! chain: 1.88-1.98 against 1.82-1.93 ms), and lanes holding the position of their next value,
-//! moved by a per-child feature offset, instead of the row's start (2.41-2.52 ms, spilled).
+//! and, through register pressure, three reloads of array addresses, about a tenth of the
+//! predict time; the safe forms tried instead (fixed arrays indexed by a `u16`, comparing
+//! `f64`s with a flipped sign, per-child feature offsets) kept the lanes out of registers or
+//! lengthened each step's chain of dependent operations (figures in `docs/models.md`).
 //! The tests run under Miri: `cargo +nightly miri test -p pdscore-models --lib walk::`.
 //!
 //! Results are bit-identical to [`Tree::predict_row`](crate::trees::Tree::predict_row) for rows
