@@ -2,8 +2,8 @@
 //! loops compiled for vector instructions the processor is found to have (AVX2, AVX-512, FMA).
 //!
 //! This is the only module of the workspace allowed `unsafe` throughout (the other use is one
-//! block in [`crate::trees::predict::walk`], the single tree's unchecked reads), and every use here is `unsafe`
-//! in form only:
+//! block in `trees/predict/walk.rs`, the single tree's unchecked reads behind
+//! [`RawLayout`](crate::trees::predict::RawLayout)), and every use here is `unsafe` in form only:
 //!
 //! - [`prefetch`] calls `_mm_prefetch`, which only hints the cache: it cannot fault, read or
 //!   change anything, whatever the address (its documentation says it is safe to use with any

@@ -176,7 +176,7 @@ impl ModelSpec {
     /// passes.)
     ///
     /// ```
-    /// use pdscore_models::forest::{ClassWeight, RandomForestParams};
+    /// use pdscore_models::trees::{ClassWeight, RandomForestParams};
     /// use pdscore_models::{GbmParams, LogisticRegressionParams, ModelSpec};
     ///
     /// let balanced = RandomForestParams::new().class_weight(ClassWeight::Balanced);
@@ -259,9 +259,9 @@ registry! {
     Mlp = "mlp": crate::MlpParams => crate::FittedMlp;
     /// CART decision tree, see [`crate::trees`].
     DecisionTree = "decision_tree": crate::DecisionTreeParams => crate::FittedDecisionTree;
-    /// Random forest, see [`crate::trees::forest`].
+    /// Random forest, see [`RandomForestParams`](crate::RandomForestParams).
     RandomForest = "random_forest": crate::RandomForestParams => crate::FittedRandomForest;
-    /// AdaBoost (SAMME), see [`crate::trees::adaboost`].
+    /// AdaBoost (SAMME), see [`AdaBoostParams`](crate::AdaBoostParams).
     AdaBoost = "adaboost": crate::AdaBoostParams => crate::FittedAdaBoost;
     /// Histogram gradient boosting, see [`crate::gbm`].
     Gbm = "gbm": crate::GbmParams => crate::FittedGbm;

@@ -31,8 +31,8 @@
 //! than `min_split_gain` (gain = `G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ)`, LightGBM's).
 //!
 //! - **Missing values** (`NaN`) are native: they fall in bin 0 of every feature (see
-//!   [`binning`](crate::trees::binning)), and each split tries them on both sides and keeps the better;
-//!   when a node had no missing rows, missing values follow the side with more rows.
+//!   [`BinMapper`](crate::trees::BinMapper)), and each split tries them on both sides and keeps
+//!   the better; when a node had no missing rows, missing values follow the side with more rows.
 //! - **Categorical features** are split as ordinal codes by default (the peer baseline's
 //!   `tree_native` matrices, as LightGBM sees them there), or natively for the columns listed in
 //!   [`GbmParams::categorical_features`]: one category against the rest for up to 4 categories,
@@ -77,8 +77,9 @@
 //!
 //! # How it is fast (the LightGBM design)
 //!
-//! - Features are binned once into a column-major `u8` matrix ([`crate::trees::binning::BinnedMatrix`]);
-//!   trees search splits over per-bin sums of gradient, hessian and row count.
+//! - Features are binned once into a column-major `u8` matrix
+//!   ([`BinnedMatrix`](crate::trees::BinnedMatrix)); trees search splits over per-bin sums of
+//!   gradient, hessian and row count.
 //! - The rows of the bag sit in one index array in which every leaf owns a contiguous range; a
 //!   split partitions its range in place. Before a histogram is built, the leaf's
 //!   gradient/hessian pairs (`f32`) are gathered into a contiguous buffer.

@@ -9,10 +9,10 @@ use crate::trees::predict::lockstep::{LockstepTree, resolve_padded};
 use crate::trees::predict::{checked_predict_blocks_in_runs, checked_predict_raw_blocks};
 use crate::{FittedClassifier, Result};
 
-/// Rows copied and walked together through the lock-step layout ([`crate::trees::predict::lockstep`]): the
-/// values the trees read (`2p` per row, 11 cache lines for 43 features) stay in the first-level
-/// cache while every (small) tree walks them. 32 and 64 rows measured the same, 128 rows 17 %
-/// slower.
+/// Rows copied and walked together through the lock-step layout
+/// ([`crate::trees::predict::lockstep`]): the values the trees read (`2p` per row, 11 cache lines
+/// for 43 features) stay in the first-level cache while every (small) tree walks them. 32 and 64
+/// rows measured the same, 128 rows 17 % slower.
 const STEP_RUN_ROWS: usize = 64;
 
 /// Which feature importance to report.
@@ -102,7 +102,8 @@ impl TryFrom<FittedGbmParts> for FittedGbm {
 }
 
 impl FittedGbm {
-    /// A model from well-formed trees (see [`RegressionTree::check_structure`]), with its scoring layout.
+    /// A model from well-formed trees (see [`RegressionTree::check_structure`]), with its scoring
+    /// layout.
     pub(crate) fn new(
         n_features: usize,
         init_score: f64,

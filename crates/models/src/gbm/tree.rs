@@ -174,10 +174,10 @@ impl RegressionTree {
         }
     }
 
-    /// The tree in the decision-tree node layout ([`Node`]: the children of a split side by
-    /// side, a leaf holding its value), ready for the branch-free walk of [`StepLayout`];
-    /// `None` when the tree has a categorical split (those are scored by [`RegressionTree::leaf_of`]).
-    /// The tree must pass [`RegressionTree::check_structure`].
+    /// The tree in the decision-tree node layout ([`Node`]: the children of a split side by side, a
+    /// leaf holding its value), ready for the branch-free walk of [`StepLayout`]; `None` when the
+    /// tree has a categorical split (those are scored by [`RegressionTree::leaf_of`]). The tree
+    /// must pass [`RegressionTree::check_structure`].
     pub(crate) fn step_layout(&self, n_features: usize) -> Option<StepLayout> {
         if self.cat_index.iter().any(|&c| c >= 0) {
             return None;

@@ -1,39 +1,5 @@
-//! AdaBoost (discrete SAMME) over weighted histogram CART stumps or shallow trees, with
-//! probabilities computed as scikit-learn's `AdaBoostClassifier` (>= 1.6, SAMME only).
-//!
-//! Fitting follows scikit-learn 1.9's `AdaBoostClassifier.fit` / `_boost`:
-//!
-//! 1. sample weights are normalised to sum to 1;
-//! 2. each round clips positive weights below machine epsilon up to epsilon (rows whose weight
-//!    was zero at the start stay zero), fits a base tree on the weights, and measures its weighted
-//!    error `err` (a row counts as predicted positive when its leaf fraction is above 1/2);
-//! 3. `err == 0` (perfect fit): the tree is kept with weight 1 and boosting stops;
-//!    `err >= 1/2` (no better than chance): the tree is dropped and boosting stops, which is an
-//!    error ([`ModelError::FitFailed`]) when it happens in the first round;
-//! 4. otherwise the tree gets weight `alpha = learning_rate · ln((1 - err) / err)`, the weights
-//!    of misclassified rows are multiplied by `exp(alpha)`, and all weights are normalised
-//!    (boosting stops if their sum is not finite).
-//!
-//! With votes `s_m = ±1` (positive / negative) the decision function is
-//! `d = 2 Σ alpha_m s_m / Σ alpha_m` and `P(positive) = softmax([-d, d] / 2)[1] = 1 / (1 + e^(-d))`,
-//! which is what scikit-learn's `predict_proba` computes for two classes (softmax of the decision
-//! function divided by `n_classes - 1`).
-//!
-//! The matrix is binned once; each round grows a tree on it with all features as candidates
-//! (histograms built in parallel over features for large inputs).
-//!
-//! ```
-//! use ndarray::Array2;
-//! use pdscore_models::{Classifier, FittedClassifier};
-//! use pdscore_models::adaboost::AdaBoostParams;
-//!
-//! let x = Array2::from_shape_fn((100, 2), |(i, j)| ((i * (j + 2)) % 17) as f64);
-//! let y: Vec<bool> = (0..100).map(|i| x[[i, 0]] + x[[i, 1]] > 14.0).collect();
-//! let model = AdaBoostParams::new().n_estimators(30).fit(x.view(), &y, None)?;
-//! let p = model.predict_proba(x.view())?;
-//! assert!(p.iter().all(|v| (0.0..=1.0).contains(v)));
-//! # Ok::<(), pdscore_models::ModelError>(())
-//! ```
+//! AdaBoost (discrete SAMME) over histogram CART trees: [`AdaBoostParams`] (how it is fitted and
+//! what its probabilities are, with an example) and [`FittedAdaBoost`].
 
 use ndarray::{Array1, ArrayView2};
 use rand::{Rng, SeedableRng};
@@ -49,6 +15,44 @@ use crate::check::check_fit_input;
 use crate::{Classifier, FittedClassifier, ModelError, Result};
 
 /// Hyper-parameters of a [`FittedAdaBoost`].
+///
+/// The model is AdaBoost (discrete SAMME) over weighted histogram CART stumps or shallow
+/// trees, with probabilities computed as scikit-learn's `AdaBoostClassifier` (>= 1.6, SAMME
+/// only).
+///
+/// Fitting follows scikit-learn 1.9's `AdaBoostClassifier.fit` / `_boost`:
+///
+/// 1. sample weights are normalised to sum to 1;
+/// 2. each round clips positive weights below machine epsilon up to epsilon (rows whose weight
+///    was zero at the start stay zero), fits a base tree on the weights, and measures its weighted
+///    error `err` (a row counts as predicted positive when its leaf fraction is above 1/2);
+/// 3. `err == 0` (perfect fit): the tree is kept with weight 1 and boosting stops;
+///    `err >= 1/2` (no better than chance): the tree is dropped and boosting stops, which is an
+///    error ([`ModelError::FitFailed`]) when it happens in the first round;
+/// 4. otherwise the tree gets weight `alpha = learning_rate · ln((1 - err) / err)`, the weights
+///    of misclassified rows are multiplied by `exp(alpha)`, and all weights are normalised
+///    (boosting stops if their sum is not finite).
+///
+/// With votes `s_m = ±1` (positive / negative) the decision function is
+/// `d = 2 Σ alpha_m s_m / Σ alpha_m` and `P(positive) = softmax([-d, d] / 2)[1] = 1 / (1 + e^(-d))`,
+/// which is what scikit-learn's `predict_proba` computes for two classes (softmax of the decision
+/// function divided by `n_classes - 1`).
+///
+/// The matrix is binned once; each round grows a tree on it with all features as candidates
+/// (histograms built in parallel over features for large inputs).
+///
+/// ```
+/// use ndarray::Array2;
+/// use pdscore_models::{Classifier, FittedClassifier};
+/// use pdscore_models::trees::AdaBoostParams;
+///
+/// let x = Array2::from_shape_fn((100, 2), |(i, j)| ((i * (j + 2)) % 17) as f64);
+/// let y: Vec<bool> = (0..100).map(|i| x[[i, 0]] + x[[i, 1]] > 14.0).collect();
+/// let model = AdaBoostParams::new().n_estimators(30).fit(x.view(), &y, None)?;
+/// let p = model.predict_proba(x.view())?;
+/// assert!(p.iter().all(|v| (0.0..=1.0).contains(v)));
+/// # Ok::<(), pdscore_models::ModelError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AdaBoostParams {
     n_estimators: usize,

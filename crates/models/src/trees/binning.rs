@@ -1,21 +1,5 @@
-//! Feature binning shared by the tree learners (decision tree, random forest, AdaBoost, GBM).
-//!
-//! Like LightGBM and scikit-learn's `HistGradientBoosting`, each feature is cut into at most
-//! `max_bin - 1` value bins at fit time, and trees search splits over bin histograms instead of
-//! sorted values: O(rows) per feature per node instead of O(rows · log rows), with `u8` storage.
-//!
-//! Bin `0` ([`MISSING_BIN`]) holds missing values (`NaN`); value bins are `1..n_bins()`. A split
-//! "bin <= b" is the same as "x <= [`BinMapper::threshold`]`(b)`" for every non-missing `x`, so a
-//! fitted tree can score raw `f64` rows without binning them.
-//!
-//! ```
-//! use pdscore_models::binning::{BinMapper, MISSING_BIN};
-//! let mapper = BinMapper::fit(&[1.0, 2.0, 2.0, 3.0, f64::NAN], 256).unwrap();
-//! assert_eq!(mapper.n_bins(), 4); // missing + three distinct values
-//! assert_eq!(mapper.bin(f64::NAN), MISSING_BIN);
-//! assert_eq!(mapper.bin(2.0), 2);
-//! assert!(2.0 <= mapper.threshold(2) && 3.0 > mapper.threshold(2));
-//! ```
+//! Feature binning shared by the tree learners: [`BinMapper`] (how values are binned, with an
+//! example) and [`BinnedMatrix`].
 
 use ndarray::ArrayView2;
 use rayon::prelude::*;
@@ -26,7 +10,25 @@ use crate::{ModelError, Result};
 /// The bin of missing values.
 pub const MISSING_BIN: u8 = 0;
 
-/// Cut points of one feature.
+/// Cut points of one feature. The binning is shared by the tree learners (decision tree, random
+/// forest, AdaBoost, GBM).
+///
+/// Like LightGBM and scikit-learn's `HistGradientBoosting`, each feature is cut into at most
+/// `max_bin - 1` value bins at fit time, and trees search splits over bin histograms instead of
+/// sorted values: O(rows) per feature per node instead of O(rows · log rows), with `u8` storage.
+///
+/// Bin `0` ([`MISSING_BIN`]) holds missing values (`NaN`); value bins are `1..n_bins()`. A split
+/// "bin <= b" is the same as "x <= [`BinMapper::threshold`]`(b)`" for every non-missing `x`, so a
+/// fitted tree can score raw `f64` rows without binning them.
+///
+/// ```
+/// use pdscore_models::trees::{BinMapper, MISSING_BIN};
+/// let mapper = BinMapper::fit(&[1.0, 2.0, 2.0, 3.0, f64::NAN], 256).unwrap();
+/// assert_eq!(mapper.n_bins(), 4); // missing + three distinct values
+/// assert_eq!(mapper.bin(f64::NAN), MISSING_BIN);
+/// assert_eq!(mapper.bin(2.0), 2);
+/// assert!(2.0 <= mapper.threshold(2) && 3.0 > mapper.threshold(2));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BinMapper {
     /// `upper_bounds[i]` is the inclusive upper bound of value bin `i + 1`; the last is `+inf`.

@@ -1,34 +1,5 @@
-//! Random forest of histogram CART trees ([`crate::trees`]), fitted in parallel with rayon.
-//!
-//! The matrix is binned once per forest; each tree then sees a bootstrap sample expressed as
-//! row multiplicities (a row drawn three times has its weight multiplied by three) rather than a
-//! copied matrix, and draws `max_features` candidate features at each node. P(positive) is the
-//! mean over trees of the leaf's weighted positive fraction (scikit-learn's `predict_proba`, not a
-//! vote count).
-//!
-//! Each tree's seed is drawn in order from a generator seeded with the forest's seed before any
-//! tree is grown, so the fitted forest is the same whatever the number of threads.
-//!
-//! With [`ClassWeight::BalancedSubsample`] every tree weights its rows by `n / (2 · count)`
-//! of their class, counted over that tree's bootstrap draws (with repetitions), as
-//! scikit-learn's `class_weight="balanced_subsample"`; user weights multiply these.
-//!
-//! ```
-//! use ndarray::Array2;
-//! use pdscore_models::{Classifier, FittedClassifier};
-//! use pdscore_models::forest::{ClassWeight, RandomForestParams};
-//!
-//! let x = Array2::from_shape_fn((200, 3), |(i, j)| ((i * (j + 1)) % 23) as f64);
-//! let y: Vec<bool> = (0..200).map(|i| (i % 23) > 17).collect();
-//! let forest = RandomForestParams::new()
-//!     .n_estimators(20)
-//!     .class_weight(ClassWeight::BalancedSubsample)
-//!     .seed(1)
-//!     .fit(x.view(), &y, None)?;
-//! let p = forest.predict_proba(x.view())?;
-//! assert!(p.iter().all(|v| (0.0..=1.0).contains(v)));
-//! # Ok::<(), pdscore_models::ModelError>(())
-//! ```
+//! Random forest of histogram CART trees: [`RandomForestParams`] (how it is fitted, with an
+//! example), [`FittedRandomForest`] and the ranked layout's runs of rows.
 
 use std::borrow::Cow;
 
@@ -61,6 +32,38 @@ pub enum ClassWeight {
 
 /// Hyper-parameters of a [`FittedRandomForest`]; defaults follow scikit-learn's
 /// `RandomForestClassifier`.
+///
+/// The forest's histogram CART trees ([`crate::trees`]) are fitted in parallel with rayon.
+///
+/// The matrix is binned once per forest; each tree then sees a bootstrap sample expressed as
+/// row multiplicities (a row drawn three times has its weight multiplied by three) rather than a
+/// copied matrix, and draws `max_features` candidate features at each node. P(positive) is the
+/// mean over trees of the leaf's weighted positive fraction (scikit-learn's `predict_proba`, not a
+/// vote count).
+///
+/// Each tree's seed is drawn in order from a generator seeded with the forest's seed before any
+/// tree is grown, so the fitted forest is the same whatever the number of threads.
+///
+/// With [`ClassWeight::BalancedSubsample`] every tree weights its rows by `n / (2 · count)`
+/// of their class, counted over that tree's bootstrap draws (with repetitions), as
+/// scikit-learn's `class_weight="balanced_subsample"`; user weights multiply these.
+///
+/// ```
+/// use ndarray::Array2;
+/// use pdscore_models::{Classifier, FittedClassifier};
+/// use pdscore_models::trees::{ClassWeight, RandomForestParams};
+///
+/// let x = Array2::from_shape_fn((200, 3), |(i, j)| ((i * (j + 1)) % 23) as f64);
+/// let y: Vec<bool> = (0..200).map(|i| (i % 23) > 17).collect();
+/// let forest = RandomForestParams::new()
+///     .n_estimators(20)
+///     .class_weight(ClassWeight::BalancedSubsample)
+///     .seed(1)
+///     .fit(x.view(), &y, None)?;
+/// let p = forest.predict_proba(x.view())?;
+/// assert!(p.iter().all(|v| (0.0..=1.0).contains(v)));
+/// # Ok::<(), pdscore_models::ModelError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RandomForestParams {
     n_estimators: usize,

@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 /// Bit of [`Node`]'s packed feature word saying that missing values go left.
 pub(crate) const MISSING_LEFT_BIT: u32 = 1 << 31;
 
-/// One node of a [`Tree`], packed in 16 bytes so that deep trees stay in cache when scoring.
+/// One node of a [`Tree`](super::Tree), packed in 16 bytes so that deep trees stay in cache when
+/// scoring.
 ///
 /// A split sends a row left when `x[feature] <= threshold` (raw scale), or when the value is
 /// missing and missing values go left; its children are `left` and `left + 1`. A leaf (`left ==

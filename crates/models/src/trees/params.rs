@@ -58,7 +58,7 @@ impl MaxFeatures {
     }
 }
 
-/// Hyper-parameters of a [`FittedDecisionTree`].
+/// Hyper-parameters of a [`FittedDecisionTree`](super::FittedDecisionTree).
 ///
 /// Defaults follow scikit-learn's `DecisionTreeClassifier` (unlimited depth, leaves of one row)
 /// except for `max_bin`, which histogram CART needs.

@@ -124,10 +124,10 @@ impl Tree {
         node.threshold_or_value
     }
 
-    /// Adds the leaf value (P(positive)) of each row of `resolved` (rows in the form of
-    /// [`resolve_missing`], `2p` values each) to the matching entry of `out`. Each row's result
-    /// is the same as [`Tree::predict_row`]'s on the original row. `leaf_of` is scratch
-    /// ([`accumulate_in_lanes`]).
+    /// Adds the leaf value (P(positive)) of each row of `resolved` (rows in the missing-resolved
+    /// form of the scoring kernels, `2p` values each) to the matching entry of `out`. Each row's
+    /// result is the same as [`Tree::predict_row`]'s on the original row. `leaf_of` is scratch
+    /// for the lanes ([`StepLayout::accumulate`](crate::trees::predict::StepLayout::accumulate)).
     pub(crate) fn accumulate_rows(
         &self,
         resolved: &[f64],

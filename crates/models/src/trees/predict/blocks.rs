@@ -161,8 +161,8 @@ pub(crate) fn holds_infinity(values: &[f64]) -> bool {
 /// Copies the row-major `rows` (`p` values each) into `resolved` as `2p` values per row: the row
 /// with `NaN` replaced by `-inf`, then the row with `NaN` replaced by `+inf`. A split whose missing
 /// values go left reads the first copy and one whose missing values go right the second, so that
-/// `value <= threshold` alone routes every row (see [`StepLayout`]). Returns the index in `rows`
-/// of the first infinite value, if any (the copy is then unusable).
+/// `value <= threshold` alone routes every row (see [`StepLayout`](super::StepLayout)). Returns the
+/// index in `rows` of the first infinite value, if any (the copy is then unusable).
 pub(crate) fn resolve_missing(rows: &[f64], p: usize, resolved: &mut Vec<f64>) -> Option<usize> {
     resolved.clear();
     resolved.resize(2 * rows.len(), 0.0);

@@ -15,8 +15,8 @@ const LANES: usize = 8;
 const STEPS_PER_CHECK: usize = 12;
 
 /// The layout [`StepLayout::accumulate`] walks, derived from a tree's nodes, for rows in the
-/// missing-resolved form of [`resolve_missing`] (`2p` values: `NaN` as `-inf`, then `NaN` as
-/// `+inf`).
+/// missing-resolved form of [`resolve_missing`](super::blocks::resolve_missing) (`2p` values: `NaN`
+/// as `-inf`, then `NaN` as `+inf`).
 ///
 /// A split on feature `f` reads value `f` of the resolved row when missing values go left (a
 /// missing value is then `-inf`, which goes left) and value `p + f` otherwise (`+inf`, which goes
@@ -25,7 +25,7 @@ const STEPS_PER_CHECK: usize = 12;
 /// rule. A leaf at index `i` becomes a split on value 0 with threshold `+inf` whose left child is
 /// `i` itself: every row that reaches it stays there, so a row can take any number of steps past
 /// its leaf without a branch, and "at a leaf" is `left == index`. This relies on the scored rows
-/// holding no infinity, which [`checked_predict_blocks`] guarantees.
+/// holding no infinity, which [`checked_predict_blocks`](super::checked_predict_blocks) guarantees.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct StepLayout {
     pub(crate) nodes: Vec<Node>,
@@ -67,9 +67,9 @@ impl StepLayout {
         }
     }
 
-    /// Adds the leaf value of each row of `resolved` (rows in the form of [`resolve_missing`],
-    /// `2p` values each) to the matching entry of `out`, walking them in lanes
-    /// ([`accumulate_in_lanes`], with its scratch `leaf_of`).
+    /// Adds the leaf value of each row of `resolved` (rows in the form of
+    /// [`resolve_missing`](super::blocks::resolve_missing), `2p` values each) to the matching entry
+    /// of `out`, walking them in lanes ([`accumulate_in_lanes`], with its scratch `leaf_of`).
     pub(crate) fn accumulate(
         &self,
         resolved: &[f64],

@@ -1,13 +1,13 @@
 //! Branch-free scoring of small trees (the trees of boosting): [`LANES`] rows walk each tree
 //! side by side, all the same number of steps.
 //!
-//! A boosted model is hundreds of trees of a few dozen nodes each, walked by every row. The
-//! walk of [`StepLayout::accumulate`](crate::trees::predict::StepLayout::accumulate), where a lane takes
-//! the next row as soon as its row reaches a leaf, pays one unpredictable branch per row and
-//! tree; on trees this small that branch costs more than the steps it saves. Here every lane
-//! takes exactly `depth` steps (the depth of the tree) and leaves loop on themselves (see
-//! [`StepLayout`]), so the walk has no data-dependent branch at all, and the lanes' positions
-//! stay in registers.
+//! A boosted model is hundreds of trees of a few dozen nodes each, walked by every row. The walk of
+//! [`StepLayout::accumulate`](crate::trees::predict::StepLayout::accumulate), where a lane takes
+//! the next row as soon as its row reaches a leaf, pays one unpredictable branch per row and tree;
+//! on trees this small that branch costs more than the steps it saves. Here every lane takes
+//! exactly `depth` steps (the depth of the tree) and leaves loop on themselves (see
+//! [`StepLayout`]), so the walk has no data-dependent branch at all, and the lanes' positions stay
+//! in registers.
 //!
 //! Rows are copied once per run ([`resolve_padded`]) into fixed-width rows, and a tree keeps its
 //! thresholds, value indices and children in separate fixed-size arrays indexed by a byte, so a
@@ -33,9 +33,10 @@ pub(crate) const LANES: usize = 8;
 /// values a resolved row may have (value indices are bytes too: at most 128 features).
 pub(crate) const MAX_INDEX: usize = 256;
 
-/// A row in the missing-resolved form of [`crate::trees::predict::resolve_missing`] (`2p` values, as
-/// [`order_key`]s), padded to [`MAX_INDEX`] values so that a byte indexes it without a bounds check, plus one
-/// cache line so that the same value of successive rows falls in different cache sets.
+/// A row in the missing-resolved form of [`resolve_missing`](super::blocks::resolve_missing) (`2p`
+/// values, as [`order_key`]s), padded to [`MAX_INDEX`] values so that a byte indexes it without a
+/// bounds check, plus one cache line so that the same value of successive rows falls in different
+/// cache sets.
 pub(crate) type ResolvedRow = [i64; ROW_STRIDE];
 
 /// The length of a [`ResolvedRow`]: [`MAX_INDEX`] values and one cache line.
@@ -137,12 +138,12 @@ pub(crate) fn raw_order_key(v: f64) -> i64 {
 }
 
 /// Copies the row-major `rows` (`p <= MAX_INDEX / 2` values each) into `padded` in the
-/// missing-resolved form of [`crate::trees::predict::resolve_missing`] (`NaN` as `-inf` in values `0..p`,
-/// as `+inf` in values `p..2p`), as [`order_key`]s, one [`ResolvedRow`] per row, and as many more as make the count
-/// a multiple of [`LANES`] (those hold earlier, finite or infinite, values: walking them is
-/// harmless and their results are dropped). The buffer is reused as it is: values past `2p`
-/// are never read. Returns the index in `rows` of the first infinite value, if any (the copy is
-/// then unusable).
+/// missing-resolved form of [`resolve_missing`](super::blocks::resolve_missing) (`NaN` as `-inf` in
+/// values `0..p`, as `+inf` in values `p..2p`), as [`order_key`]s, one [`ResolvedRow`] per row, and
+/// as many more as make the count a multiple of [`LANES`] (those hold earlier, finite or infinite,
+/// values: walking them is harmless and their results are dropped). The buffer is reused as it is:
+/// values past `2p` are never read. Returns the index in `rows` of the first infinite value, if any
+/// (the copy is then unusable).
 pub(crate) fn resolve_padded(
     rows: &[f64],
     p: usize,

@@ -3,26 +3,25 @@
 //! comparisons to 16-bit integers.
 //!
 //! A forest of deep trees is scored by walking every tree with the same cached run of rows
-//! ([`crate::trees::predict::accumulate_in_lanes`]). With 16-byte nodes (an `f64` threshold), the bench's
-//! 50 trees of ~2,300 nodes take 1.8 MB, more than the second-level cache, and a third of the
-//! walk was spent waiting for nodes: the same walk over one tree repeated 50 times ran 35 %
-//! faster. Here the forest's distinct finite thresholds on feature `f`, sorted, are its *cuts*
-//! `c_0 < c_1 < … < c_{m-1}`, and a finite value `v` becomes its *code*
-//! `1 + #{j : c_j < v}`. Then `v <= c_j` exactly when `code(v) <= j + 1`, so a split on
-//! `c_j` compares the code with the *rank* `j + 1` and routes every row as the `f64`
-//! comparison does, to the bit. Nodes are `(column, rank, left)`: with 8-bit codes
-//! (`u8, u8, u16`: 4 bytes; when every feature has at most 253 cuts, as the forests pdscore
-//! fits do, the rows at most 128 features and the trees at most 65,536 nodes) the bench's 50
-//! trees take 0.45 MB and a row's codes 2 bytes per feature instead of 16; otherwise codes are
-//! 16-bit (`u16, u16, u32`: 8 bytes).
+//! ([`accumulate_in_lanes`]). With 16-byte nodes (an `f64` threshold), the bench's 50 trees of
+//! ~2,300 nodes take 1.8 MB, more than the second-level cache, and a third of the walk was spent
+//! waiting for nodes: the same walk over one tree repeated 50 times ran 35 % faster. Here the
+//! forest's distinct finite thresholds on feature `f`, sorted, are its *cuts* `c_0 < c_1 < … <
+//! c_{m-1}`, and a finite value `v` becomes its *code* `1 + #{j : c_j < v}`. Then `v <= c_j`
+//! exactly when `code(v) <= j + 1`, so a split on `c_j` compares the code with the *rank* `j + 1`
+//! and routes every row as the `f64` comparison does, to the bit. Nodes are `(column, rank, left)`:
+//! with 8-bit codes (`u8, u8, u16`: 4 bytes; when every feature has at most 253 cuts, as the
+//! forests pdscore fits do, the rows at most 128 features and the trees at most 65,536 nodes) the
+//! bench's 50 trees take 0.45 MB and a row's codes 2 bytes per feature instead of 16; otherwise
+//! codes are 16-bit (`u16, u16, u32`: 8 bytes).
 //!
-//! Missing values are handled as in [`crate::trees::predict::resolve_missing`]: each row is coded twice,
-//! once with `NaN` as code `0` (below every rank: it goes left) and once as the largest code
-//! (above every rank: it goes right), and a split reads the copy whose stand-in goes its
-//! missing side. Thresholds that are not finite (hand-made or loaded trees) get ranks with the
-//! same effect: `+inf` sends every finite value left (the largest code but one), `-inf` and
-//! `NaN` send every finite value right (rank `0`). A leaf is a split on column 0 with the
-//! largest rank whose left child is itself, so a lane can step past its leaf without a branch.
+//! Missing values are handled as in [`resolve_missing`](super::blocks::resolve_missing): each row
+//! is coded twice, once with `NaN` as code `0` (below every rank: it goes left) and once as the
+//! largest code (above every rank: it goes right), and a split reads the copy whose stand-in goes
+//! its missing side. Thresholds that are not finite (hand-made or loaded trees) get ranks with the
+//! same effect: `+inf` sends every finite value left (the largest code but one), `-inf` and `NaN`
+//! send every finite value right (rank `0`). A leaf is a split on column 0 with the largest rank
+//! whose left child is itself, so a lane can step past its leaf without a branch.
 //!
 //! # Coding a value fast
 //!
@@ -533,9 +532,9 @@ fn bucket_map(cuts: &[f64]) -> Option<BucketMap> {
     linear.chain(keyed).find(|&map| fits(map, cuts))
 }
 
-/// The tree of `nodes` in the ranked layout for rows of `p` features whose cuts are `cuts_of` (sorted,
-/// distinct, finite, holding every finite threshold of the tree), with codes of type `C` and
-/// node indices of type `I`, or `None` if a node index does not fit `I`.
+/// The tree of `nodes` in the ranked layout for rows of `p` features whose cuts are `cuts_of`
+/// (sorted, distinct, finite, holding every finite threshold of the tree), with codes of type `C`
+/// and node indices of type `I`, or `None` if a node index does not fit `I`.
 fn ranked_tree<C: Code, I: TryFrom<usize> + Copy>(
     nodes: &[Node],
     p: usize,

@@ -2,25 +2,25 @@
 //! side, a lane that reaches its leaf takes the next row without a branch, and the check for
 //! infinities runs a few rows ahead of the lanes, on rows a prefetch brought into cache.
 //!
-//! **Rounds.** A deep tree (the bench's unlimited-depth tree has 2,049 nodes, depth 20, 13
-//! steps on average) is walked in rounds: every lane takes `min(depth, `[`MAX_STEPS_PER_REFILL`]`)`
+//! **Rounds.** A deep tree (the bench's unlimited-depth tree has 2,049 nodes, depth 20, 13 steps on
+//! average) is walked in rounds: every lane takes `min(depth, `[`MAX_STEPS_PER_REFILL`]`)`
 //! branch-free steps (leaves loop on themselves), then each lane that sits on a leaf writes its
 //! value and takes the next row. A tree no deeper than 16 is thus walked in lock step, as
-//! boosting's small trees are ([`crate::trees::predict::lockstep`]); a deeper one takes a second round only for
-//! the rows whose path is longer than 16 steps. The refill is branch-free too: a lane still
-//! walking writes to a sink slot and keeps its row, chosen with conditional moves, so the only
-//! data-dependent branch left ends the walk.
+//! boosting's small trees are ([`crate::trees::predict::lockstep`]); a deeper one takes a second
+//! round only for the rows whose path is longer than 16 steps. The refill is branch-free too: a
+//! lane still walking writes to a sink slot and keeps its row, chosen with conditional moves, so
+//! the only data-dependent branch left ends the walk.
 //!
-//! **Steps on order keys.** A lane holds its node and the offset of its row. A node is four
-//! arrays ([`RawLayout`]): feature, the first order key sent right, how many keys are sent
-//! right, left child. A step maps the value's bits to their [`raw_order_key`] (three integer
-//! operations) and goes right when the key falls in the node's interval: one subtraction and
-//! one unsigned comparison. The keys of all `f64`s form a cycle in which `NaN`s sit between
-//! `+inf` and `-inf`, so both "greater than the threshold, missing values left" (the keys after
-//! the threshold's, up to `+inf`'s) and "not at most the threshold, missing values right" (from
-//! after the threshold's key round through every `NaN` to before `-inf`'s) are one interval:
-//! missing values take their side with no test of their own, and the rows are read where they
-//! are, without the missing-resolved copy forests use ([`crate::trees::predict::resolve_missing`]).
+//! **Steps on order keys.** A lane holds its node and the offset of its row. A node is four arrays
+//! ([`RawLayout`]): feature, the first order key sent right, how many keys are sent right, left
+//! child. A step maps the value's bits to their [`raw_order_key`] (three integer operations) and
+//! goes right when the key falls in the node's interval: one subtraction and one unsigned
+//! comparison. The keys of all `f64`s form a cycle in which `NaN`s sit between `+inf` and `-inf`,
+//! so both "greater than the threshold, missing values left" (the keys after the threshold's, up to
+//! `+inf`'s) and "not at most the threshold, missing values right" (from after the threshold's key
+//! round through every `NaN` to before `-inf`'s) are one interval: missing values take their side
+//! with no test of their own, and the rows are read where they are, without the missing-resolved
+//! copy forests use ([`resolve_missing`](super::blocks::resolve_missing)).
 //!
 //! **Checking ahead.** Before each round the walk prefetches the rows up to
 //! [`PREFETCH_ROWS_AHEAD`] beyond those the lanes may take, and checks the next
