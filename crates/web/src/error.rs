@@ -445,6 +445,9 @@ fn ingest_class(error: &IngestError) -> (&'static str, &'static str, StatusCode)
         IngestError::DuplicateColumns { .. } => {
             ("duplicate-columns", "Duplicate column names", unprocessable)
         }
+        IngestError::TooManyColumns { .. } => {
+            ("too-many-columns", "Too many columns", unprocessable)
+        }
         IngestError::MissingColumns { .. } | IngestError::ColumnNotFound { .. } => {
             ("missing-columns", "Missing columns", unprocessable)
         }
