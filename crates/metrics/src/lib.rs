@@ -71,6 +71,7 @@ mod ranked;
 mod recalibration;
 mod sort;
 mod special;
+mod stability;
 mod summary;
 mod threshold;
 
@@ -87,6 +88,7 @@ pub use mean_pd::mean_pd_ratio;
 pub use probability::{brier_score, log_loss};
 pub use ranked::{PrCurve, RankedScores, RocCurve};
 pub use recalibration::{CalibrationFit, calibration_intercept_slope};
+pub use stability::{PSI_SHARE_FLOOR, StabilityBand, population_stability_index};
 pub use summary::{CalibrationSummary, calibration_summary};
 pub use threshold::{ChosenThreshold, ThresholdObjective};
 

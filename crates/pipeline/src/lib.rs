@@ -51,6 +51,7 @@ mod evaluate;
 pub mod file;
 mod fit;
 mod input;
+mod monitor;
 mod nested;
 mod pipeline;
 pub mod plot;
@@ -74,6 +75,10 @@ pub use data::{DataFingerprint, LabelledData, row_ids, take_rows};
 pub use error::{PipelineError, Result};
 pub use evaluate::{EvaluateSpec, Evaluated, ResultsJson, evaluate, select_candidates};
 pub use input::{InputSpec, TrainingInput, header_line, read_training_csv};
+pub use monitor::{
+    Bins, ColumnProfile, Distribution, MAX_PROFILE_LEVELS, MonitorReport, PROFILE_QUANTILES,
+    Stability, StabilityProfile,
+};
 pub use nested::NestedEvaluation;
 pub use pipeline::{Evaluation, Pipeline, Scored, TrainOptions};
 pub use select::{FoldScores, PairedDifference, Selection, SelectionMetric, SelectionRule};

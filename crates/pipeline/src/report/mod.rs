@@ -2,7 +2,7 @@
 //! `report.html` (inline CSS and SVG charts, no external assets).
 
 mod calibration;
-mod html;
+pub(crate) mod html;
 mod tables;
 
 use std::fmt::Write as _;
