@@ -57,6 +57,7 @@ mod pipeline;
 pub mod plot;
 pub mod report;
 mod select;
+mod stats;
 mod summary;
 
 pub use calibration::{

@@ -6,7 +6,6 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FeatureError, Result};
-use crate::fit::level_slots;
 use crate::log::{
     CategoricalFit, ColumnOutcome, ColumnTransformLog, FitLog, LevelCount,
     MAX_LISTED_UNKNOWN_LEVELS, NumericFit, TransformLog,
@@ -320,7 +319,7 @@ impl FittedFeatures {
         fit: &CategoricalFit,
         column: &'a pdscore_ingest::CategoricalColumn,
     ) -> Result<Bound<'a>> {
-        let lookup = level_slots(fit);
+        let lookup = fit.slots();
         let slots: Vec<Slot> = column
             .dictionary
             .iter()

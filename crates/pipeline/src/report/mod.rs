@@ -19,7 +19,7 @@ use self::html::{CSS, markdown_table_to_html};
 use self::tables::{calibration_markdown, card_markdown, importance_markdown, table_markdown};
 
 pub use self::html::escape;
-pub use self::tables::table_text;
+pub use crate::card::table_text;
 
 /// `report.md`: the comparison and calibration tables, the honest figures of the selection,
 /// the best model's confusion matrix and rating grades, every model's reliability, and the
