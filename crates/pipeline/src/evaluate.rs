@@ -275,7 +275,7 @@ impl Evaluated {
         let mut written = Vec::new();
         let mut put = |name: &str, bytes: &[u8]| -> Result<()> {
             let path = dir.join(name);
-            std::fs::write(&path, bytes).map_err(|source| PipelineError::Io {
+            crate::atomic::write_atomically(&path, bytes).map_err(|source| PipelineError::Io {
                 path: path.clone(),
                 source,
             })?;

@@ -40,6 +40,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod atomic;
 mod calibration;
 mod candidate;
 mod card;
@@ -60,6 +61,7 @@ mod select;
 mod stats;
 mod summary;
 
+pub use atomic::{AtomicFile, write_atomically};
 pub use calibration::{
     Calibration, CalibrationChoice, CalibrationSpec, DEFAULT_PD_FLOOR, TargetRate,
 };

@@ -53,11 +53,11 @@ pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
         print!("{}", evaluated.summary_text());
     }
     if let Some(path) = &args.json {
-        std::fs::write(path, serde_json::to_vec_pretty(&results)?)
+        pdscore::pipeline::write_atomically(path, &serde_json::to_vec_pretty(&results)?)
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     if let Some(path) = &args.oof {
-        std::fs::write(path, evaluated.oof_csv())
+        pdscore::pipeline::write_atomically(path, evaluated.oof_csv().as_bytes())
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     if let Some(dir) = &args.out {

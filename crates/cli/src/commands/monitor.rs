@@ -79,7 +79,8 @@ pub fn run(args: &MonitorArgs, quiet: bool) -> anyhow::Result<bool> {
 }
 
 fn write(path: &std::path::Path, bytes: &[u8]) -> anyhow::Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("cannot write `{}`", path.display()))
+    pdscore::pipeline::write_atomically(path, bytes)
+        .with_context(|| format!("cannot write `{}`", path.display()))
 }
 
 /// The PD's PSI and the five columns that moved most, one line each.
