@@ -54,6 +54,7 @@ mod fit;
 mod input;
 mod monitor;
 mod nested;
+mod out_of_time;
 mod pipeline;
 pub mod plot;
 pub mod report;
@@ -83,6 +84,7 @@ pub use monitor::{
     Stability, StabilityProfile,
 };
 pub use nested::NestedEvaluation;
+pub use out_of_time::{OutOfTime, OutOfTimeRow, OutOfTimeSpec, out_of_time, split_by_time};
 pub use pipeline::{Evaluation, Pipeline, Scored, TrainOptions};
 pub use select::{FoldScores, PairedDifference, Selection, SelectionMetric, SelectionRule};
 pub use summary::FoldCalibration;

@@ -163,7 +163,11 @@ fn compare_fit_save_load_score() {
         .filter(|l| l.starts_with("| ") && l.chars().nth(2).is_some_and(|c| c.is_ascii_digit()))
         .collect();
     assert_eq!(decile_rows.len(), 10, "{gains}");
-    assert!(decile_rows[9].ends_with("| 100.0 % |"), "{}", decile_rows[9]);
+    assert!(
+        decile_rows[9].ends_with("| 100.0 % |"),
+        "{}",
+        decile_rows[9]
+    );
     assert!(html.contains("<h2>Gains (lift)</h2>"));
 
     let dir = tempfile::tempdir().unwrap();
