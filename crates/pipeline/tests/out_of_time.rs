@@ -2,6 +2,8 @@
 //! column kept out of the features, and figures equal to fitting the candidate on the earlier
 //! rows by hand and scoring the later ones.
 
+use std::fmt::Write as _;
+
 use pdscore_ingest::{CategoricalColumn, Column, ColumnData, Schema, Table};
 use pdscore_metrics::roc_auc_score;
 use pdscore_pipeline::{
@@ -147,12 +149,7 @@ fn evaluate_keeps_the_time_column_out_of_the_features() {
             ColumnData::Categorical(c) => c.value(row).unwrap().to_owned(),
             _ => unreachable!("text"),
         };
-        csv.push_str(&format!(
-            "{},{},{month},{}\n",
-            num("a"),
-            num("b"),
-            num("default")
-        ));
+        let _ = writeln!(csv, "{},{},{month},{}", num("a"), num("b"), num("default"));
     }
     std::fs::write(&path, csv).unwrap();
     let mut spec = EvaluateSpec::new(InputSpec::new(&path, "default"));
