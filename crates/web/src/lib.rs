@@ -2,8 +2,9 @@
 //!
 //! The analyst-facing web app: upload a CSV of customers, see each one's probability of
 //! default (PD) and the decision at the model's threshold, read the run log, download the
-//! results; plus a JSON API for programs. It serves one saved [`Pipeline`] and holds no ML
-//! logic: reading, preprocessing, scoring and evaluation are the pipeline's.
+//! results; plus a JSON API for programs. It serves one saved
+//! [`Pipeline`](pdscore::pipeline::Pipeline) and holds no ML logic: reading, preprocessing,
+//! scoring and evaluation are the pipeline's.
 //!
 //! ## Pages and endpoints
 //!
@@ -23,8 +24,8 @@
 //! Results live in memory only, per upload, under a 128-bit id from the OS CSPRNG, with a
 //! time-to-live and a total size cap. Errors are RFC 9457 problem details ([`Problem`]) in the
 //! API and an explanatory page in the browser, 4xx for every kind of bad input, naming the
-//! row, column and value at fault ([`CellError`]). Uploads are bounded in size, rows and time, and
-//! scoring runs on the blocking pool behind a semaphore ([`Limits`]).
+//! row, column and value at fault ([`CellError`]). Uploads are bounded in size, rows and time,
+//! and scoring runs on the blocking pool behind a semaphore ([`Limits`]).
 //!
 //! ```no_run
 //! use pdscore_web::{Limits, ModelSource, ServeConfig, serve};
