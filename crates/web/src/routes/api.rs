@@ -42,6 +42,7 @@ struct ApiEvaluation {
     confusion_matrix: ApiConfusion,
 }
 
+/// The confusion matrix at the model's threshold, in counts of rows.
 #[derive(Debug, Serialize)]
 struct ApiConfusion {
     true_positives: u64,
@@ -50,6 +51,7 @@ struct ApiConfusion {
     false_negatives: u64,
 }
 
+/// The answer of `POST /api/v1/predict`.
 #[derive(Debug, Serialize)]
 struct PredictResponse<'a> {
     model: &'a str,
@@ -62,6 +64,8 @@ struct PredictResponse<'a> {
     evaluation: Option<ApiEvaluation>,
 }
 
+/// `POST /api/v1/predict`: scores a CSV or JSON-rows body and answers with the predictions,
+/// the run log and, when the rows carry the target, the evaluation.
 pub(crate) async fn predict_api(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -163,6 +167,7 @@ pub(crate) async fn predict_api(
 /// does not stall the async workers.
 const INLINE_JSON_BYTES: usize = 64 * 1024;
 
+/// The JSON rows of `body` as CSV text, converted inline when small, else on the blocking pool.
 async fn json_rows_off_thread(body: Bytes) -> Result<RowsCsv, WebError> {
     if body.len() <= INLINE_JSON_BYTES {
         return rows_to_csv(&body);
@@ -174,6 +179,7 @@ async fn json_rows_off_thread(body: Bytes) -> Result<RowsCsv, WebError> {
         })?
 }
 
+/// `GET /api/v1/model`: the model card as JSON.
 pub(crate) async fn model_api(State(state): State<Arc<AppState>>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
@@ -182,6 +188,7 @@ pub(crate) async fn model_api(State(state): State<Arc<AppState>>) -> Response {
         .into_response()
 }
 
+/// `GET /api/v1/openapi.json`: the OpenAPI document of every route.
 pub(crate) async fn openapi() -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],

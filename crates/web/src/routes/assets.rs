@@ -31,6 +31,7 @@ pub(crate) fn template_csv(pipeline: &Pipeline) -> String {
     line
 }
 
+/// `GET /template.csv`: the header line of the expected CSV, as an attachment.
 pub(crate) async fn template_download(State(state): State<Arc<AppState>>) -> Response {
     (
         [
@@ -45,14 +46,17 @@ pub(crate) async fn template_download(State(state): State<Arc<AppState>>) -> Res
         .into_response()
 }
 
+/// `GET /static/app.css`: the pages' stylesheet.
 pub(crate) async fn app_css() -> Response {
     static_asset("text/css; charset=utf-8", APP_CSS)
 }
 
+/// `GET /static/app.js`: the pages' script.
 pub(crate) async fn app_js() -> Response {
     static_asset("text/javascript; charset=utf-8", APP_JS)
 }
 
+/// A compiled-in file with its type, cacheable for an hour.
 fn static_asset(content_type: &'static str, body: &'static str) -> Response {
     (
         [

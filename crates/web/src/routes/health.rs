@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 
+/// `GET /healthz`: the process is up.
 pub(crate) async fn healthz() -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
@@ -18,6 +19,7 @@ pub(crate) async fn healthz() -> Response {
         .into_response()
 }
 
+/// `GET /readyz`: ready to score, with the model's name, free scoring slots and results kept.
 pub(crate) async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     let body = serde_json::json!({
         "status": "ready",

@@ -34,6 +34,7 @@ const DEFAULT_PER_PAGE: usize = 50;
 /// Largest `per_page` accepted.
 const MAX_PER_PAGE: usize = 500;
 
+/// `GET /`: the upload form with the model and the expected columns.
 pub(crate) async fn index(State(state): State<Arc<AppState>>) -> Response {
     page(
         &state,
@@ -46,6 +47,7 @@ pub(crate) async fn index(State(state): State<Arc<AppState>>) -> Response {
     )
 }
 
+/// `GET /model`: the model card as a page.
 pub(crate) async fn model_page(State(state): State<Arc<AppState>>) -> Response {
     let card = state.pipeline.card();
     let cv: Vec<_> = card
@@ -93,6 +95,7 @@ pub(crate) async fn model_page(State(state): State<Arc<AppState>>) -> Response {
     )
 }
 
+/// `POST /predict`: scores the uploaded `file`, keeps the result and redirects to it.
 pub(crate) async fn predict_page(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -104,6 +107,7 @@ pub(crate) async fn predict_page(
     }
 }
 
+/// The upload, scoring and storing behind [`predict_page`]; its error becomes the error page.
 async fn predict_page_inner(
     state: &Arc<AppState>,
     headers: &HeaderMap,
@@ -201,6 +205,7 @@ struct RowView {
     flagged: bool,
 }
 
+/// `GET /results/{id}` (the page) and `GET /results/{id}.csv` (the download).
 pub(crate) async fn results(
     State(state): State<Arc<AppState>>,
     Path(raw_id): Path<String>,
@@ -259,6 +264,7 @@ pub(crate) async fn results(
     }
 }
 
+/// The whole-number query parameter `name`, `default` when absent or empty.
 fn parse_param(
     query: &HashMap<String, String>,
     name: &str,
@@ -273,6 +279,7 @@ fn parse_param(
     }
 }
 
+/// One page of a result, sorted and paged as `query` asks.
 fn results_page(
     state: &AppState,
     id: &str,
@@ -377,6 +384,7 @@ fn results_page(
     Ok(Html(body).into_response())
 }
 
+/// The metrics and curves kept with a result whose upload carried the target.
 fn evaluation_view(scored: &Scored) -> Option<EvaluationView> {
     let eval = scored.evaluation.as_ref()?;
     let (roc_svg, pr_svg) = charts::curves_svg(eval);
