@@ -1,6 +1,9 @@
 //! Test and bench support: the Klarna schema and reader from `pdscore-ingest`, seeded synthetic
 //! Klarna rows from `pdscore_ingest::synth`, the shipped sample, and the real 10k file.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "a module of several test binaries and a bench; each uses only some of its helpers"
+)]
 
 use std::path::{Path, PathBuf};
 
