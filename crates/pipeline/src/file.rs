@@ -36,7 +36,10 @@ struct Envelope {
     format: String,
     format_version: u64,
     sha256: String,
-    #[allow(dead_code)]
+    #[allow(
+        dead_code,
+        reason = "required to be present; its bytes are checked by the checksum, not read here"
+    )]
     pipeline: IgnoredAny,
 }
 

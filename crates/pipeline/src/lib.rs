@@ -18,7 +18,7 @@
 //!    (optionally moving the PDs to a long-run default rate), takes the threshold the policy
 //!    chose on its pooled out-of-fold PDs, and writes the [`ModelCard`].
 //! 4. [`Pipeline::save`] / [`Pipeline::load`] write and read one JSON file with a format
-//!    version and a SHA-256 checksum ([`file`]); [`Pipeline::score`] gives each row its PD and
+//!    version and a SHA-256 checksum ([`file`](mod@file)); [`Pipeline::score`] gives each row its PD and
 //!    decision, plus an [`Evaluation`] when the table has labels.
 //! 5. [`evaluate`] runs the whole job from a CSV path (what `pdscore evaluate` and
 //!    `cargo xtask evaluate` call) and [`Evaluated::write_all`] writes every output.

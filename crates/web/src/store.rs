@@ -157,7 +157,10 @@ pub struct StoredResult {
 
 impl StoredResult {
     /// A result with its rows; `ids`, `pd` and `decision` have the same length.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per stored field; a builder would only rename them"
+    )]
     pub fn new(
         source_name: String,
         id_column: String,
