@@ -18,7 +18,13 @@ pub const MAX_HEADER_FIELDS: usize = 100_000;
 pub const MAX_LISTED_NAME_CHARS: usize = 64;
 
 /// A column name as errors and warnings quote it: at most [`MAX_LISTED_NAME_CHARS`] characters.
-pub(crate) fn listed_name(name: &str) -> String {
+///
+/// ```
+/// let long = "x".repeat(100);
+/// assert_eq!(pdscore_ingest::listed_name(&long).chars().count(), 65); // 64 and an ellipsis
+/// assert_eq!(pdscore_ingest::listed_name("age"), "age");
+/// ```
+pub fn listed_name(name: &str) -> String {
     match name.char_indices().nth(MAX_LISTED_NAME_CHARS) {
         Some((cut, _)) => format!("{}…", &name[..cut]),
         None => name.to_owned(),

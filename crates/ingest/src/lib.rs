@@ -63,6 +63,7 @@ pub use csv::{
 };
 pub use error::{
     BadCell, IngestError, IngestWarning, MAX_EXAMPLES, MAX_HEADER_FIELDS, MAX_LISTED_NAME_CHARS,
+    listed_name,
 };
 pub use levels::{Levels, LevelsIter};
 #[cfg(feature = "parquet")]

@@ -2,8 +2,10 @@
 //! the model's schema, enforce the row limit, score, and build the run log.
 //!
 //! Reading and scoring are CPU-bound and may take seconds, so a job runs on tokio's blocking
-//! pool, and only after taking a slot of the job semaphore: at most
-//! [`Limits::max_concurrent_jobs`] uploads are scored at once, the others wait.
+//! pool, and only after taking a slot of the job semaphore ([`job_slot`]): at most
+//! [`Limits::max_concurrent_jobs`] uploads are converted, read and scored at once, the others
+//! wait. Before the table is parsed, its records are counted (a quote-aware scan of the bytes),
+//! so an upload over the row limit is refused without building it.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -11,6 +13,7 @@ use std::time::Instant;
 use axum::body::Bytes;
 use pdscore::ingest::{ReadOptions, read_csv_with_report};
 use pdscore::pipeline::{Pipeline, PipelineError, Scored};
+use tokio::sync::OwnedSemaphorePermit;
 
 use crate::app::AppState;
 use crate::config::Limits;
@@ -32,6 +35,13 @@ fn score_bytes(
     options: &ReadOptions,
 ) -> Result<Job, WebError> {
     let started = Instant::now();
+    let records = count_records(bytes);
+    if records.saturating_sub(1) > limits.max_rows {
+        return Err(WebError::TooManyRows {
+            rows: records.saturating_sub(1),
+            limit: limits.max_rows,
+        });
+    }
     let read = read_csv_with_report(bytes, options).map_err(PipelineError::from)?;
     let rows = read.table.n_rows();
     if rows > limits.max_rows {
@@ -55,28 +65,69 @@ fn score_bytes(
     Ok(Job { scored, log })
 }
 
-/// Waits for a scoring slot, then runs [`score_bytes`] on the blocking pool.
-pub(crate) async fn run_job(
-    state: &Arc<AppState>,
-    bytes: Bytes,
-    options: ReadOptions,
-) -> Result<Job, WebError> {
-    let permit = state
+/// Non-blank records of CSV text (quotes are `"`, as the reader's) (the header included): line ends outside quoted fields, plus
+/// a last line without one. A quoted field that spans lines counts once, and blank lines not at
+/// all, so this never exceeds the rows the reader finds plus the header.
+pub(crate) fn count_records(bytes: &[u8]) -> usize {
+    let mut records = 0;
+    let mut in_quotes = false;
+    let mut line_has_content = false;
+    for &byte in bytes {
+        if byte == b'"' {
+            in_quotes = !in_quotes;
+            line_has_content = true;
+        } else if byte == b'\n' && !in_quotes {
+            records += usize::from(line_has_content);
+            line_has_content = false;
+        } else if byte != b'\r' {
+            line_has_content = true;
+        }
+    }
+    records + usize::from(line_has_content)
+}
+
+/// Waits for a slot of the job semaphore. Hold it while converting, reading and scoring one
+/// upload.
+pub(crate) async fn job_slot(state: &AppState) -> Result<OwnedSemaphorePermit, WebError> {
+    state
         .jobs
         .clone()
         .acquire_owned()
         .await
         .map_err(|e| WebError::Internal {
             reason: format!("job slots closed: {e}"),
-        })?;
+        })
+}
+
+/// Runs [`score_bytes`] on the blocking pool, holding `slot` (from [`job_slot`]) until done.
+pub(crate) async fn run_job(
+    state: &Arc<AppState>,
+    slot: OwnedSemaphorePermit,
+    bytes: Bytes,
+    options: ReadOptions,
+) -> Result<Job, WebError> {
     let pipeline = state.pipeline.clone();
     let limits = state.limits.clone();
     tokio::task::spawn_blocking(move || {
-        let _permit = permit;
+        let _slot = slot;
         score_bytes(&pipeline, &limits, &bytes, &options)
     })
     .await
     .map_err(|e| WebError::Internal {
         reason: format!("scoring task failed: {e}"),
     })?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_records;
+
+    #[test]
+    fn records_are_counted_outside_quotes_without_blank_lines() {
+        assert_eq!(count_records(b""), 0);
+        assert_eq!(count_records(b"a;b\n1;2\n"), 2);
+        assert_eq!(count_records(b"a;b\r\n1;2\r\n3;4"), 3);
+        assert_eq!(count_records(b"a\n\"x\ny\"\n\n\n2\n"), 3);
+        assert_eq!(count_records(b"a\n\r\n1\n"), 2);
+    }
 }

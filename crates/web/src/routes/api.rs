@@ -18,10 +18,10 @@ use serde::Serialize;
 use super::content_type;
 use crate::app::AppState;
 use crate::error::WebError;
-use crate::json_rows::{RowsCsv, rows_to_csv};
+use crate::json_rows::{RowsCsv, RowsSpec, rows_to_csv};
 use crate::middleware::RowsScored;
-use crate::runlog::LogEntry;
-use crate::scoring::run_job;
+use crate::runlog::{self, LogEntry};
+use crate::scoring::{job_slot, run_job};
 use crate::views::problem_response;
 
 /// One prediction of the JSON API.
@@ -88,16 +88,9 @@ pub(crate) async fn predict_api(
     };
     let content_type = content_type(&headers);
     let media = content_type.split(';').next().unwrap_or("").trim();
-    let (bytes, options, rows_csv): (Bytes, ReadOptions, Option<RowsCsv>) = match media {
-        "text/csv" | "application/csv" => (body, state.pipeline.read_options(), None),
-        "application/json" => match json_rows_off_thread(body).await {
-            Ok(csv) => (
-                Bytes::from(csv.text.clone()),
-                state.pipeline.read_options().delimiter(b','),
-                Some(csv),
-            ),
-            Err(e) => return problem_response(&e.problem()),
-        },
+    let is_json = match media {
+        "text/csv" | "application/csv" => false,
+        "application/json" => true,
         _ => {
             return problem_response(
                 &WebError::UnsupportedMediaType {
@@ -108,7 +101,25 @@ pub(crate) async fn predict_api(
             );
         }
     };
-    let job = match run_job(&state, bytes, options).await {
+    // One slot of the job semaphore covers the JSON conversion, the read and the scoring.
+    let slot = match job_slot(&state).await {
+        Ok(slot) => slot,
+        Err(e) => return problem_response(&e.problem()),
+    };
+    let (bytes, options, rows_csv): (Bytes, ReadOptions, Option<RowsCsv>) = if is_json {
+        let spec = RowsSpec::for_schema(state.pipeline.schema(), state.limits.max_rows);
+        match json_rows_off_thread(body, spec).await {
+            Ok(csv) => (
+                Bytes::from(csv.text.clone()),
+                state.pipeline.read_options().delimiter(b','),
+                Some(csv),
+            ),
+            Err(e) => return problem_response(&e.problem()),
+        }
+    } else {
+        (body, state.pipeline.read_options(), None)
+    };
+    let mut job = match run_job(&state, slot, bytes, options).await {
         Ok(job) => job,
         Err(error) => {
             let problem = match &rows_csv {
@@ -118,6 +129,12 @@ pub(crate) async fn predict_api(
             return problem_response(&problem);
         }
     };
+    if let Some(csv) = rows_csv.as_ref().filter(|csv| !csv.ignored_keys.is_empty()) {
+        job.log.insert(
+            0,
+            runlog::ignored_json_keys(&csv.ignored_keys, csv.more_ignored_keys),
+        );
+    }
     let scored = &job.scored;
     let predictions: Vec<Prediction<'_>> = scored
         .ids
@@ -168,11 +185,11 @@ pub(crate) async fn predict_api(
 const INLINE_JSON_BYTES: usize = 64 * 1024;
 
 /// The JSON rows of `body` as CSV text, converted inline when small, else on the blocking pool.
-async fn json_rows_off_thread(body: Bytes) -> Result<RowsCsv, WebError> {
+async fn json_rows_off_thread(body: Bytes, spec: RowsSpec) -> Result<RowsCsv, WebError> {
     if body.len() <= INLINE_JSON_BYTES {
-        return rows_to_csv(&body);
+        return rows_to_csv(&body, &spec);
     }
-    tokio::task::spawn_blocking(move || rows_to_csv(&body))
+    tokio::task::spawn_blocking(move || rows_to_csv(&body, &spec))
         .await
         .map_err(|e| WebError::Internal {
             reason: format!("JSON task failed: {e}"),

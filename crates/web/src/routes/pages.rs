@@ -25,7 +25,7 @@ use crate::charts;
 use crate::csv_out::results_csv;
 use crate::error::WebError;
 use crate::middleware::RowsScored;
-use crate::scoring::run_job;
+use crate::scoring::{job_slot, run_job};
 use crate::store::{EvaluationView, ResultId, SortKey, StoredResult};
 use crate::views::{error_page, page, render, thousands};
 
@@ -157,7 +157,8 @@ async fn predict_page_inner(
         });
     };
     let options = state.pipeline.read_options();
-    let job = run_job(state, bytes, options).await?;
+    let slot = job_slot(state).await?;
+    let job = run_job(state, slot, bytes, options).await?;
     let rows = job.scored.pd.len();
     let histogram = charts::pd_histogram_svg(&job.scored.pd, job.scored.threshold);
     let evaluation = evaluation_view(&job.scored);
