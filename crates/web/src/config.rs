@@ -25,6 +25,11 @@ pub struct Limits {
     /// Total memory budget of the kept results (estimated bytes); the oldest are evicted
     /// beyond it.
     pub result_store_bytes: usize,
+    /// Longest wait for a request's headers, from the moment the connection is open or idle
+    /// between requests: slow-header and idle keep-alive clients are disconnected after it.
+    pub header_read_timeout: Duration,
+    /// Most open connections; further clients wait in the listen backlog until one closes.
+    pub max_connections: usize,
 }
 
 impl Default for Limits {
@@ -36,6 +41,8 @@ impl Default for Limits {
             max_concurrent_jobs: 2,
             result_ttl: Duration::from_hours(1),
             result_store_bytes: 512 * 1024 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 8_192,
         }
     }
 }
@@ -77,6 +84,18 @@ impl Limits {
         self
     }
 
+    /// Sets the header-read (and keep-alive idle) timeout. Default 10 s.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// Sets the most open connections. Default 8,192.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections;
+        self
+    }
+
     /// Checks every limit is usable.
     ///
     /// # Errors
@@ -106,6 +125,12 @@ impl Limits {
         }
         if self.result_store_bytes == 0 {
             return bad("result_store_bytes", "0".into(), "at least 1 byte");
+        }
+        if self.header_read_timeout.is_zero() {
+            return bad("header_read_timeout", "0 s".into(), "longer than zero");
+        }
+        if self.max_connections == 0 {
+            return bad("max_connections", "0".into(), "at least 1 connection");
         }
         Ok(())
     }

@@ -70,7 +70,7 @@ pub use app::{ROUTES, router};
 pub use config::{Limits, ModelSource, ServeConfig};
 pub use demo::train_demo_model;
 pub use error::{CellError, Problem, WebError};
-pub use server::{init_tracing, serve};
+pub use server::{init_tracing, serve, serve_router};
 
 /// The OpenAPI 3 document served at `/api/v1/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");
