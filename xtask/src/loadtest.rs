@@ -49,6 +49,10 @@ pub struct LoadtestArgs {
     /// Scoring jobs the server runs at once.
     #[arg(long, default_value_t = 2)]
     pub jobs: usize,
+    /// Serve with `axum::serve` instead of pdscore's accept loop (header timeout, connection
+    /// cap), to measure what that loop costs.
+    #[arg(long)]
+    pub plain_axum: bool,
 }
 
 /// What one scenario measured.
@@ -111,15 +115,30 @@ pub fn run(args: &LoadtestArgs, root: &std::path::Path) -> anyhow::Result<()> {
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         // The server's own accept loop (header timeout, connection cap), as `pdscore serve`.
+        let plain_axum = args.plain_axum;
         let server = tokio::spawn(async move {
-            serve_router(listener, app, &limits, async {
+            let stopped = async {
                 let _ = stopped.await;
-            })
-            .await;
+            };
+            if plain_axum {
+                if let Err(error) = axum::serve(listener, app)
+                    .with_graceful_shutdown(stopped)
+                    .await
+                {
+                    eprintln!("axum::serve: {error}");
+                }
+            } else {
+                serve_router(listener, app, &limits, stopped).await;
+            }
         });
         println!(
-            "server: 127.0.0.1:{} (in-process), model {model_name}, {} scoring slots, {} cores",
+            "server: 127.0.0.1:{} (in-process, {}), model {model_name}, {} scoring slots, {} cores",
             addr.port(),
+            if args.plain_axum {
+                "axum::serve"
+            } else {
+                "pdscore's accept loop"
+            },
             args.jobs,
             std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
         );

@@ -50,14 +50,27 @@ pub(crate) async fn timeout_layer(
     response
 }
 
-/// Gives each request an id (echoed in `x-request-id`), adds the security headers and logs
-/// method, path (result ids redacted), status, latency and rows scored.
+tokio::task_local! {
+    /// The id of the request being handled (set by [`request_log`] around the handler).
+    static REQUEST_ID: String;
+}
+
+/// The id of the request this task handles, if it runs under [`request_log`].
+pub(crate) fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
+/// Gives each request an id (echoed in `x-request-id`, and quoted by server-error answers),
+/// adds the security headers and logs method, path (result ids redacted), status, latency and
+/// rows scored.
 pub(crate) async fn request_log(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let request_id = format!("{:016x}", OsRng.next_u64());
     let method = request.method().clone();
     let path = redact(request.uri().path());
-    let mut response = next.run(request).await;
+    let mut response = REQUEST_ID
+        .scope(request_id.clone(), next.run(request))
+        .await;
     let rows = response.extensions().get::<RowsScored>().map_or(0, |r| r.0);
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&request_id) {

@@ -129,6 +129,17 @@ impl SortKey {
     }
 }
 
+/// Longest uploaded file name or id column name kept (in characters); longer ones are cut.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// `text` cut to at most `max` characters.
+fn truncate_chars(mut text: String, max: usize) -> String {
+    if let Some((cut, _)) = text.char_indices().nth(max) {
+        text.truncate(cut);
+    }
+    text
+}
+
 /// One scored upload, as kept in the store.
 #[derive(Debug)]
 pub struct StoredResult {
@@ -173,8 +184,8 @@ impl StoredResult {
         histogram_svg: String,
     ) -> Self {
         StoredResult {
-            source_name,
-            id_column,
+            source_name: truncate_chars(source_name, MAX_NAME_CHARS),
+            id_column: truncate_chars(id_column, MAX_NAME_CHARS),
             ids,
             pd,
             decision,
@@ -228,8 +239,9 @@ impl StoredResult {
                 .evaluation
                 .as_ref()
                 .map_or(0, |e| e.roc_svg.len() + e.pr_svg.len());
+        let names = self.source_name.len() + self.id_column.len();
         // Rows: id, pd, decision, and room for the sort orders.
-        ids + self.pd.len() * (8 + 1 + 4 * SortKey::ALL.len()) + log + svgs + 256
+        ids + self.pd.len() * (8 + 1 + 4 * SortKey::ALL.len()) + log + svgs + names + 256
     }
 }
 
@@ -342,6 +354,25 @@ mod tests {
             None,
             String::new(),
         )
+    }
+
+    #[test]
+    fn long_names_are_cut_and_counted() {
+        let long = "é".repeat(10_000);
+        let stored = StoredResult::new(
+            long.clone(),
+            long,
+            vec!["a".into()],
+            vec![0.5],
+            vec![true],
+            0.5,
+            Vec::new(),
+            None,
+            String::new(),
+        );
+        assert_eq!(stored.source_name.chars().count(), MAX_NAME_CHARS);
+        assert_eq!(stored.id_column.chars().count(), MAX_NAME_CHARS);
+        assert!(stored.approx_bytes() >= 2 * MAX_NAME_CHARS * "é".len());
     }
 
     #[test]

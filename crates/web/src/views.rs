@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::app::AppState;
 use crate::error::{Problem, WebError};
+use crate::middleware::current_request_id;
 
 /// The model as the pages show it.
 #[derive(Debug, Clone, Serialize)]
@@ -96,6 +97,7 @@ pub(crate) fn model_view(pipeline: &Pipeline) -> ModelView {
 
 /// `problem` as an `application/problem+json` response with its status.
 pub(crate) fn problem_response(problem: &Problem) -> Response {
+    let problem = &for_the_client(problem);
     let body = serde_json::to_vec(problem).unwrap_or_default();
     (
         problem.status_code(),
@@ -122,13 +124,52 @@ pub(crate) fn render(
 
 /// The error page explaining `problem`, with its status.
 pub(crate) fn error_page(state: &AppState, problem: &Problem) -> Response {
+    let problem = &for_the_client(problem);
     let body = render(
         state,
         "error.html",
         context! { problem => problem, model => &state.model },
     )
-    .unwrap_or_else(|e| format!("<!doctype html><title>Error</title><p>{e}</p>"));
+    .unwrap_or_else(|e| {
+        tracing::error!(error = %e, "the error page could not be rendered");
+        format!(
+            "<!doctype html><title>Error</title><p>{}</p>",
+            escape_html(&problem.detail)
+        )
+    });
     (problem.status_code(), Html(body)).into_response()
+}
+
+/// `problem` as the client sees it: a 500's detail (which may name files, paths or internal
+/// state) is logged with the request id and replaced by a sentence quoting that id.
+fn for_the_client(problem: &Problem) -> Problem {
+    if problem.status != 500 {
+        return problem.clone();
+    }
+    let request_id = current_request_id().unwrap_or_else(|| "unknown".into());
+    tracing::error!(request_id, detail = problem.detail, "internal server error");
+    let mut generic = problem.clone();
+    generic.detail = format!(
+        "The server could not handle this request. Quote request id {request_id} when \
+         reporting it."
+    );
+    generic
+}
+
+/// `text` with `&`, `<`, `>`, `"` and `'` written as HTML entities.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The page `name` rendered with `ctx`, or the error page if rendering fails.
@@ -155,6 +196,28 @@ pub(crate) fn thousands(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn html_is_escaped() {
+        assert_eq!(
+            escape_html("<script>alert('x')</script> & \"y\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
+        );
+    }
+
+    #[test]
+    fn a_500_detail_is_replaced_and_other_details_kept() {
+        let internal = WebError::Internal {
+            reason: "template /srv/secret/path.html failed".into(),
+        }
+        .problem();
+        let shown = for_the_client(&internal);
+        assert_eq!(shown.status, 500);
+        assert!(!shown.detail.contains("/srv/secret"), "{}", shown.detail);
+        assert!(shown.detail.contains("request id"), "{}", shown.detail);
+        let client = WebError::NoRows.problem();
+        assert_eq!(for_the_client(&client).detail, client.detail);
+    }
 
     #[test]
     fn thousands_are_separated() {
