@@ -18,7 +18,7 @@ use tokio::sync::Semaphore;
 
 use crate::config::Limits;
 use crate::error::WebError;
-use crate::middleware::{request_log, timeout_layer};
+use crate::middleware::{request_log, timeout_layer, upload_gate};
 use crate::routes::{api, assets, health, no_route, pages};
 use crate::store::ResultStore;
 use crate::views::{ModelView, model_view, templates};
@@ -41,12 +41,18 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/static/app.js"),
 ];
 
+/// `bytes` in whole KiB, rounded up: the unit of the upload-bytes semaphore.
+pub(crate) fn kib(bytes: usize) -> usize {
+    bytes.div_ceil(1024)
+}
+
 /// Shared state of every request.
 pub(crate) struct AppState {
     pub(crate) pipeline: Arc<Pipeline>,
     pub(crate) limits: Limits,
     pub(crate) store: ResultStore,
     pub(crate) jobs: Arc<Semaphore>,
+    pub(crate) uploads: Arc<Semaphore>,
     pub(crate) templates: Environment<'static>,
     pub(crate) model: ModelView,
     pub(crate) template_csv: String,
@@ -69,6 +75,7 @@ pub fn router(pipeline: Pipeline, limits: Limits) -> Result<Router, WebError> {
         pipeline: Arc::new(pipeline),
         store: ResultStore::new(limits.result_ttl, limits.result_store_bytes),
         jobs: Arc::new(Semaphore::new(limits.max_concurrent_jobs)),
+        uploads: Arc::new(Semaphore::new(kib(limits.upload_bytes_in_flight))),
         templates: templates()?,
         model,
         template_csv,
@@ -76,13 +83,14 @@ pub fn router(pipeline: Pipeline, limits: Limits) -> Result<Router, WebError> {
         limits: limits.clone(),
     });
     let body_limit = limits.max_upload_bytes;
+    let gate = middleware::from_fn_with_state(state.clone(), upload_gate);
     Ok(Router::new()
         .route("/", get(pages::index))
         .route("/template.csv", get(assets::template_download))
-        .route("/predict", post(pages::predict_page))
+        .route("/predict", post(pages::predict_page).layer(gate.clone()))
         .route("/results/{id}", get(pages::results))
         .route("/model", get(pages::model_page))
-        .route("/api/v1/predict", post(api::predict_api))
+        .route("/api/v1/predict", post(api::predict_api).layer(gate))
         .route("/api/v1/model", get(api::model_api))
         .route("/api/v1/openapi.json", get(api::openapi))
         .route("/healthz", get(health::healthz))

@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// Most open connections (further clients wait until one closes).
     #[arg(long, default_value_t = 8_192)]
     pub max_connections: usize,
+    /// Megabytes (MiB) of upload bodies read and handled at once (others wait before their
+    /// bodies are read); at least --max-upload-mb.
+    #[arg(long, default_value_t = 256)]
+    pub uploads_in_flight_mb: usize,
     /// Log as JSON lines instead of text.
     #[arg(long)]
     pub log_json: bool,
@@ -57,6 +61,7 @@ impl ServeArgs {
             .result_store_bytes(self.result_store_mb.saturating_mul(1024 * 1024))
             .header_read_timeout(Duration::from_secs(self.header_timeout_secs))
             .max_connections(self.max_connections)
+            .upload_bytes_in_flight(self.uploads_in_flight_mb.saturating_mul(1024 * 1024))
     }
 }
 

@@ -16,7 +16,7 @@ use axum::response::Response;
 use rand::RngCore;
 use rand::rngs::OsRng;
 
-use crate::app::AppState;
+use crate::app::{AppState, kib};
 use crate::error::WebError;
 use crate::views::{error_page, problem_response};
 
@@ -48,6 +48,33 @@ pub(crate) async fn timeout_layer(
         };
     };
     response
+}
+
+/// Lets at most [`crate::Limits::upload_bytes_in_flight`] bytes of uploads be read and handled
+/// at once, counted by `Content-Length` (the upload limit when absent); the others wait here,
+/// before their bodies are read, so waiting requests hold a connection but no memory.
+pub(crate) async fn upload_gate(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limit = state.limits.max_upload_bytes;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let bytes = declared.map_or(limit, |n| n.min(limit));
+    let permits = u32::try_from(kib(bytes).max(1)).unwrap_or(u32::MAX);
+    match state.uploads.clone().acquire_many_owned(permits).await {
+        Ok(_slot) => next.run(request).await,
+        Err(e) => problem_response(
+            &WebError::Internal {
+                reason: format!("upload slots closed: {e}"),
+            }
+            .problem(),
+        ),
+    }
 }
 
 tokio::task_local! {

@@ -147,3 +147,58 @@ async fn past_the_connection_cap_a_client_waits_for_a_free_slot() {
         started.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_past_the_in_flight_budget_wait_before_their_bodies_are_read() {
+    let limit = 64 * 1024;
+    let (addr, _stop) = start(
+        Limits::default()
+            .max_upload_bytes(limit)
+            .upload_bytes_in_flight(limit),
+    )
+    .await;
+    // A client that declares a body of the whole budget and sends only its start.
+    let mut stalled = TcpStream::connect(addr).await.expect("connect");
+    stalled
+        .write_all(
+            format!(
+                "POST /api/v1/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n\
+                 Content-Length: {limit}\r\n\r\nuuid;age\n"
+            )
+            .as_bytes(),
+        )
+        .await
+        .expect("write");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let waiting = tokio::spawn(async move {
+        let started = Instant::now();
+        let mut stream = TcpStream::connect(addr).await.expect("connect");
+        let body = "uuid;age\nx;30\n";
+        stream
+            .write_all(
+                format!(
+                    "POST /api/v1/predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/csv\r\n\
+                     Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                )
+                .as_bytes(),
+            )
+            .await
+            .expect("write");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).await.expect("read");
+        (started.elapsed(), answer)
+    });
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(
+        !waiting.is_finished(),
+        "the second upload did not wait for the budget"
+    );
+    drop(stalled);
+    let (took, answer) = tokio::time::timeout(Duration::from_secs(5), waiting)
+        .await
+        .expect("answered once the stalled upload went away")
+        .expect("task");
+    assert!(took >= Duration::from_millis(500), "{took:?}");
+    assert!(answer.starts_with("HTTP/1.1 "), "{answer}");
+}
