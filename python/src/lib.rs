@@ -9,7 +9,12 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 
-create_exception!(_pdscore, PdscoreError, PyException, "An error from pdscore.");
+create_exception!(
+    _pdscore,
+    PdscoreError,
+    PyException,
+    "An error from pdscore."
+);
 
 /// The error and its whole chain of causes, one per line.
 fn err(context: &str, e: &(dyn std::error::Error + 'static)) -> PyErr {
@@ -117,9 +122,12 @@ fn evaluate_json(
         let spec = spec(path, target, id, positive, folds, seed, models, None);
         let evaluated = evaluate(&spec, None).map_err(|e| err(&context, &e))?;
         if let Some(dir) = &out {
-            evaluated
-                .write_all(dir)
-                .map_err(|e| err(&format!("cannot write the reports to `{}`", dir.display()), &e))?;
+            evaluated.write_all(dir).map_err(|e| {
+                err(
+                    &format!("cannot write the reports to `{}`", dir.display()),
+                    &e,
+                )
+            })?;
         }
         let results = evaluated.results().map_err(|e| err(&context, &e))?;
         serde_json::to_string(&results).map_err(|e| err("cannot serialise the results", &e))
