@@ -16,6 +16,7 @@ use crate::data::{LabelledData, take_rows};
 use crate::error::{PipelineError, Result};
 use crate::input::{InputSpec, TrainingInput, read_training_csv};
 use crate::nested::NestedEvaluation;
+use crate::output::ScoredCsv;
 use crate::pipeline::{Pipeline, TrainOptions};
 
 /// What to evaluate.
@@ -241,8 +242,9 @@ impl Evaluated {
         s
     }
 
-    /// PDs of the rows whose target is empty, as the original task asked: `<id>;pd`. `None`
-    /// when every row is labelled.
+    /// PDs of the rows whose target is empty, as the original task asked: `<id>;pd`, written
+    /// by the shared scored-row writer ([`ScoredCsv`], ids escaped by its rule). `None` when
+    /// every row is labelled.
     ///
     /// # Errors
     /// Scoring errors.
@@ -253,11 +255,14 @@ impl Evaluated {
         let rows = take_rows(&self.input.table, &self.data.unlabelled_rows);
         let scored = self.pipeline.score(&rows)?;
         let id = self.input.schema.id.as_deref().unwrap_or("row");
-        let mut s = format!("{id};pd\n");
-        for (id, pd) in scored.ids.iter().zip(&scored.pd) {
-            let _ = writeln!(s, "{id};{pd}");
-        }
-        Ok(Some(s))
+        let bytes = ScoredCsv::new(id, b';')?.without_decision().to_vec(
+            &scored.ids,
+            &scored.pd,
+            &scored.decision,
+        );
+        Ok(Some(
+            String::from_utf8(bytes).expect("the scored-row writer keeps UTF-8"),
+        ))
     }
 
     /// Writes `report.md`, `report.html`, `results.json`, `oof.csv`, `model.json` and (when

@@ -22,6 +22,8 @@
 //!    decision, plus an [`Evaluation`] when the table has labels.
 //! 5. [`evaluate`] runs the whole job from a CSV path (what `pdscore evaluate` and
 //!    `cargo xtask evaluate` call) and [`Evaluated::write_all`] writes every output.
+//!    Scored rows go out as CSV through the one writer of [`output`] ([`ScoredCsv`]), which
+//!    escapes ids against CSV and formula injection.
 //! 6. [`report`] renders the comparison as text, Markdown and self-contained HTML with SVG
 //!    charts.
 //!
@@ -52,6 +54,7 @@ pub mod file;
 mod fit;
 mod input;
 mod nested;
+pub mod output;
 mod pipeline;
 pub mod plot;
 pub mod report;
@@ -75,6 +78,7 @@ pub use error::{PipelineError, Result};
 pub use evaluate::{EvaluateSpec, Evaluated, ResultsJson, evaluate, select_candidates};
 pub use input::{InputSpec, TrainingInput, header_line, read_training_csv};
 pub use nested::NestedEvaluation;
+pub use output::{ScoredCsv, ScoredWriter, write_scored_csv};
 pub use pipeline::{Evaluation, Pipeline, Scored, TrainOptions};
 pub use select::{FoldScores, PairedDifference, Selection, SelectionMetric, SelectionRule};
 pub use summary::FoldCalibration;
