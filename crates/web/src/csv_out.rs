@@ -7,15 +7,8 @@ use crate::store::StoredResult;
 
 /// Escapes one cell for a spreadsheet: a cell starting with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return gets a leading single quote (OWASP's advice against formula injection), then
-/// a cell holding a comma, a quote or a line break is quoted (RFC 4180).
-///
-/// ```
-/// use pdscore_web::csv_out::escape_cell;
-/// assert_eq!(escape_cell("=1+2"), "'=1+2");
-/// assert_eq!(escape_cell("a,b"), "\"a,b\"");
-/// assert_eq!(escape_cell("@x,\"y\""), "\"'@x,\"\"y\"\"\"");
-/// assert_eq!(escape_cell("plain"), "plain");
-/// ```
+/// a cell holding a comma, a quote or a line break is quoted (RFC 4180): `=1+2` becomes `'=1+2`,
+/// `a,b` becomes `"a,b"`, and `@x,"y"` becomes `"'@x,""y"""`.
 pub fn escape_cell(cell: &str) -> Cow<'_, str> {
     let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let needs_quotes = cell.contains([',', '"', '\n', '\r']);
@@ -67,6 +60,14 @@ mod tests {
         ] {
             assert_eq!(escape_cell(cell), want, "cell {cell:?}");
         }
+    }
+
+    #[test]
+    fn documented_examples() {
+        assert_eq!(escape_cell("=1+2"), "'=1+2");
+        assert_eq!(escape_cell("a,b"), "\"a,b\"");
+        assert_eq!(escape_cell("@x,\"y\""), "\"'@x,\"\"y\"\"\"");
+        assert_eq!(escape_cell("plain"), "plain");
     }
 
     #[test]
