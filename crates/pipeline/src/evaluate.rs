@@ -279,14 +279,12 @@ impl Evaluated {
         let rows = take_rows(&self.input.table, &self.data.unlabelled_rows);
         let scored = self.pipeline.score(&rows)?;
         let id = self.input.schema.id.as_deref().unwrap_or("row");
-        let bytes = ScoredCsv::new(id, b';')?.without_decision().to_vec(
+        let text = ScoredCsv::new(id, b';')?.without_decision().to_text(
             &scored.ids,
             &scored.pd,
             &scored.decision,
         );
-        Ok(Some(
-            String::from_utf8(bytes).expect("the scored-row writer keeps UTF-8"),
-        ))
+        Ok(Some(text))
     }
 
     /// Writes `report.md`, `report.html`, `results.json`, `oof.csv`, `model.json` and (when

@@ -87,8 +87,14 @@ pub fn escape_cell(cell: &str, delimiter: u8) -> Cow<'_, str> {
     }
     let mut line = Vec::with_capacity(cell.len() + 4);
     push_cell(&mut line, cell, delimiter);
-    // Only ASCII bytes were added around whole UTF-8 text, so this cannot fail.
-    Cow::Owned(String::from_utf8(line).expect("escaping keeps UTF-8"))
+    Cow::Owned(into_text(line))
+}
+
+/// Text written by this module as a `String`. Escaping only adds ASCII bytes around and between
+/// whole UTF-8 cells, so the bytes are always UTF-8 and the lossy branch is never taken (it is
+/// there so that no output path can panic).
+fn into_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The layout of a scored CSV: the id column's name, the delimiter, and whether the `decision`
@@ -181,6 +187,14 @@ impl ScoredCsv {
             self.push_row(&mut out, id.as_ref(), p, dec);
         }
         out
+    }
+
+    /// The whole CSV as text: [`to_vec`](Self::to_vec) as a `String` (the bytes are UTF-8).
+    ///
+    /// # Panics
+    /// When `ids`, `pd` and `decision` differ in length.
+    pub fn to_text<S: AsRef<str>>(&self, ids: &[S], pd: &[f64], decision: &[bool]) -> String {
+        into_text(self.to_vec(ids, pd, decision))
     }
 
     /// A [`ScoredWriter`] streaming to `out`, which gets the header at once.
@@ -362,6 +376,7 @@ mod tests {
         );
         let streamed = write_scored_csv(Vec::new(), &layout, &ids, &pd, &decision).expect("write");
         assert_eq!(streamed, text);
+        assert_eq!(layout.to_text(&ids, &pd, &decision).as_bytes(), text);
         let short = layout.without_decision().to_vec(&ids, &pd, &decision);
         assert_eq!(short, b"'=uuid;pd\na;0.25\n'=1+2;1\n\"x;y\";0\n");
     }
