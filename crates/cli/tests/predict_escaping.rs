@@ -5,6 +5,7 @@
 //! cell, so ids with leading spaces, tabs or carriage returns arrive trimmed; the writer's
 //! handling of those is pinned by the unit tests of `pdscore_pipeline::output`.)
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -92,7 +93,7 @@ fn predict_csv_and_the_pipeline_writer_agree_on_hostile_ids() {
         if id.is_empty() {
             hostile.push_str(line);
         } else {
-            hostile.push_str(&format!("\"{}\"{rest}", id.replace('"', "\"\"")));
+            write!(hostile, "\"{}\"{rest}", id.replace('"', "\"\"")).expect("write to a String");
         }
         hostile.push('\n');
     }
