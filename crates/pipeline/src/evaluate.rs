@@ -17,6 +17,7 @@ use crate::error::{PipelineError, Result};
 use crate::input::{InputSpec, TrainingInput, read_training_csv};
 use crate::nested::NestedEvaluation;
 use crate::out_of_time::{OutOfTime, OutOfTimeSpec};
+use crate::output::ScoredCsv;
 use crate::pipeline::{Pipeline, TrainOptions};
 
 /// What to evaluate.
@@ -265,8 +266,9 @@ impl Evaluated {
         s
     }
 
-    /// PDs of the rows whose target is empty, as the original task asked: `<id>;pd`. `None`
-    /// when every row is labelled.
+    /// PDs of the rows whose target is empty, as the original task asked: `<id>;pd`, written
+    /// by the shared scored-row writer ([`ScoredCsv`], ids escaped by its rule). `None` when
+    /// every row is labelled.
     ///
     /// # Errors
     /// Scoring errors.
@@ -277,11 +279,12 @@ impl Evaluated {
         let rows = take_rows(&self.input.table, &self.data.unlabelled_rows);
         let scored = self.pipeline.score(&rows)?;
         let id = self.input.schema.id.as_deref().unwrap_or("row");
-        let mut s = format!("{id};pd\n");
-        for (id, pd) in scored.ids.iter().zip(&scored.pd) {
-            let _ = writeln!(s, "{id};{pd}");
-        }
-        Ok(Some(s))
+        let text = ScoredCsv::new(id, b';')?.without_decision().to_text(
+            &scored.ids,
+            &scored.pd,
+            &scored.decision,
+        );
+        Ok(Some(text))
     }
 
     /// Writes `report.md`, `report.html`, `results.json`, `oof.csv`, `model.json` and (when

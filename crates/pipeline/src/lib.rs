@@ -22,6 +22,8 @@
 //!    decision, plus an [`Evaluation`] when the table has labels.
 //! 5. [`evaluate`] runs the whole job from a CSV path (what `pdscore evaluate` and
 //!    `cargo xtask evaluate` call) and [`Evaluated::write_all`] writes every output.
+//!    Scored rows go out as CSV through the one writer of [`output`] ([`ScoredCsv`]), which
+//!    escapes ids against CSV and formula injection.
 //! 6. [`report`] renders the comparison as text, Markdown and self-contained HTML with SVG
 //!    charts.
 //!
@@ -55,6 +57,7 @@ mod input;
 mod monitor;
 mod nested;
 mod out_of_time;
+pub mod output;
 mod pipeline;
 pub mod plot;
 pub mod report;
@@ -85,6 +88,7 @@ pub use monitor::{
 };
 pub use nested::NestedEvaluation;
 pub use out_of_time::{OutOfTime, OutOfTimeRow, OutOfTimeSpec, out_of_time, split_by_time};
+pub use output::{ScoredCsv, ScoredWriter, write_scored_csv};
 pub use pipeline::{Evaluation, Pipeline, Scored, TrainOptions};
 pub use select::{FoldScores, PairedDifference, Selection, SelectionMetric, SelectionRule};
 pub use summary::FoldCalibration;

@@ -22,13 +22,7 @@ pub(crate) fn template_csv(pipeline: &Pipeline) -> String {
     if let Some(t) = &schema.target {
         names.push(&t.column);
     }
-    let mut line = names
-        .iter()
-        .map(|n| crate::csv_out::escape_cell(n).into_owned())
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push('\n');
-    line
+    crate::csv_out::header_line(&names)
 }
 
 /// `GET /template.csv`: the header line of the expected CSV, as an attachment.

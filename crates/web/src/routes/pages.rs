@@ -238,12 +238,13 @@ pub(crate) async fn results(
             })
             .take(60)
             .collect();
+        let body = match results_csv(&result) {
+            Ok(body) => body,
+            Err(error) => return error_page(&state, &error.problem()),
+        };
         let disposition = format!("attachment; filename=\"{stem}-pd.csv\"");
-        let mut response = (
-            [(header::CONTENT_TYPE, "text/csv; charset=utf-8")],
-            results_csv(&result),
-        )
-            .into_response();
+        let mut response =
+            ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], body).into_response();
         if let Ok(value) = HeaderValue::from_str(&disposition) {
             response
                 .headers_mut()
