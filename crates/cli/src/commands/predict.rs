@@ -12,16 +12,16 @@
 //! writing together cost about 1 CPU-second per 100 MB. The GBM therefore bounds end-to-end
 //! throughput; `cargo xtask bench-predict` measures it.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use pdscore::ingest::{ColumnData, CsvChunks, TableChunk};
-use pdscore::pipeline::{Pipeline, ScoredCsv, row_ids};
+use pdscore::pipeline::{AtomicFile, Pipeline, ScoredCsv, row_ids};
 
 /// Default rows per chunk: large enough to amortise the per-chunk work, small enough for
 /// constant memory (a few tens of MB for the Klarna layout).
@@ -74,12 +74,21 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
     let chunks = CsvChunks::open(&args.input, &pipeline.read_options(), args.rows_per_chunk)
         .with_context(|| format!("cannot read `{}`", args.input.display()))?;
     let delimiter = chunks.delimiter();
-    let sink: Box<dyn Write + Send> = match &args.output {
-        Some(path) => Box::new(
-            File::create(path).with_context(|| format!("cannot create `{}`", path.display()))?,
+    let sink = match &args.output {
+        Some(path) if same_file(path, &args.input) => anyhow::bail!(
+            "--output `{}` is the input file: scoring would overwrite the rows it reads; \
+             choose another file",
+            path.display()
         ),
-        None => Box::new(std::io::stdout()),
+        Some(path) => Sink::File(
+            AtomicFile::create(path)
+                .with_context(|| format!("cannot create `{}`", path.display()))?,
+        ),
+        None => Sink::Stdout(std::io::stdout()),
     };
+    // Set by the scoring loop before it closes the channel, read by the writer after: the
+    // output is completed (JSON's closing bracket, the file's rename) only after a success.
+    let scoring_ok = AtomicBool::new(false);
     let bar = if quiet {
         ProgressBar::hidden()
     } else {
@@ -112,17 +121,18 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
         let bar_ref = &bar;
         let rows_ref = &rows;
         let csv_ref = &csv;
+        let ok_ref = &scoring_ok;
         let format = args.format;
         let writer = scope.spawn(move || -> std::io::Result<()> {
             let out = BufWriter::with_capacity(1 << 20, sink);
-            match format {
+            let out = match format {
                 Format::Csv => {
                     let mut out = csv_ref.writer(out)?;
                     for scored in scored_rx {
                         rows_ref.each(&scored, |id, p, decision| out.row(id, p, decision))?;
                         bar_ref.inc(scored.pd.len() as u64);
                     }
-                    out.finish()?;
+                    out.finish()?
                 }
                 Format::Json => {
                     let mut out = out;
@@ -138,12 +148,17 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
                         text.clear();
                         bar_ref.inc(scored.pd.len() as u64);
                     }
-                    text.extend_from_slice(b"\n]\n");
-                    out.write_all(&text)?;
-                    out.flush()?;
+                    if ok_ref.load(Ordering::Acquire) {
+                        text.extend_from_slice(b"\n]\n");
+                        out.write_all(&text)?;
+                    }
+                    out
                 }
-            }
-            Ok(())
+            };
+            let sink = out
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            sink.finish(ok_ref.load(Ordering::Acquire))
         });
         let scoring = (|| -> anyhow::Result<()> {
             let mut rows_scored = 0usize;
@@ -166,6 +181,7 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
                     args.input.display()
                 );
             }
+            scoring_ok.store(true, Ordering::Release);
             Ok(())
         })();
         drop(scored_tx);
@@ -177,6 +193,63 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
     })?;
     bar.finish_and_clear();
     Ok(())
+}
+
+/// Where the scored rows go: a file that appears only when complete, or standard output.
+enum Sink {
+    File(AtomicFile),
+    Stdout(std::io::Stdout),
+}
+
+impl Sink {
+    /// Completes the output after a successful run (`ok`), else abandons a file (nothing is
+    /// left at the output path; an older file there is kept).
+    fn finish(self, ok: bool) -> std::io::Result<()> {
+        match self {
+            Sink::File(file) if ok => file.commit(),
+            Sink::File(file) => {
+                drop(file);
+                Ok(())
+            }
+            Sink::Stdout(mut out) => out.flush(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::File(file) => file.write(buf),
+            Sink::Stdout(out) => out.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::File(file) => file.flush(),
+            Sink::Stdout(out) => out.flush(),
+        }
+    }
+}
+
+/// True when `output` names the file `input` is (after resolving links and `..`), so that
+/// writing it would destroy the rows being read.
+fn same_file(output: &Path, input: &Path) -> bool {
+    let Ok(input) = input.canonicalize() else {
+        return false;
+    };
+    if let Ok(output) = output.canonicalize() {
+        return output == input;
+    }
+    // The output does not exist yet: compare its folder and name.
+    let folder = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match (folder.canonicalize(), output.file_name()) {
+        (Ok(folder), Some(name)) => folder.join(name) == input,
+        _ => false,
+    }
 }
 
 /// Gives each scored row its id and decision without a per-row allocation.
