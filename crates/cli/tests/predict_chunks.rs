@@ -163,7 +163,7 @@ fn broken_late(data: &Path, d: &Path, bad_row: usize) -> PathBuf {
         .position(|c| *c == "age")
         .expect("an age column");
     let mut cells: Vec<String> = lines[bad_row].split(';').map(str::to_owned).collect();
-    cells[age] = "not-a-number".to_owned();
+    "not-a-number".clone_into(&mut cells[age]);
     lines[bad_row] = cells.join(";");
     let broken = d.join("broken.csv");
     std::fs::write(&broken, lines.join("\n") + "\n").expect("write broken data");
