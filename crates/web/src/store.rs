@@ -1,6 +1,7 @@
 //! Results kept in memory per upload: an unguessable id, a time-to-live and a total size cap
 //! (oldest evicted first). Nothing is written to disk.
 
+use axum::body::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -163,6 +164,9 @@ pub struct StoredResult {
     pub histogram_svg: String,
     /// When the result was stored.
     pub created: Instant,
+    /// The CSV download, built once off the async workers ([`StoredResult::with_download`])
+    /// and counted in [`StoredResult::approx_bytes`].
+    pub download: Option<Bytes>,
     orders: [OnceLock<Vec<u32>>; 5],
 }
 
@@ -194,8 +198,15 @@ impl StoredResult {
             evaluation,
             histogram_svg,
             created: Instant::now(),
+            download: None,
             orders: Default::default(),
         }
+    }
+
+    /// The result with its CSV download attached.
+    pub fn with_download(mut self, csv: Vec<u8>) -> Self {
+        self.download = Some(Bytes::from(csv));
+        self
     }
 
     /// Number of rows.
@@ -240,8 +251,9 @@ impl StoredResult {
                 .as_ref()
                 .map_or(0, |e| e.roc_svg.len() + e.pr_svg.len());
         let names = self.source_name.len() + self.id_column.len();
+        let download = self.download.as_ref().map_or(0, Bytes::len);
         // Rows: id, pd, decision, and room for the sort orders.
-        ids + self.pd.len() * (8 + 1 + 4 * SortKey::ALL.len()) + log + svgs + names + 256
+        ids + self.pd.len() * (8 + 1 + 4 * SortKey::ALL.len()) + log + svgs + names + download + 256
     }
 }
 
@@ -354,6 +366,15 @@ mod tests {
             None,
             String::new(),
         )
+    }
+
+    #[test]
+    fn the_download_is_counted_in_the_size() {
+        let plain = result(100);
+        let before = plain.approx_bytes();
+        let with = result(100).with_download(vec![b'x'; 10_000]);
+        assert_eq!(with.approx_bytes(), before + 10_000);
+        assert_eq!(with.download.as_deref(), Some(&[b'x'; 10_000][..]));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
+use axum::body::Bytes;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -160,32 +161,41 @@ async fn predict_page_inner(
     let slot = job_slot(state).await?;
     let job = run_job(state, slot, bytes, options).await?;
     let rows = job.scored.pd.len();
-    let histogram = charts::pd_histogram_svg(&job.scored.pd, job.scored.threshold);
-    let evaluation = evaluation_view(&job.scored);
     let id_column = state
         .pipeline
         .schema()
         .id
         .clone()
         .unwrap_or_else(|| "row".into());
-    let Scored {
-        ids,
-        pd,
-        decision,
-        threshold,
-        ..
-    } = job.scored;
-    let result = StoredResult::new(
-        source_name,
-        id_column,
-        ids,
-        pd,
-        decision,
-        threshold,
-        job.log,
-        evaluation,
-        histogram,
-    );
+    // Charts, metrics and the CSV download are O(rows): built once, on the blocking pool.
+    let result = tokio::task::spawn_blocking(move || -> Result<StoredResult, WebError> {
+        let histogram = charts::pd_histogram_svg(&job.scored.pd, job.scored.threshold);
+        let evaluation = evaluation_view(&job.scored);
+        let Scored {
+            ids,
+            pd,
+            decision,
+            threshold,
+            ..
+        } = job.scored;
+        let result = StoredResult::new(
+            source_name,
+            id_column,
+            ids,
+            pd,
+            decision,
+            threshold,
+            job.log,
+            evaluation,
+            histogram,
+        );
+        let csv = results_csv(&result)?;
+        Ok(result.with_download(csv))
+    })
+    .await
+    .map_err(|e| WebError::Internal {
+        reason: format!("result task failed: {e}"),
+    })??;
     let id = state
         .store
         .insert(result)
@@ -238,9 +248,12 @@ pub(crate) async fn results(
             })
             .take(60)
             .collect();
-        let body = match results_csv(&result) {
-            Ok(body) => body,
-            Err(error) => return error_page(&state, &error.problem()),
+        let body = match &result.download {
+            Some(body) => body.clone(),
+            None => match results_csv(&result) {
+                Ok(body) => Bytes::from(body),
+                Err(error) => return error_page(&state, &error.problem()),
+            },
         };
         let disposition = format!("attachment; filename=\"{stem}-pd.csv\"");
         let mut response =
