@@ -12,16 +12,17 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
-use minijinja::Environment;
 use pdscore::pipeline::Pipeline;
 use tokio::sync::Semaphore;
 
 use crate::config::Limits;
 use crate::error::WebError;
 use crate::middleware::{request_log, timeout_layer, upload_gate};
+use crate::model_view::model_view;
 use crate::routes::{api, assets, health, no_route, pages};
+use crate::state::{AppState, kib};
 use crate::store::ResultStore;
-use crate::views::{ModelView, model_view, templates};
+use crate::views::templates;
 
 /// Every route of the router, as `(method, path)` in OpenAPI path syntax. The OpenAPI document
 /// must describe each of them (a test checks it).
@@ -40,24 +41,6 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/static/app.css"),
     ("get", "/static/app.js"),
 ];
-
-/// `bytes` in whole KiB, rounded up: the unit of the upload-bytes semaphore.
-pub(crate) fn kib(bytes: usize) -> usize {
-    bytes.div_ceil(1024)
-}
-
-/// Shared state of every request.
-pub(crate) struct AppState {
-    pub(crate) pipeline: Arc<Pipeline>,
-    pub(crate) limits: Limits,
-    pub(crate) store: ResultStore,
-    pub(crate) jobs: Arc<Semaphore>,
-    pub(crate) uploads: Arc<Semaphore>,
-    pub(crate) templates: Environment<'static>,
-    pub(crate) model: ModelView,
-    pub(crate) template_csv: String,
-    pub(crate) card_json: Vec<u8>,
-}
 
 /// Builds the application router serving `pipeline` within `limits`.
 ///

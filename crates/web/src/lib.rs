@@ -42,10 +42,12 @@
 //!
 //! ## Layout
 //!
-//! `app` builds the router and the shared state; `routes` holds the handlers (`pages`, `api`,
-//! `health`, `assets`); `middleware` the request log, security headers and timeout; `views` the
-//! templates and the rendering of pages and problems; `scoring` runs an upload through the
-//! pipeline on the blocking pool; `server` binds and serves; `demo` trains a model on the spot.
+//! `app` builds the router and `state` the state it shares; `routes` holds the handlers
+//! (`pages`, `api`, `health`, `assets`); `middleware` the request log, security headers,
+//! timeout and upload budget (`request_id` keeps the id it gives); `views` the templates and the
+//! rendering of pages and problems, `model_view` the model as pages show it; `scoring` runs an
+//! upload through the pipeline on the blocking pool; `server` binds and serves (header timeout,
+//! connection cap); `demo` trains a model on the spot. No module imports one that imports it.
 //! Two modules are public: `cli`, the flags that `pdscore serve` shares with the `pdscore-web`
 //! binary, and `json_rows`, the JSON body parser that a fuzz target drives. The rest are
 //! private; the re-exports below are the whole public interface besides those two.
@@ -59,10 +61,13 @@ mod demo;
 mod error;
 pub mod json_rows;
 mod middleware;
+mod model_view;
+mod request_id;
 mod routes;
 mod runlog;
 mod scoring;
 mod server;
+mod state;
 mod store;
 mod views;
 

@@ -16,8 +16,9 @@ use axum::response::Response;
 use rand::RngCore;
 use rand::rngs::OsRng;
 
-use crate::app::{AppState, kib};
 use crate::error::WebError;
+use crate::request_id::REQUEST_ID;
+use crate::state::{AppState, kib};
 use crate::views::{error_page, problem_response};
 
 /// The `Content-Security-Policy` of every response: only this origin's stylesheet and script,
@@ -75,16 +76,6 @@ pub(crate) async fn upload_gate(
             .problem(),
         ),
     }
-}
-
-tokio::task_local! {
-    /// The id of the request being handled (set by [`request_log`] around the handler).
-    static REQUEST_ID: String;
-}
-
-/// The id of the request this task handles, if it runs under [`request_log`].
-pub(crate) fn current_request_id() -> Option<String> {
-    REQUEST_ID.try_with(Clone::clone).ok()
 }
 
 /// Gives each request an id (echoed in `x-request-id`, and quoted by server-error answers),

@@ -15,10 +15,10 @@ use pdscore::ingest::{ReadOptions, read_csv_with_report};
 use pdscore::pipeline::{Pipeline, PipelineError, Scored};
 use tokio::sync::OwnedSemaphorePermit;
 
-use crate::app::AppState;
 use crate::config::Limits;
 use crate::error::WebError;
 use crate::runlog::{self, LogEntry, ReadSummary};
+use crate::state::AppState;
 
 /// What one scoring job produced.
 pub(crate) struct Job {

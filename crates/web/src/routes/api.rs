@@ -16,12 +16,12 @@ use pdscore::ingest::ReadOptions;
 use serde::Serialize;
 
 use super::content_type;
-use crate::app::AppState;
 use crate::error::WebError;
 use crate::json_rows::{RowsCsv, RowsSpec, rows_to_csv};
 use crate::middleware::RowsScored;
 use crate::runlog::{self, LogEntry};
 use crate::scoring::{job_slot, run_job};
+use crate::state::AppState;
 use crate::views::problem_response;
 
 /// One prediction of the JSON API.

@@ -13,9 +13,9 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
 
-use crate::app::AppState;
 use crate::error::WebError;
 use crate::middleware::wants_html;
+use crate::state::AppState;
 use crate::views::{error_page, problem_response};
 
 /// The request's `Content-Type`, trimmed and lower-cased (empty when absent).

@@ -21,12 +21,12 @@ use pdscore::pipeline::Scored;
 use serde::Serialize;
 
 use super::content_type;
-use crate::app::AppState;
 use crate::charts;
 use crate::csv_out::results_csv;
 use crate::error::WebError;
 use crate::middleware::RowsScored;
 use crate::scoring::{job_slot, run_job};
+use crate::state::AppState;
 use crate::store::{EvaluationView, ResultId, SortKey, StoredResult};
 use crate::views::{error_page, page, render, thousands};
 
