@@ -22,6 +22,7 @@ mod bench_predict;
 mod calibration;
 mod loadtest;
 mod peer_arms;
+mod peer_setup;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -71,7 +72,7 @@ enum Task {
     /// same data, folds and seed; writes `target/bench-peers/<data>.json`, and with --calibration
     /// also|only `target/bench-peers/calibration/<data>.json` (calibrated PDs against
     /// CalibratedClassifierCV).
-    BenchPeers(bench_peers::BenchPeersArgs),
+    BenchPeers(peer_setup::BenchPeersArgs),
     /// Time `pdscore predict` end to end on a large synthetic file (rows/s, MB/s, peak RSS).
     BenchPredict(bench_predict::BenchPredictArgs),
 }
