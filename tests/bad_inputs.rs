@@ -10,14 +10,7 @@ use std::collections::HashMap;
 use pdscore::ingest::read_csv;
 use pdscore::pipeline::{CvSpec, EvaluateSpec, InputSpec, Pipeline, PipelineError, evaluate};
 
-#[path = "bad_inputs/corpus.rs"]
-mod corpus;
-
-use corpus::{Case, Door};
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    pdscore::pipeline::file::sha256_hex(bytes)
-}
+use pdscore_testkit::bad_inputs::{self as corpus, Case, Door};
 
 /// `evaluate` with one logistic regression and 2 folds, seed 0.
 fn train(path: &std::path::Path, target: &str) -> Result<Pipeline, PipelineError> {

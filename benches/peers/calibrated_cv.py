@@ -53,6 +53,9 @@ import warnings
 import numpy as np
 
 DEFAULT_CALIBRATED = "lightgbm_300,rf_200_balsub,logreg_balanced"
+# The stacking peer of the "beat the peers" issue: LightGBM + logistic regression + random
+# forest -> logistic regression, cv=5.
+DEFAULT_STACKING = "lightgbm_300,logreg,rf_200_balsub"
 DEFAULT_METHODS = "isotonic,sigmoid"
 ECE_BINS = 10
 
@@ -191,6 +194,9 @@ def main():
                     help=f"peers wrapped in CalibratedClassifierCV [{DEFAULT_CALIBRATED}]")
     ap.add_argument("--methods", default=DEFAULT_METHODS, help=f"calibration methods [{DEFAULT_METHODS}]")
     ap.add_argument("--cv", type=int, default=3, help="inner folds of CalibratedClassifierCV [3]")
+    ap.add_argument("--stacking", default=DEFAULT_STACKING,
+                    help="base peers of a StackingClassifier (logistic regression on their out-of-fold "
+                         f"probabilities, cv=5); 'none' for none [{DEFAULT_STACKING}]")
     ap.add_argument("--models", default=None,
                     help="uncalibrated reference peers, comma-separated [all of MODEL_ORDER]; 'none' for none")
     ap.add_argument("--seed", type=int, default=0, help="random_state of the peer models and samplers [0]")
@@ -243,7 +249,8 @@ def main():
         reference = [m for m in args.models.split(",") if m]
     else:
         reference = list(peer.MODEL_ORDER)
-    bad = [m for m in calibrated + reference if m not in models]
+    stacked = [] if args.stacking == "none" else [m for m in args.stacking.split(",") if m]
+    bad = [m for m in calibrated + reference + stacked if m not in models]
     if bad:
         sys.exit(f"unknown peer models {bad}; choose from {list(models)}")
     bad = [m for m in methods if m not in ("isotonic", "sigmoid")]
@@ -256,6 +263,15 @@ def main():
                                                                      cv=args.cv))
             for base in calibrated for method in methods]
     jobs += [(base, base, None, lambda base=base: clone(models[base][0])) for base in reference]
+    if stacked:
+        from sklearn.ensemble import StackingClassifier
+        from sklearn.linear_model import LogisticRegression
+
+        name = "stacking(" + "+".join(stacked) + ")"
+        jobs.append((name, name, None, lambda: StackingClassifier(
+            estimators=[(m, clone(models[m][0])) for m in stacked],
+            final_estimator=LogisticRegression(max_iter=1000), cv=5, stack_method="predict_proba")))
+        models[name] = (None, "StackingClassifier(" + ", ".join(stacked) + " -> LogisticRegression, cv=5)")
 
     results, failed, peer_oof = [], [], {}
     for name, r in ours.items():

@@ -5,10 +5,11 @@
 use libfuzzer_sys::fuzz_target;
 use pdscore::prelude::*;
 use pdscore_fuzz::{pipeline, transform_and_score};
-use pdscore_web::json_rows::rows_to_csv;
+use pdscore_web::json_rows::{RowsSpec, rows_to_csv};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(csv) = rows_to_csv(data) else {
+    let spec = RowsSpec::for_schema(pipeline().schema(), 1_000_000);
+    let Ok(csv) = rows_to_csv(data, &spec) else {
         return;
     };
     for line in 0..=csv.row_lines.len() as u64 + 2 {

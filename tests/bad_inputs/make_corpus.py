@@ -70,6 +70,8 @@ def main():
     write("score_missing_many_columns.csv", text(hh, rr))
     write("score_only_id_column.csv", text(["uuid"], [[r[0]] for r in b]))
     write("score_duplicate_column.csv", text(h + ["age"], [r + [r[col("age")]] for r in b]))
+    pairs = [f"a{i}" for i in range(2000) for _ in (0, 1)]
+    write("score_duplicate_pairs_header.csv", text(h + pairs, [r + ["1"] * len(pairs) for r in b]))
     write("score_extra_columns.csv", text(h + ["note", "branch"], [r + ["x", "7"] for r in b]))
     write("score_reordered_columns.csv", text(list(reversed(h)), [list(reversed(r)) for r in b]))
     hh, rr = drop(h, b, {"default"})

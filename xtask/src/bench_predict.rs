@@ -33,8 +33,8 @@ pub struct BenchPredictArgs {
     /// Seed of the synthetic input.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Input file [default: <target>/bench-predict/klarna_<rows>_seed<seed>.csv, generated
-    /// when missing].
+    /// Input file (default: `<target>/bench-predict/klarna_<rows>_seed<seed>.csv`, generated
+    /// when missing).
     #[arg(long)]
     pub input: Option<PathBuf>,
     /// Saved pipeline [default: target/evaluate/model.json, written by `cargo xtask evaluate`].

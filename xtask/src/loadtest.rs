@@ -19,7 +19,7 @@ use hyper::Request;
 use hyper_util::rt::TokioIo;
 use pdscore::ingest::synth::{SynthParams, generate};
 use pdscore::pipeline::Pipeline;
-use pdscore_web::{Limits, router, train_demo_model};
+use pdscore_web::{Limits, router, serve_router, train_demo_model};
 
 /// Most requests one client sends in one scenario (a safety bound besides the duration).
 const MAX_REQUESTS_PER_CLIENT: usize = 2_000_000;
@@ -49,6 +49,10 @@ pub struct LoadtestArgs {
     /// Scoring jobs the server runs at once.
     #[arg(long, default_value_t = 2)]
     pub jobs: usize,
+    /// Serve with `axum::serve` instead of pdscore's accept loop (header timeout, connection
+    /// cap), to measure what that loop costs.
+    #[arg(long)]
+    pub plain_axum: bool,
 }
 
 /// What one scenario measured.
@@ -103,22 +107,38 @@ pub fn run(args: &LoadtestArgs, root: &std::path::Path) -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async {
-        let app = router(pipeline, Limits::default().max_concurrent_jobs(args.jobs))?;
+        let limits = Limits::default().max_concurrent_jobs(args.jobs);
+        let app = router(pipeline, limits.clone())?;
         let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .context("cannot bind 127.0.0.1")?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        // The server's own accept loop (header timeout, connection cap), as `pdscore serve`.
+        let plain_axum = args.plain_axum;
         let server = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
+            let stopped = async {
+                let _ = stopped.await;
+            };
+            if plain_axum {
+                if let Err(error) = axum::serve(listener, app)
+                    .with_graceful_shutdown(stopped)
+                    .await
+                {
+                    eprintln!("axum::serve: {error}");
+                }
+            } else {
+                serve_router(listener, app, &limits, stopped).await;
+            }
         });
         println!(
-            "server: 127.0.0.1:{} (in-process), model {model_name}, {} scoring slots, {} cores",
+            "server: 127.0.0.1:{} (in-process, {}), model {model_name}, {} scoring slots, {} cores",
             addr.port(),
+            if args.plain_axum {
+                "axum::serve"
+            } else {
+                "pdscore's accept loop"
+            },
             args.jobs,
             std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
         );
@@ -144,7 +164,7 @@ pub fn run(args: &LoadtestArgs, root: &std::path::Path) -> anyhow::Result<()> {
             &big,
         );
         let _ = stop.send(());
-        server.await.context("server task")?.context("server")?;
+        server.await.context("server task")?;
         anyhow::Ok(())
     })
 }

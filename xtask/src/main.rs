@@ -22,8 +22,9 @@ mod bench_predict;
 mod calibration;
 mod loadtest;
 mod peer_arms;
+mod peer_setup;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -68,26 +69,19 @@ enum Task {
     /// print requests/s, latency percentiles and errors.
     Loadtest(loadtest::LoadtestArgs),
     /// Compare pdscore with the Python peers (scikit-learn, imbalanced-learn, LightGBM) on the
-    /// same data, folds and seed; writes target/bench-peers/<data>.json, and with --calibration
-    /// also|only target/bench-peers/calibration/<data>.json (calibrated PDs against
+    /// same data, folds and seed; writes `target/bench-peers/<data>.json`, and with --calibration
+    /// also|only `target/bench-peers/calibration/<data>.json` (calibrated PDs against
     /// CalibratedClassifierCV).
-    BenchPeers(bench_peers::BenchPeersArgs),
+    BenchPeers(peer_setup::BenchPeersArgs),
     /// Time `pdscore predict` end to end on a large synthetic file (rows/s, MB/s, peak RSS).
     BenchPredict(bench_predict::BenchPredictArgs),
 }
 
-/// The workspace root: the parent of this crate's directory.
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
-}
-
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.task {
-        Task::Loadtest(args) => loadtest::run(&args, &workspace_root()),
-        Task::BenchPeers(args) => bench_peers::run(&args, &workspace_root()),
-        Task::BenchPredict(args) => bench_predict::run(&args, &workspace_root()),
+        Task::Loadtest(args) => loadtest::run(&args, &pdscore_testkit::workspace_root()),
+        Task::BenchPeers(args) => bench_peers::run(&args, &pdscore_testkit::workspace_root()),
+        Task::BenchPredict(args) => bench_predict::run(&args, &pdscore_testkit::workspace_root()),
         Task::Evaluate {
             data,
             target,
@@ -96,7 +90,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             folds,
             seed,
         } => {
-            let root = workspace_root();
+            let root = pdscore_testkit::workspace_root();
             let data = data.unwrap_or_else(|| {
                 let original = root.join("data/dataset.csv");
                 if original.exists() {

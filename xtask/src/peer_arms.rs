@@ -3,10 +3,14 @@
 //! `benches/peers/export_peer_folds.py`), and the cross-validated fit of one arm on them
 //! ([`run_ours`]), whose output is the JSON `benches/peers/model_cv.py --ours` reads.
 //!
-//! The mapping is the one of the `peer_cv` arms (`crates/models/examples/peer_cv.rs`), with the
-//! samplers and class weights taken from `pdscore-resample` instead of local copies (which also
-//! gives `logreg_smote`, which `peer_cv` cannot offer: the models crate does not see the
-//! resample crate).
+//! Each arm is a [`Candidate`] of `pdscore-pipeline` ([`PeerArm::candidate`]: weighting, sampler
+//! and model built with the pipeline's own constructors) fitted by [`Candidate::fit_matrix`],
+//! the fit the comparison makes after its preprocessing; the preprocessing here is the peer's
+//! (its exported matrices). The hyper-parameters are the peer's, as in the `peer_cv` arms of
+//! `crates/models/examples/peer_cv.rs`, not those of [`default_candidates`], which the
+//! comparison tunes for itself.
+//!
+//! [`default_candidates`]: pdscore::pipeline::default_candidates
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,13 +18,13 @@ use std::time::Instant;
 
 use anyhow::{Context, bail, ensure};
 use ndarray::Array2;
+use pdscore::features::{FeatureParams, NumericImputation};
 use pdscore::models::{
     AdaBoostParams, ClassWeight as ForestClassWeight, DecisionTreeParams, FittedClassifier,
     GbmParams, LogisticRegressionParams, MlpParams, ModelSpec, RandomForestParams,
 };
-use pdscore::resample::{
-    ClassWeight, RandomOverSamplerParams, Sampler, SamplerSpec, SmoteParams, sample_weights,
-};
+use pdscore::pipeline::{Candidate, FeaturePreset, Weighting};
+use pdscore::resample::{ClassWeight, RandomOverSamplerParams, SamplerSpec, SmoteParams};
 use serde::Serialize;
 
 /// Which preprocessed matrices an arm is fitted on (the peer's `make_pre` kinds).
@@ -41,6 +45,21 @@ impl MatrixKind {
             Self::Linear => "linear",
             Self::TreeImpute => "tree_impute",
             Self::TreeNative => "tree_native",
+        }
+    }
+
+    /// The pdscore preprocessing closest to the peer's for this kind, recorded in the arm's
+    /// [`Candidate`]. The arms are fitted on the peer's exported matrices, so it is never
+    /// applied here.
+    pub fn features(self) -> FeaturePreset {
+        match self {
+            Self::Linear => FeaturePreset::Linear,
+            Self::TreeImpute => FeaturePreset::Custom(
+                FeatureParams::for_trees()
+                    .imputation(NumericImputation::Median)
+                    .missing_indicators(true),
+            ),
+            Self::TreeNative => FeaturePreset::Trees,
         }
     }
 }
@@ -100,6 +119,12 @@ pub const ARMS: &[PeerArm] = &[
     },
 ];
 
+/// The error for a peer model name that no arm has, listing the known ones.
+fn unknown_arm(name: &str) -> anyhow::Error {
+    let known: Vec<&str> = ARMS.iter().map(|a| a.peer).collect();
+    anyhow::anyhow!("unknown model `{name}`; choose from {}", known.join(", "))
+}
+
 /// The arm comparing with peer model `name`.
 ///
 /// # Errors
@@ -108,70 +133,48 @@ pub fn arm(name: &str) -> anyhow::Result<PeerArm> {
     ARMS.iter()
         .copied()
         .find(|a| a.peer == name)
-        .with_context(|| {
-            let known: Vec<&str> = ARMS.iter().map(|a| a.peer).collect();
-            format!("unknown model `{name}`; choose from {}", known.join(", "))
-        })
-}
-
-/// The recipe of an arm: optional class weighting, optional sampler, the model.
-struct Recipe {
-    weighting: Option<ClassWeight>,
-    sampler: Option<SamplerSpec>,
-    model: ModelSpec,
+        .ok_or_else(|| unknown_arm(name))
 }
 
 impl PeerArm {
-    /// The pdscore recipe with every random choice seeded by `seed`.
-    fn recipe(&self, seed: u64) -> Recipe {
+    /// The arm as a pipeline [`Candidate`] named after the peer, with every random choice
+    /// seeded by `seed`.
+    ///
+    /// # Errors
+    /// When the arm's peer name has no recipe (an arm not built from [`ARMS`]); the message
+    /// lists the known names.
+    pub fn candidate(&self, seed: u64) -> anyhow::Result<Candidate> {
         let logreg = || ModelSpec::LogisticRegression(LogisticRegressionParams::new());
-        let (weighting, sampler, model) = match self.peer {
-            "logreg" => (None, None, logreg()),
-            "logreg_balanced" => (Some(ClassWeight::Balanced), None, logreg()),
-            "logreg_smote" => (
-                None,
-                Some(SamplerSpec::Smote(SmoteParams::new().seed(seed))),
-                logreg(),
-            ),
-            "dtree_balanced" => (
-                Some(ClassWeight::Balanced),
-                None,
-                ModelSpec::DecisionTree(DecisionTreeParams::new().seed(seed)),
-            ),
-            "rf_200_balsub" => (
-                None,
-                None,
-                ModelSpec::RandomForest(
-                    RandomForestParams::new()
-                        .n_estimators(200)
-                        .class_weight(ForestClassWeight::BalancedSubsample)
-                        .seed(seed),
-                ),
-            ),
-            "adaboost_200" => (
-                None,
-                None,
-                ModelSpec::AdaBoost(AdaBoostParams::new().n_estimators(200).seed(seed)),
-            ),
-            "lightgbm_300" => (
-                None,
-                None,
-                ModelSpec::Gbm(GbmParams::lightgbm_300().seed(seed)),
-            ),
-            // "mlp32_ros" (the ARMS table holds no other name)
-            _ => (
-                None,
-                Some(SamplerSpec::RandomOverSampler(
+        let balanced = || Weighting::Fixed(ClassWeight::Balanced);
+        let new = |model| Candidate::new(self.peer, self.kind.features(), model);
+        let candidate = match self.peer {
+            "logreg" => new(logreg()),
+            "logreg_balanced" => new(logreg()).weighting(balanced()),
+            "logreg_smote" => {
+                new(logreg()).sampler(SamplerSpec::Smote(SmoteParams::new().seed(seed)))
+            }
+            "dtree_balanced" => new(ModelSpec::DecisionTree(
+                DecisionTreeParams::new().seed(seed),
+            ))
+            .weighting(balanced()),
+            "rf_200_balsub" => new(ModelSpec::RandomForest(
+                RandomForestParams::new()
+                    .n_estimators(200)
+                    .class_weight(ForestClassWeight::BalancedSubsample)
+                    .seed(seed),
+            )),
+            "adaboost_200" => new(ModelSpec::AdaBoost(
+                AdaBoostParams::new().n_estimators(200).seed(seed),
+            )),
+            "lightgbm_300" => new(ModelSpec::Gbm(GbmParams::lightgbm_300().seed(seed))),
+            "mlp32_ros" => new(ModelSpec::Mlp(MlpParams::new().max_epochs(500).seed(seed)))
+                .sampler(SamplerSpec::RandomOverSampler(
                     RandomOverSamplerParams::new().seed(seed),
                 )),
-                ModelSpec::Mlp(MlpParams::new().max_epochs(500).seed(seed)),
-            ),
+            other => return Err(unknown_arm(other)),
         };
-        Recipe {
-            weighting,
-            sampler,
-            model,
-        }
+        candidate.check()?;
+        Ok(candidate)
     }
 }
 
@@ -322,32 +325,14 @@ pub struct OursReport {
 /// # Errors
 /// Unreadable matrices, and the weighting, sampler and model errors.
 pub fn run_ours(arm: PeerArm, data: &FoldData, seed: u64) -> anyhow::Result<OursReport> {
-    let recipe = arm.recipe(seed);
-    let sampler: Option<Box<dyn Sampler>> = recipe
-        .sampler
-        .as_ref()
-        .map(SamplerSpec::build)
-        .transpose()?;
+    let candidate = arm.candidate(seed)?;
     let mut oof = vec![f64::NAN; data.y.len()];
     let mut folds = Vec::with_capacity(data.folds.len());
     for (k, (train, test)) in data.folds.iter().enumerate() {
         let (x_train, x_test) = data.matrices(arm.kind, k)?;
         let y_train: Vec<bool> = train.iter().map(|&i| data.y[i]).collect();
         let started = Instant::now();
-        let weights = recipe
-            .weighting
-            .map(|w| sample_weights(&y_train, &w))
-            .transpose()?;
-        let fitted = if let Some(sampler) = &sampler {
-            let resampled = sampler.fit_resample(x_train.view(), &y_train)?;
-            recipe
-                .model
-                .fit(resampled.x.view(), &resampled.y, weights.as_deref())?
-        } else {
-            recipe
-                .model
-                .fit(x_train.view(), &y_train, weights.as_deref())?
-        };
+        let fitted = candidate.fit_matrix(x_train.view(), &y_train, seed)?;
         let fit_s = started.elapsed().as_secs_f64();
         let started = Instant::now();
         let scores = fitted.predict_proba(x_test.view())?;
@@ -391,6 +376,37 @@ mod tests {
         }
         let err = arm("xgboost_300_hist").map(|_| ()).unwrap_err().to_string();
         assert!(err.contains("lightgbm_300"), "{err}");
+    }
+
+    #[test]
+    fn every_arm_is_a_valid_pipeline_candidate_named_after_its_peer() {
+        for a in ARMS {
+            let candidate = a.candidate(7).unwrap();
+            assert_eq!(candidate.name, a.peer);
+            assert_eq!(candidate.features, a.kind.features());
+        }
+        let mlp = arm("mlp32_ros").unwrap().candidate(0).unwrap();
+        assert_eq!(mlp.model.family(), "mlp");
+        assert!(mlp.sampler.is_some() && mlp.weighting.is_none());
+        let balanced = arm("logreg_balanced").unwrap().candidate(0).unwrap();
+        assert_eq!(
+            balanced.weighting,
+            Some(Weighting::Fixed(ClassWeight::Balanced))
+        );
+    }
+
+    #[test]
+    fn an_arm_with_an_unknown_name_is_an_error_not_an_mlp() {
+        let stray = PeerArm {
+            peer: "xgboost_300_hist",
+            kind: MatrixKind::TreeNative,
+            ours: "?",
+        };
+        let err = stray.candidate(0).unwrap_err().to_string();
+        assert!(err.contains("unknown model `xgboost_300_hist`"), "{err}");
+        for a in ARMS {
+            assert!(err.contains(a.peer), "{err}");
+        }
     }
 
     /// Writes a tiny export directory (2 folds, 1 kind) the way export_peer_folds.py does.

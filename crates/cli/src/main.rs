@@ -33,25 +33,37 @@ enum Command {
     Serve(commands::serve::ServeCmdArgs),
     /// Print the model card of a saved pipeline.
     Inspect(commands::inspect::InspectArgs),
+    /// Stability of a saved pipeline on new data: PSI of the PD, CSI of each input (exit code 3
+    /// above --fail-above).
+    Monitor(commands::monitor::MonitorArgs),
     /// Write synthetic customers in the original Klarna file format.
     Generate(commands::generate::GenerateArgs),
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Evaluate(args) => commands::evaluate::run(&args, cli.quiet),
         Command::Train(args) => commands::train::run(&args, cli.quiet),
         Command::Predict(args) => commands::predict::run(&args, cli.quiet),
         Command::Serve(args) => commands::serve::run(&args),
         Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Monitor(args) => {
+            let over = commands::monitor::run(&args, cli.quiet)?;
+            return Ok(if over {
+                ExitCode::from(commands::monitor::DRIFT_EXIT_CODE)
+            } else {
+                ExitCode::SUCCESS
+            });
+        }
         Command::Generate(args) => commands::generate::run(&args),
-    }
+    }?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         // `pdscore predict ... | head` closes the pipe early: not an error.
         Err(error)
             if error

@@ -8,14 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-#[path = "../../../tests/bad_inputs/corpus.rs"]
-mod corpus;
-
-use corpus::{Case, Door};
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    pdscore::pipeline::file::sha256_hex(bytes)
-}
+use pdscore_testkit::bad_inputs::{self as corpus, Case, Door};
 
 fn pdscore(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pdscore"))

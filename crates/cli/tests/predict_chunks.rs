@@ -138,3 +138,129 @@ fn zero_rows_per_chunk_is_an_error_not_a_panic() {
     assert!(stderr.contains("rows-per-chunk"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// Runs `pdscore predict` expecting a failure; returns (stdout, stderr).
+fn failing(args: &[&str]) -> (Vec<u8>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_pdscore"))
+        .args(args)
+        .output()
+        .expect("run pdscore");
+    assert!(!out.status.success(), "pdscore {args:?} succeeded");
+    (
+        out.stdout,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The data with a value that cannot be read in row `bad_row` (1-based), far past the first
+/// chunks, so that those are scored and handed to the writer before the error.
+fn broken_late(data: &Path, d: &Path, bad_row: usize) -> PathBuf {
+    let text = std::fs::read_to_string(data).expect("read data");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let header: Vec<&str> = lines[0].split(';').collect();
+    let age = header
+        .iter()
+        .position(|c| *c == "age")
+        .expect("an age column");
+    let mut cells: Vec<String> = lines[bad_row].split(';').map(str::to_owned).collect();
+    "not-a-number".clone_into(&mut cells[age]);
+    lines[bad_row] = cells.join(";");
+    let broken = d.join("broken.csv");
+    std::fs::write(&broken, lines.join("\n") + "\n").expect("write broken data");
+    broken
+}
+
+#[test]
+fn a_failed_run_leaves_no_output_file_and_no_closing_bracket() {
+    let d = dir("predict_failed_output");
+    let (data, model) = trained(&d, "logreg");
+    let broken = broken_late(&data, &d, 500);
+    let out = d.join("scores.csv");
+    std::fs::write(&out, "an older result\n").expect("write older output");
+    for format in ["csv", "json"] {
+        let (_, stderr) = failing(&[
+            "predict",
+            "--quiet",
+            "--model",
+            s(&model),
+            "--input",
+            s(&broken),
+            "--output",
+            s(&out),
+            "--format",
+            format,
+            "--rows-per-chunk",
+            "50",
+        ]);
+        assert!(stderr.contains("not-a-number"), "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(&out).expect("older output"),
+            "an older result\n",
+            "{format}: the older file was replaced by a partial one"
+        );
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&d)
+        .expect("list")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    // To standard output the rows before the error are streamed, but the JSON is not closed.
+    let (stdout, _) = failing(&[
+        "predict",
+        "--quiet",
+        "--model",
+        s(&model),
+        "--input",
+        s(&broken),
+        "--format",
+        "json",
+        "--rows-per-chunk",
+        "50",
+    ]);
+    let text = String::from_utf8(stdout).expect("UTF-8");
+    assert!(text.starts_with('['), "{}", &text[..text.len().min(80)]);
+    assert!(
+        !text.trim_end().ends_with(']'),
+        "a failed run closed its JSON array"
+    );
+    // A successful run writes the file whole.
+    ok(&[
+        "predict",
+        "--quiet",
+        "--model",
+        s(&model),
+        "--input",
+        s(&data),
+        "--output",
+        s(&out),
+    ]);
+    let written = std::fs::read_to_string(&out).expect("output");
+    assert_eq!(written.lines().count(), 638, "header and 637 rows");
+}
+
+#[test]
+fn output_equal_to_input_is_refused() {
+    let d = dir("predict_output_is_input");
+    let (data, model) = trained(&d, "logreg");
+    let before = std::fs::read(&data).expect("read data");
+    let dotted = d.join(".").join(data.file_name().expect("name"));
+    for output in [&data, &dotted] {
+        let (_, stderr) = failing(&[
+            "predict",
+            "--quiet",
+            "--model",
+            s(&model),
+            "--input",
+            s(&data),
+            "--output",
+            s(output),
+        ]);
+        assert!(stderr.contains("is the input file"), "{stderr}");
+    }
+    assert_eq!(
+        std::fs::read(&data).expect("read data"),
+        before,
+        "the input was changed"
+    );
+}

@@ -1,9 +1,12 @@
 //! `pdscore evaluate`, `train`, `predict` and `inspect` end to end: the real binary on small
-//! files. Real data sets are looked up beside the workspace (`<root>/../shared/data`, or
-//! further up for a worktree); tests that need them print a reason and return when absent.
+//! files. Real data sets are looked up in the shared data (`pdscore_testkit::require_shared_data`);
+//! tests that need them print a reason and return when absent (or fail when
+//! `PDSCORE_REQUIRE_SHARED_DATA=1`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use pdscore_testkit::require_shared_data;
 
 fn pdscore(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pdscore"))
@@ -40,26 +43,6 @@ fn dir(name: &str) -> PathBuf {
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
-}
-
-fn workspace_root() -> PathBuf {
-    let mut dir = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
-    while !dir.join("Cargo.lock").exists() {
-        assert!(dir.pop(), "no workspace root");
-    }
-    dir
-}
-
-fn shared_data(relative: &str) -> Option<PathBuf> {
-    let found = workspace_root()
-        .ancestors()
-        .skip(1)
-        .map(|d| d.join("shared/data").join(relative))
-        .find(|p| p.exists());
-    if found.is_none() {
-        eprintln!("skipped: shared/data/{relative} not found beside the workspace");
-    }
-    found
 }
 
 /// The first `rows` data rows of a CSV (header kept).
@@ -235,7 +218,8 @@ fn train_predict_inspect_round_trip_on_the_real_klarna_rows() {
     assert_eq!(rows[0]["pd"].as_f64(), Some(first_csv_pd));
 
     // the 10,000 real Klarna rows: comma-separated, no labels, `1.0`-style codes
-    let Some(real) = shared_data("klarna/unlabeled_10k_reformatted__samarthum_test.csv") else {
+    let Some(real) = require_shared_data("klarna/unlabeled_10k_reformatted__samarthum_test.csv")
+    else {
         return;
     };
     let real_out = d.join("real.csv");
@@ -265,7 +249,7 @@ fn train_predict_inspect_round_trip_on_the_real_klarna_rows() {
 fn any_binary_target_csv_works() {
     let d = dir("other_data");
     // credit_risk: categorical text columns and missing values, target 0/1
-    if let Some(credit) = shared_data("credit_risk/credit_risk_dataset.csv") {
+    if let Some(credit) = require_shared_data("credit_risk/credit_risk_dataset.csv") {
         let small = d.join("credit.csv");
         head(&credit, 1500, &small);
         let json = d.join("credit.json");
@@ -288,7 +272,7 @@ fn any_binary_target_csv_works() {
         assert!(v["models"][1]["roc_auc"].as_f64().expect("auc") > 0.8);
     }
     // taiwan_credit with --id ID: the id never becomes a feature
-    if let Some(taiwan) = shared_data("taiwan_credit/UCI_Credit_Card.csv") {
+    if let Some(taiwan) = require_shared_data("taiwan_credit/UCI_Credit_Card.csv") {
         let small = d.join("taiwan.csv");
         head(&taiwan, 1500, &small);
         let model = d.join("taiwan_model.json");

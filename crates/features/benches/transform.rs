@@ -9,7 +9,6 @@
 //! Run: `cargo bench -p pdscore-features --bench transform -- --sample-size 10`
 
 #[path = "../tests/common/mod.rs"]
-#[allow(clippy::unwrap_used)]
 mod common;
 
 use std::hint::black_box;

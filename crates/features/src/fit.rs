@@ -1,7 +1,5 @@
 //! Fitting: [`FeatureParams::fit`] learns every statistic from the training rows it is given.
 
-use std::collections::HashMap;
-
 use pdscore_ingest::{CategoricalColumn, ColumnData, ColumnKind, MISSING_CODE, Schema, Table};
 
 use crate::error::{FeatureError, Result};
@@ -333,22 +331,6 @@ fn fit_pca(
     fitted.output_names = (1..=n_components).map(|k| format!("pc{k}")).collect();
     fitted.pca = Some(pca);
     Ok(fitted)
-}
-
-/// Maps level names to their slot: kept levels `0..k`, merged rare levels to the `__other__`
-/// slot. Built once per transform call per column (cost: number of fitted levels).
-pub(crate) fn level_slots(fit: &CategoricalFit) -> HashMap<&str, u32> {
-    let other = fit.kept.len() as u32;
-    fit.kept
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.level.as_str(), i as u32))
-        .chain(
-            fit.merged_into_other
-                .iter()
-                .map(|l| (l.level.as_str(), other)),
-        )
-        .collect()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! Both serialise to JSON (the web page and the model card show them) and print as short
 //! human-readable text with `Display`.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use pdscore_ingest::ColumnKind;
@@ -83,6 +84,25 @@ pub struct CategoricalFit {
     pub missing_level: bool,
     /// Names of the output columns this column produces, in order.
     pub outputs: Vec<String>,
+}
+
+impl CategoricalFit {
+    /// Maps level names to their slot: kept levels `0..k`, merged rare levels to the
+    /// `__other__` slot. Built once per transform call per column (cost: number of fitted
+    /// levels).
+    pub(crate) fn slots(&self) -> HashMap<&str, u32> {
+        let other = self.kept.len() as u32;
+        self.kept
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (l.level.as_str(), i as u32))
+            .chain(
+                self.merged_into_other
+                    .iter()
+                    .map(|l| (l.level.as_str(), other)),
+            )
+            .collect()
+    }
 }
 
 /// What happened to one input column at fit time.

@@ -109,6 +109,10 @@ pub enum PcaComponents {
 /// assert!(FeatureParams::for_trees().pca(Some(PcaComponents::Count(3))).check().is_err());
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent on/off switches of the feature steps, each its own serialized field"
+)]
 pub struct FeatureParams {
     pub(crate) sparse: SparsePolicy,
     pub(crate) imputation: NumericImputation,

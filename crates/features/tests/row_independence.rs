@@ -2,7 +2,7 @@
 //! a 10,000-row file.
 //!
 //! Fits on the shipped synthetic sample (`data/klarna_synth_sample.csv`) and transforms the
-//! 10,000 real Klarna rows in `<root>/../shared/data/klarna/` (another file), both read with the
+//! 10,000 real Klarna rows in the shared data's `klarna/` (another file), both read with the
 //! ingest reader and the Klarna schema; when the real file is absent, 10,000 synthetic rows from
 //! the ingest generator stand in.
 

@@ -9,6 +9,28 @@ use crate::table::ColumnKind;
 /// always reported.
 pub const MAX_EXAMPLES: usize = 20;
 
+/// Most header fields a CSV input may have. Wider headers are refused before any name is
+/// compared or copied, so a hostile header cannot hold a reader for long.
+pub const MAX_HEADER_FIELDS: usize = 100_000;
+
+/// Longest column name an error or warning quotes, in characters; longer names are cut and end
+/// in `…`.
+pub const MAX_LISTED_NAME_CHARS: usize = 64;
+
+/// A column name as errors and warnings quote it: at most [`MAX_LISTED_NAME_CHARS`] characters.
+///
+/// ```
+/// let long = "x".repeat(100);
+/// assert_eq!(pdscore_ingest::listed_name(&long).chars().count(), 65); // 64 and an ellipsis
+/// assert_eq!(pdscore_ingest::listed_name("age"), "age");
+/// ```
+pub fn listed_name(name: &str) -> String {
+    match name.char_indices().nth(MAX_LISTED_NAME_CHARS) {
+        Some((cut, _)) => format!("{}…", &name[..cut]),
+        None => name.to_owned(),
+    }
+}
+
 /// One offending cell: where it is and what it holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadCell {
@@ -47,8 +69,17 @@ pub enum IngestError {
     /// Some header names appear more than once.
     #[error("duplicate column names in the header: {}", names.join(", "))]
     DuplicateColumns {
-        /// Each duplicated name, once.
+        /// Each duplicated name, once, in file order: the first [`MAX_EXAMPLES`], each cut to
+        /// [`MAX_LISTED_NAME_CHARS`] characters.
         names: Vec<String>,
+    },
+    /// The header has more fields than [`MAX_HEADER_FIELDS`].
+    #[error("the header has more than {max} fields (found at least {found})")]
+    TooManyColumns {
+        /// Fields counted before the reader stopped (more than `max`).
+        found: usize,
+        /// The limit, [`MAX_HEADER_FIELDS`].
+        max: usize,
     },
     /// Columns the schema requires are not in the header.
     #[error("missing required columns: {}", names.join(", "))]
@@ -220,16 +251,23 @@ impl fmt::Display for ManyList<'_> {
 pub enum IngestWarning {
     /// Header columns the schema does not mention; they were ignored.
     ExtraColumns {
-        /// The ignored names, in file order.
+        /// The ignored names, in file order: the first [`MAX_EXAMPLES`], each cut to
+        /// [`MAX_LISTED_NAME_CHARS`] characters.
         names: Vec<String>,
+        /// How many columns were ignored.
+        total: usize,
     },
 }
 
 impl fmt::Display for IngestWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            IngestWarning::ExtraColumns { names } => {
-                write!(f, "ignored columns not in the schema: {}", names.join(", "))
+            IngestWarning::ExtraColumns { names, total } => {
+                write!(f, "ignored columns not in the schema: {}", names.join(", "))?;
+                if *total > names.len() {
+                    write!(f, " and {} more", total - names.len())?;
+                }
+                Ok(())
             }
         }
     }

@@ -61,7 +61,10 @@ pub use csv::{
     CsvChunks, CsvRead, CsvSource, DEFAULT_MISSING_TOKENS, ReadOptions, TableChunk,
     canonical_level, read_csv, read_csv_with_report,
 };
-pub use error::{BadCell, IngestError, IngestWarning, MAX_EXAMPLES};
+pub use error::{
+    BadCell, IngestError, IngestWarning, MAX_EXAMPLES, MAX_HEADER_FIELDS, MAX_LISTED_NAME_CHARS,
+    listed_name,
+};
 pub use levels::{Levels, LevelsIter};
 #[cfg(feature = "parquet")]
 pub use parquet::read_parquet;

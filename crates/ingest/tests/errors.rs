@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use pdscore_ingest::labels::{labels, require_positives};
 use pdscore_ingest::{
-    ColumnKind, IngestError, IngestWarning, MAX_EXAMPLES, ReadOptions, Schema, TargetSpec,
-    read_csv, read_csv_with_report,
+    ColumnKind, IngestError, IngestWarning, MAX_EXAMPLES, MAX_HEADER_FIELDS, MAX_LISTED_NAME_CHARS,
+    ReadOptions, Schema, TargetSpec, read_csv, read_csv_with_report,
 };
 
 fn fixture(name: &str) -> PathBuf {
@@ -43,6 +43,89 @@ fn header_only() {
 fn duplicate_columns_lists_each_name_once() {
     match read("duplicate_columns.csv") {
         Err(IngestError::DuplicateColumns { names }) => assert_eq!(names, ["x", "y"]),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// Regression (hardening): `a1,a1,a2,a2,...` made the duplicate check quadratic (hours of CPU
+/// for a 50 MiB header). Now linear, with the listed names capped and cut short.
+#[test]
+fn a_hostile_duplicate_header_is_refused_quickly_with_a_short_list() {
+    let pairs = 45_000; // 90,000 fields: under MAX_HEADER_FIELDS
+    let long = "n".repeat(500);
+    let mut header = String::new();
+    for i in 0..pairs {
+        let name = if i == 0 {
+            long.clone()
+        } else {
+            format!("a{i}")
+        };
+        header.push_str(&name);
+        header.push(',');
+        header.push_str(&name);
+        header.push(',');
+    }
+    header.push_str("last\n");
+    let mut csv = header.clone().into_bytes();
+    csv.extend_from_slice(&vec![b','; pairs * 2]);
+    csv.extend_from_slice(b"1\n");
+    let started = std::time::Instant::now();
+    let error = read_csv(&csv[..], &ReadOptions::new()).expect_err("duplicates");
+    let elapsed = started.elapsed();
+    assert!(elapsed.as_secs_f64() < 5.0, "took {elapsed:?}");
+    match error {
+        IngestError::DuplicateColumns { names } => {
+            assert_eq!(names.len(), MAX_EXAMPLES);
+            assert_eq!(
+                names[0].chars().count(),
+                MAX_LISTED_NAME_CHARS + 1,
+                "cut and …"
+            );
+            assert!(names[0].ends_with('…'));
+            assert_eq!(names[1], "a1");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// A header wider than MAX_HEADER_FIELDS is refused before its names are read.
+#[test]
+fn a_header_with_too_many_fields_is_refused() {
+    let mut csv = vec![b'x'; 1];
+    for _ in 0..MAX_HEADER_FIELDS + 10 {
+        csv.extend_from_slice(b",x");
+    }
+    csv.extend_from_slice(b"\n");
+    match read_csv(&csv[..], &ReadOptions::new()) {
+        Err(IngestError::TooManyColumns { found, max }) => {
+            assert_eq!(max, MAX_HEADER_FIELDS);
+            assert!(found > max);
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+/// Many ignored columns are summarised, not all listed.
+#[test]
+fn many_extra_columns_are_counted_and_a_few_listed() {
+    let mut csv = String::from("id,x");
+    for i in 0..1000 {
+        csv.push_str(",extra");
+        csv.push_str(&i.to_string());
+    }
+    csv.push_str("\n1,2");
+    csv.push_str(&",".repeat(1000));
+    csv.push('\n');
+    let schema = Schema::new()
+        .with_id("id")
+        .with_kind("x", ColumnKind::Numeric);
+    let read =
+        read_csv_with_report(csv.as_bytes(), &ReadOptions::new().schema(schema)).expect("readable");
+    match &read.warnings[..] {
+        [IngestWarning::ExtraColumns { names, total }] => {
+            assert_eq!((*total, names.len()), (1000, MAX_EXAMPLES));
+            assert!(read.warnings[0].to_string().ends_with("and 980 more"));
+        }
         other => panic!("unexpected {other:?}"),
     }
 }
@@ -277,7 +360,8 @@ fn extra_columns_are_a_warning_and_dropped() {
     assert_eq!(
         read.warnings,
         [IngestWarning::ExtraColumns {
-            names: vec!["extra1".into(), "extra2".into()]
+            names: vec!["extra1".into(), "extra2".into()],
+            total: 2
         }]
     );
     let names: Vec<&str> = read.table.column_names().collect();

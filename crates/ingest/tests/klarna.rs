@@ -1,20 +1,9 @@
 //! The Klarna schema file, and the real 10,000 rows read from both formats.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pdscore_ingest::{ColumnData, KLARNA_COLUMNS, ReadOptions, Schema, Table, read_csv};
-
-fn workspace_root() -> PathBuf {
-    let mut dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    while !dir.join("Cargo.lock").exists() {
-        assert!(
-            dir.pop(),
-            "no workspace root above {}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-    }
-    dir
-}
+use pdscore_testkit::{require_shared_data, workspace_root};
 
 #[test]
 fn schema_file_agrees_with_the_built_in_schema() {
@@ -111,14 +100,10 @@ fn assert_same_columns(a: &Table, b: &Table, names: &[&str]) {
 
 #[test]
 fn real_rows_read_the_same_from_both_formats() {
-    // `$PDSCORE_SHARED_DIR` for a git worktree that does not sit beside `shared/`.
-    let shared = std::env::var_os("PDSCORE_SHARED_DIR")
-        .map_or_else(|| workspace_root().join("../shared"), PathBuf::from);
-    let path = shared.join("data/klarna/unlabeled_10k_reformatted__samarthum_test.csv");
-    if !path.exists() {
-        eprintln!("skipped: {} is absent", path.display());
+    let Some(path) = require_shared_data("klarna/unlabeled_10k_reformatted__samarthum_test.csv")
+    else {
         return;
-    }
+    };
     let comma = std::fs::read_to_string(&path).expect("readable");
     let options = ReadOptions::new().schema(Schema::klarna());
     let from_comma = read_csv(Path::new(&path), &options).expect("comma file");

@@ -65,12 +65,14 @@ mod groups;
 mod hosmer_lemeshow;
 mod input;
 mod jeffreys;
+mod lift;
 mod mean_pd;
 mod probability;
 mod ranked;
 mod recalibration;
 mod sort;
 mod special;
+mod stability;
 mod summary;
 mod threshold;
 
@@ -83,10 +85,12 @@ pub use grades::{GradeRow, MasterScale};
 pub use hosmer_lemeshow::{HosmerLemeshow, hosmer_lemeshow};
 pub use input::labels_from_01;
 pub use jeffreys::jeffreys_p_value;
+pub use lift::{GainsRow, gains_table};
 pub use mean_pd::mean_pd_ratio;
 pub use probability::{brier_score, log_loss};
 pub use ranked::{PrCurve, RankedScores, RocCurve};
 pub use recalibration::{CalibrationFit, calibration_intercept_slope};
+pub use stability::{PSI_SHARE_FLOOR, StabilityBand, population_stability_index};
 pub use summary::{CalibrationSummary, calibration_summary};
 pub use threshold::{ChosenThreshold, ThresholdObjective};
 

@@ -361,7 +361,10 @@ mod tests {
     /// References: scikit-learn's Newton-Cholesky fit and scipy's `brentq` on the score
     /// equation.
     #[test]
-    #[allow(clippy::unreadable_literal)] // the reference values as printed
+    #[allow(
+        clippy::unreadable_literal,
+        reason = "the reference values as scikit-learn and scipy print them"
+    )]
     fn regression_extreme_pds_converge() {
         let fit =
             calibration_intercept_slope(&[true, false, true], &[0.0, 0.96875, 0.984375]).unwrap();

@@ -273,7 +273,10 @@ proptest! {
 /// Regression: proptest found a weighted perfect ranking whose trapezoid sum came out at
 /// 1.0000000000000002; AUC and AP are now clamped to `[0, 1]`.
 #[test]
-#[allow(clippy::unreadable_literal)] // the literals are the exact failing input
+#[allow(
+    clippy::unreadable_literal,
+    reason = "the literals are the exact failing input proptest printed"
+)]
 fn regression_weighted_perfect_ranking_auc_is_not_above_one() {
     let y = [true, false, false, false, false, true, false, false, false];
     let scores = [

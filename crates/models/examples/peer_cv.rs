@@ -15,13 +15,14 @@
 use std::time::Instant;
 use std::{fs, path::Path, path::PathBuf, process::ExitCode};
 
-use ndarray::{Array2, ArrayView2, Axis};
+use ndarray::{Array2, ArrayView2};
 use pdscore_models::{
     AdaBoostParams, ClassWeight, Classifier, DecisionTreeParams, FittedClassifier, GbmParams,
     LogisticRegressionParams, MlpParams, ModelError, RandomForestParams,
 };
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use pdscore_resample::{
+    ClassWeight as ResampleClassWeight, RandomOverSamplerParams, Sampler, sample_weights,
+};
 
 /// Fits the model called `name` with `sample_weight` (if the model uses weights as part of its
 /// recipe, e.g. `balanced` variants, it computes them here from `y`).
@@ -34,7 +35,7 @@ fn fit_model(
         // Each model family adds its arms here, e.g.
         // "gbm" => boxed(GbmParams::lightgbm_like().fit(x, y, None)),
         // --- tree family (peers of the same names in ../shared/tools/peer_baseline.py) ---
-        "dtree_balanced" => boxed(DecisionTreeParams::new().fit(x, y, Some(&balanced_weights(y)))),
+        "dtree_balanced" => boxed(DecisionTreeParams::new().fit(x, y, Some(&balanced_weights(y)?))),
         "rf_200_balsub" => boxed(
             RandomForestParams::new()
                 .n_estimators(200)
@@ -43,23 +44,27 @@ fn fit_model(
         ),
         "adaboost_200" => boxed(AdaBoostParams::new().n_estimators(200).fit(x, y, None)),
         "gbm" => boxed(GbmParams::lightgbm_300().fit(x, y, None)),
-        "gbm_balanced" => boxed(GbmParams::lightgbm_300().fit(x, y, Some(&balanced_weights(y)))),
+        "gbm_balanced" => boxed(GbmParams::lightgbm_300().fit(x, y, Some(&balanced_weights(y)?))),
         // peer `logreg`: LogisticRegression(C=1) on the `linear` matrices.
         "logreg" => boxed(LogisticRegressionParams::new().fit(x, y, None)),
         // peer `logreg_balanced`: class_weight='balanced' as per-row weights.
         "logreg_balanced" => {
-            boxed(LogisticRegressionParams::new().fit(x, y, Some(&balanced_weights(y))))
+            boxed(LogisticRegressionParams::new().fit(x, y, Some(&balanced_weights(y)?)))
         }
         // peer `mlp32_ros`: RandomOverSampler (positives to 1:1) -> MLP (32,), early stopping,
         // at most 500 epochs (the peer's max_iter).
         "mlp32_ros" => {
-            let (xs, ys) = random_oversample(x, y, 0);
-            boxed(
-                MlpParams::new()
-                    .max_epochs(500)
-                    .seed(0)
-                    .fit(xs.view(), &ys, None),
-            )
+            let resampled = RandomOverSamplerParams::new()
+                .seed(0)
+                .check()
+                .map_err(|e| e.to_string())?
+                .fit_resample(x, y)
+                .map_err(|e| e.to_string())?;
+            boxed(MlpParams::new().max_epochs(500).seed(0).fit(
+                resampled.x.view(),
+                &resampled.y,
+                None,
+            ))
         }
         "gbm_cat" => boxed(
             GbmParams::lightgbm_300()
@@ -68,24 +73,6 @@ fn fit_model(
         ),
         other => Err(format!("unknown model `{other}`")),
     }
-}
-
-/// Seeded random oversampling of the minority class to 1:1 (imbalanced-learn's
-/// `RandomOverSampler` recipe: every original row plus minority rows drawn with replacement),
-/// local to the harness because the models crate cannot depend on the resample crate.
-fn random_oversample(x: ArrayView2<'_, f64>, y: &[bool], seed: u64) -> (Array2<f64>, Vec<bool>) {
-    let positives: Vec<usize> = (0..y.len()).filter(|&i| y[i]).collect();
-    let negatives: Vec<usize> = (0..y.len()).filter(|&i| !y[i]).collect();
-    let (minority, majority_len) = if positives.len() <= negatives.len() {
-        (positives, negatives.len())
-    } else {
-        (negatives, positives.len())
-    };
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut rows: Vec<usize> = (0..y.len()).collect();
-    rows.extend((minority.len()..majority_len).map(|_| minority[rng.gen_range(0..minority.len())]));
-    let ys = rows.iter().map(|&i| y[i]).collect();
-    (x.select(Axis(0), &rows), ys)
 }
 
 /// Columns listed in `PDSCORE_GBM_CATEGORICAL` (comma-separated indices), for the `gbm_cat` arm
@@ -112,19 +99,9 @@ fn boxed<F: FittedClassifier + 'static>(
         .map_err(|e| e.to_string())
 }
 
-/// `balanced` class weights (n / (2 * count)) as per-row weights.
-fn balanced_weights(y: &[bool]) -> Vec<f64> {
-    let n = y.len() as f64;
-    let pos = y.iter().filter(|&&v| v).count() as f64;
-    y.iter()
-        .map(|&v| {
-            if v {
-                n / (2.0 * pos)
-            } else {
-                n / (2.0 * (n - pos))
-            }
-        })
-        .collect()
+/// `balanced` class weights (n / (2 * count)) as per-row weights, from `pdscore-resample`.
+fn balanced_weights(y: &[bool]) -> Result<Vec<f64>, String> {
+    sample_weights(y, &ResampleClassWeight::Balanced).map_err(|e| e.to_string())
 }
 
 fn read_f64(path: &Path) -> Result<Vec<f64>, String> {

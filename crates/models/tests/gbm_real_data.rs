@@ -1,26 +1,16 @@
 //! The gradient-boosted trees on real data: taiwan_credit (UCI default of credit card clients),
 //! read from `<workspace>/../shared/data/taiwan_credit/UCI_Credit_Card.csv` (or
 //! `$PDSCORE_SHARED_DIR/data/...` when that variable is set, e.g. for a git worktree that does
-//! not sit beside `shared/`). Skipped, with a printed reason, when the file is absent.
+//! not sit beside `shared/`). Skipped, with a printed reason, when the file is absent (fails
+//! instead when `PDSCORE_REQUIRE_SHARED_DATA=1`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use ndarray::Array2;
 use pdscore_models::gbm::{EarlyStopping, EvalMetric, GbmParams};
 use pdscore_models::{Classifier, FittedClassifier};
 
 mod conformance;
-
-/// The workspace root: the nearest ancestor of this crate whose Cargo.toml has `[workspace]`.
-fn workspace_root() -> Option<PathBuf> {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .find(|dir| {
-            std::fs::read_to_string(dir.join("Cargo.toml"))
-                .is_ok_and(|text| text.contains("[workspace]"))
-        })
-        .map(Path::to_path_buf)
-}
 
 /// Features (every column but `ID` and the label) and labels of the all-numeric CSV.
 fn read_taiwan(path: &Path) -> (Array2<f64>, Vec<bool>) {
@@ -46,16 +36,8 @@ fn read_taiwan(path: &Path) -> (Array2<f64>, Vec<bool>) {
 
 #[test]
 fn taiwan_credit_holdout_auc_is_in_lightgbm_range() {
-    let shared = std::env::var_os("PDSCORE_SHARED_DIR")
-        .map(PathBuf::from)
-        .or_else(|| workspace_root().map(|root| root.join("../shared")));
-    let Some(path) = shared
-        .map(|dir| dir.join("data/taiwan_credit/UCI_Credit_Card.csv"))
-        .filter(|p| p.exists())
+    let Some(path) = pdscore_testkit::require_shared_data("taiwan_credit/UCI_Credit_Card.csv")
     else {
-        eprintln!(
-            "skipped: ../shared/data/taiwan_credit/UCI_Credit_Card.csv not found beside the workspace"
-        );
         return;
     };
     let (x, y) = read_taiwan(&path);

@@ -1,5 +1,7 @@
 //! The model card: what a saved pipeline is, how it was made and how well it did.
 
+use std::fmt::Write as _;
+
 use pdscore_features::FitLog;
 use pdscore_ingest::{ColumnData, ColumnKind, Schema, Table};
 use pdscore_metrics::{GradeRow, ThresholdObjective};
@@ -376,11 +378,7 @@ impl ModelCard {
             n.confusion.false_positives,
             n.chosen.join(", ")
         );
-        let _ = writeln!(
-            s,
-            "\n{}",
-            crate::report::table_text(&self.cv.models, &self.cv.best)
-        );
+        let _ = writeln!(s, "\n{}", table_text(&self.cv.models, &self.cv.best));
         let _ = writeln!(
             s,
             "feature importance ({:?}), top 10:",
@@ -422,5 +420,80 @@ pub fn policy_text(policy: &ThresholdObjective) -> String {
             cost_false_positive,
         } => format!("min expected cost, FN:FP = {cost_false_negative}:{cost_false_positive}"),
         ThresholdObjective::TargetRecall { recall } => format!("target recall {recall}"),
+    }
+}
+
+/// The comparison table as aligned plain text (for terminals); the best row is marked `*`.
+///
+/// Ranking (ROC and PR AUC, mean ± std over folds), the calibration of the pooled out-of-fold
+/// PDs (log loss, mean PD / observed rate, ECE, the method), and the decisions at cross-fitted
+/// thresholds.
+pub fn table_text(rows: &[CvRow], best: &str) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "  {:<18} {:>15} {:>15} {:>7} {:>6} {:>6} {:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7} {:>6} {:>7}",
+        "model",
+        "ROC AUC",
+        "PR AUC",
+        "logloss",
+        "PD/obs",
+        "ECE",
+        "calib",
+        "F1",
+        "prec",
+        "recall",
+        "TP",
+        "FP",
+        "TN",
+        "FN",
+        "fit s"
+    );
+    for r in rows {
+        let mark = if r.name == best { '*' } else { ' ' };
+        let _ = writeln!(
+            s,
+            "{mark} {:<18} {:>7.4}±{:<7.4} {:>7.4}±{:<7.4} {:>7.4} {:>6.2} {:>6.4} {:<10} {:>6.3} {:>6.3} {:>6.3} {:>6} {:>6} {:>7} {:>6} {:>7.2}",
+            r.name,
+            r.roc_auc,
+            r.roc_auc_std,
+            r.pr_auc,
+            r.pr_auc_std,
+            r.log_loss,
+            r.mean_pd_ratio,
+            r.ece,
+            short(&r.calibration, 10),
+            r.f1,
+            r.precision,
+            r.recall,
+            r.tp,
+            r.fp,
+            r.tn,
+            r.fn_,
+            r.fit_seconds
+        );
+    }
+    s
+}
+
+/// `text` cut to `width` characters, with `…` when cut.
+fn short(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        let mut s: String = text.chars().take(width - 1).collect();
+        s.push('…');
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_method_lists_are_cut() {
+        assert_eq!(short("sigmoid", 10), "sigmoid");
+        assert_eq!(short("sigmoid ×4, isotonic ×1", 10), "sigmoid ×…");
     }
 }

@@ -16,6 +16,8 @@ use crate::data::{LabelledData, take_rows};
 use crate::error::{PipelineError, Result};
 use crate::input::{InputSpec, TrainingInput, read_training_csv};
 use crate::nested::NestedEvaluation;
+use crate::out_of_time::{OutOfTime, OutOfTimeSpec};
+use crate::output::ScoredCsv;
 use crate::pipeline::{Pipeline, TrainOptions};
 
 /// What to evaluate.
@@ -34,6 +36,9 @@ pub struct EvaluateSpec {
     pub target_rate: Option<f64>,
     /// Creation time for the model card (tests); default: the clock.
     pub created_at: Option<String>,
+    /// Out-of-time validation beside the CV: the time column (then never a feature) and the
+    /// start of the test period. Default: `None`.
+    pub out_of_time: Option<OutOfTimeSpec>,
 }
 
 impl EvaluateSpec {
@@ -46,6 +51,7 @@ impl EvaluateSpec {
             save: None,
             target_rate: None,
             created_at: None,
+            out_of_time: None,
         }
     }
 
@@ -96,6 +102,8 @@ pub struct Evaluated {
     pub comparison: Comparison,
     /// The chosen candidate refitted on every labelled row.
     pub pipeline: Pipeline,
+    /// The out-of-time figures, when asked for.
+    pub out_of_time: Option<OutOfTime>,
 }
 
 /// The `--json` summary: best model, how it was selected, its honest (nested) figures, its
@@ -120,6 +128,9 @@ pub struct ResultsJson {
     pub grades: Vec<GradeRow>,
     /// One row per candidate that ran.
     pub models: Vec<CvRow>,
+    /// The out-of-time figures, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub out_of_time: Option<OutOfTime>,
 }
 
 /// Runs the whole job. `progress` is called after each (candidate, fold) fit.
@@ -131,9 +142,18 @@ pub fn evaluate(
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Evaluated> {
     let candidates = spec.candidates()?;
-    let input = read_training_csv(&spec.input)?;
+    let mut input = read_training_csv(&spec.input)?;
+    if let Some(oot) = &spec.out_of_time {
+        // The time column orders the rows; it is never a feature.
+        input.schema.features.retain(|f| f.name != oot.column);
+    }
     let data = LabelledData::new(&input.table, &input.schema, Some(input.sha256.clone()))?;
     let comparison = compare(&data, &candidates, &spec.cv, progress)?;
+    let out_of_time = spec
+        .out_of_time
+        .as_ref()
+        .map(|oot| crate::out_of_time::out_of_time(&data, &comparison, oot))
+        .transpose()?;
     let pipeline = Pipeline::fit(
         &data,
         &comparison,
@@ -148,6 +168,7 @@ pub fn evaluate(
         data,
         comparison,
         pipeline,
+        out_of_time,
     })
 }
 
@@ -169,6 +190,7 @@ impl Evaluated {
             nested: c.nested.clone(),
             grades: c.grades()?,
             models: c.results.iter().map(CvRow::new).collect(),
+            out_of_time: self.out_of_time.clone(),
         })
     }
 
@@ -219,6 +241,9 @@ impl Evaluated {
             n.confusion.false_positives,
             n.chosen.join(", ")
         );
+        if let Some(oot) = &self.out_of_time {
+            let _ = write!(s, "out of time: {}", oot.markdown());
+        }
         s
     }
 
@@ -241,8 +266,9 @@ impl Evaluated {
         s
     }
 
-    /// PDs of the rows whose target is empty, as the original task asked: `<id>;pd`. `None`
-    /// when every row is labelled.
+    /// PDs of the rows whose target is empty, as the original task asked: `<id>;pd`, written
+    /// by the shared scored-row writer ([`ScoredCsv`], ids escaped by its rule). `None` when
+    /// every row is labelled.
     ///
     /// # Errors
     /// Scoring errors.
@@ -253,11 +279,12 @@ impl Evaluated {
         let rows = take_rows(&self.input.table, &self.data.unlabelled_rows);
         let scored = self.pipeline.score(&rows)?;
         let id = self.input.schema.id.as_deref().unwrap_or("row");
-        let mut s = format!("{id};pd\n");
-        for (id, pd) in scored.ids.iter().zip(&scored.pd) {
-            let _ = writeln!(s, "{id};{pd}");
-        }
-        Ok(Some(s))
+        let text = ScoredCsv::new(id, b';')?.without_decision().to_text(
+            &scored.ids,
+            &scored.pd,
+            &scored.decision,
+        );
+        Ok(Some(text))
     }
 
     /// Writes `report.md`, `report.html`, `results.json`, `oof.csv`, `model.json` and (when
@@ -275,21 +302,25 @@ impl Evaluated {
         let mut written = Vec::new();
         let mut put = |name: &str, bytes: &[u8]| -> Result<()> {
             let path = dir.join(name);
-            std::fs::write(&path, bytes).map_err(|source| PipelineError::Io {
+            crate::atomic::write_atomically(&path, bytes).map_err(|source| PipelineError::Io {
                 path: path.clone(),
                 source,
             })?;
             written.push(path);
             Ok(())
         };
-        put(
-            "report.md",
-            crate::report::markdown(&self.comparison, card)?.as_bytes(),
-        )?;
-        put(
-            "report.html",
-            crate::report::html(&self.comparison, card)?.as_bytes(),
-        )?;
+        let mut md = crate::report::markdown(&self.comparison, card)?;
+        let mut html = crate::report::html(&self.comparison, card)?;
+        if let Some(oot) = &self.out_of_time {
+            let _ = write!(md, "\n## Out of time\n\n{}", oot.markdown());
+            let section = format!(
+                "<h2>Out of time</h2>{}</body>",
+                crate::report::html::markdown_table_to_html(&oot.markdown())
+            );
+            html = html.replacen("</body>", &section, 1);
+        }
+        put("report.md", md.as_bytes())?;
+        put("report.html", html.as_bytes())?;
         put(
             "results.json",
             &serde_json::to_vec_pretty(&self.results()?)?,

@@ -36,7 +36,10 @@ struct Envelope {
     format: String,
     format_version: u64,
     sha256: String,
-    #[allow(dead_code)]
+    #[allow(
+        dead_code,
+        reason = "required to be present; its bytes are checked by the checksum, not read here"
+    )]
     pipeline: IgnoredAny,
 }
 
@@ -134,7 +137,7 @@ pub fn from_envelope_bytes<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Re
 /// [`PipelineError::Io`] or [`PipelineError::Json`].
 pub fn save<T: Serialize>(value: &T, path: &Path) -> Result<()> {
     let bytes = to_envelope_bytes(value)?;
-    std::fs::write(path, bytes).map_err(|source| PipelineError::Io {
+    crate::atomic::write_atomically(path, &bytes).map_err(|source| PipelineError::Io {
         path: path.to_path_buf(),
         source,
     })

@@ -61,6 +61,21 @@ pub(crate) fn fit_candidate(
     })
 }
 
+impl Candidate {
+    /// Fits the candidate's weighting, sampler and model on `x`, a matrix that is already
+    /// preprocessed (the candidate's [`features`](Candidate::features) are not applied), and
+    /// returns the model uncalibrated: exactly the fit the comparison makes after the
+    /// preprocessing. For benchmarks on matrices preprocessed elsewhere, such as
+    /// `cargo xtask bench-peers` on the peers' exported folds. `seed` drives the inner CV of a
+    /// [`Weighting::Grid`]; a model that stops early watches its own held-out share.
+    ///
+    /// # Errors
+    /// The weighting, sampler and model errors.
+    pub fn fit_matrix(&self, x: ArrayView2<'_, f64>, y: &[bool], seed: u64) -> Result<FittedModel> {
+        Ok(fit_raw(self, x, y, seed, None)?.model)
+    }
+}
+
 /// Fits the weighting, sampler and model of `candidate` on an already transformed matrix. A
 /// model that stops early watches `validation` when given, else its own held-out share.
 pub(crate) fn fit_raw(
@@ -411,5 +426,47 @@ mod tests {
         let y = [true, false, false, false];
         let w = reweighted_to(&y, 0.5);
         assert!((share_of_positives(&y, Some(&w)) - 0.5).abs() < 1e-15);
+    }
+
+    #[test]
+    fn fit_matrix_is_the_weighted_or_resampled_model_fit() {
+        use crate::candidate::FeaturePreset;
+        use pdscore_models::LogisticRegressionParams;
+        use pdscore_models::registry::ModelSpec;
+        use pdscore_resample::{RandomOverSamplerParams, SamplerSpec};
+
+        let n = 60;
+        let y: Vec<bool> = (0..n).map(|i| i % 6 == 0).collect();
+        let x = ndarray::Array2::from_shape_fn((n, 2), |(i, j)| {
+            (i as f64 * 0.37 + j as f64).sin() + if y[i] { 1.5 } else { 0.0 }
+        });
+        let model = ModelSpec::LogisticRegression(LogisticRegressionParams::new());
+        let score = |m: &FittedModel| m.predict_proba(x.view()).unwrap().to_vec();
+
+        let plain = Candidate::new("logreg", FeaturePreset::Linear, model.clone());
+        let by_hand = model.fit(x.view(), &y, None).unwrap();
+        assert_eq!(
+            score(&plain.fit_matrix(x.view(), &y, 0).unwrap()),
+            score(&by_hand)
+        );
+
+        let balanced = plain
+            .clone()
+            .weighting(Weighting::Fixed(ClassWeight::Balanced));
+        let weights = sample_weights(&y, &ClassWeight::Balanced).unwrap();
+        let by_hand = model.fit(x.view(), &y, Some(&weights)).unwrap();
+        assert_eq!(
+            score(&balanced.fit_matrix(x.view(), &y, 0).unwrap()),
+            score(&by_hand)
+        );
+
+        let sampler = SamplerSpec::RandomOverSampler(RandomOverSamplerParams::new().seed(4));
+        let oversampled = plain.sampler(sampler.clone());
+        let resampled = sampler.build().unwrap().fit_resample(x.view(), &y).unwrap();
+        let by_hand = model.fit(resampled.x.view(), &resampled.y, None).unwrap();
+        assert_eq!(
+            score(&oversampled.fit_matrix(x.view(), &y, 0).unwrap()),
+            score(&by_hand)
+        );
     }
 }

@@ -18,10 +18,12 @@
 //!    (optionally moving the PDs to a long-run default rate), takes the threshold the policy
 //!    chose on its pooled out-of-fold PDs, and writes the [`ModelCard`].
 //! 4. [`Pipeline::save`] / [`Pipeline::load`] write and read one JSON file with a format
-//!    version and a SHA-256 checksum ([`file`]); [`Pipeline::score`] gives each row its PD and
+//!    version and a SHA-256 checksum ([`file`](mod@file)); [`Pipeline::score`] gives each row its PD and
 //!    decision, plus an [`Evaluation`] when the table has labels.
 //! 5. [`evaluate`] runs the whole job from a CSV path (what `pdscore evaluate` and
 //!    `cargo xtask evaluate` call) and [`Evaluated::write_all`] writes every output.
+//!    Scored rows go out as CSV through the one writer of [`output`] ([`ScoredCsv`]), which
+//!    escapes ids against CSV and formula injection.
 //! 6. [`report`] renders the comparison as text, Markdown and self-contained HTML with SVG
 //!    charts.
 //!
@@ -40,6 +42,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod atomic;
 mod calibration;
 mod candidate;
 mod card;
@@ -51,13 +54,18 @@ mod evaluate;
 pub mod file;
 mod fit;
 mod input;
+mod monitor;
 mod nested;
+mod out_of_time;
+pub mod output;
 mod pipeline;
 pub mod plot;
 pub mod report;
 mod select;
+mod stats;
 mod summary;
 
+pub use atomic::{AtomicFile, write_atomically};
 pub use calibration::{
     Calibration, CalibrationChoice, CalibrationSpec, DEFAULT_PD_FLOOR, TargetRate,
 };
@@ -74,7 +82,13 @@ pub use data::{DataFingerprint, LabelledData, row_ids, take_rows};
 pub use error::{PipelineError, Result};
 pub use evaluate::{EvaluateSpec, Evaluated, ResultsJson, evaluate, select_candidates};
 pub use input::{InputSpec, TrainingInput, header_line, read_training_csv};
+pub use monitor::{
+    Bins, ColumnProfile, Distribution, MAX_PROFILE_LEVELS, MonitorReport, PROFILE_QUANTILES,
+    Stability, StabilityProfile,
+};
 pub use nested::NestedEvaluation;
+pub use out_of_time::{OutOfTime, OutOfTimeRow, OutOfTimeSpec, out_of_time, split_by_time};
+pub use output::{ScoredCsv, ScoredWriter, write_scored_csv};
 pub use pipeline::{Evaluation, Pipeline, Scored, TrainOptions};
 pub use select::{FoldScores, PairedDifference, Selection, SelectionMetric, SelectionRule};
 pub use summary::FoldCalibration;

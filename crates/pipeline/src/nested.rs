@@ -13,9 +13,9 @@ use pdscore_metrics::{CalibrationSummary, ConfusionMatrix, calibration_summary};
 use serde::{Deserialize, Serialize};
 
 use crate::candidate::CvSpec;
-use crate::compare::{add_confusion, mean_std};
 use crate::error::Result;
 use crate::select::{FoldScores, select};
+use crate::stats::{add_confusion, mean_std};
 use crate::summary::{CandidateResult, fold_confusion};
 
 /// What the whole selection procedure scores on data it never saw.

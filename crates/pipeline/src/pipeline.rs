@@ -23,6 +23,7 @@ use crate::compare::Comparison;
 use crate::data::{LabelledData, row_ids, take_rows};
 use crate::error::{PipelineError, Result};
 use crate::fit::{fit_calibrated, fit_candidate};
+use crate::monitor::{MonitorReport, StabilityProfile};
 
 /// Largest number of held-out rows used for permutation importance.
 const IMPORTANCE_ROWS: usize = 2000;
@@ -53,6 +54,10 @@ pub struct Pipeline {
     calibration: Calibration,
     threshold: f64,
     card: ModelCard,
+    /// The training distribution of the PD and the inputs, for [`Pipeline::monitor`]; `None`
+    /// in files saved before monitoring existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    profile: Option<StabilityProfile>,
 }
 
 /// Scores of a table: one id, PD and decision per row, in row order.
@@ -184,14 +189,49 @@ impl Pipeline {
             cv: CvCard::new(comparison)?,
             feature_importance,
         };
-        Ok(Pipeline {
+        let mut pipeline = Pipeline {
             schema: data.schema.clone(),
             features: parts.features,
             model: parts.model,
             calibration,
             threshold,
             card,
-        })
+            profile: None,
+        };
+        let training_pd = pipeline.predict_proba(&data.table)?;
+        pipeline.profile = Some(StabilityProfile::new(
+            &data.table,
+            &data.schema,
+            &training_pd,
+        )?);
+        Ok(pipeline)
+    }
+
+    /// The stability of this model on new rows: the PSI of their PDs and the CSI of each input
+    /// column against the training rows (see [`crate::MonitorReport`]). Rows are scored, so the
+    /// table needs the model's input columns.
+    ///
+    /// # Errors
+    /// [`PipelineError::InvalidParam`] for a model file saved without a training profile (an
+    /// older pdscore: retrain it), and the errors of [`Pipeline::predict_proba`].
+    pub fn monitor(&self, table: &Table) -> Result<MonitorReport> {
+        let profile = self
+            .profile
+            .as_ref()
+            .ok_or_else(|| PipelineError::InvalidParam {
+                name: "model",
+                value: self.card.model.candidate.clone(),
+                reason: "the model file holds no training profile (saved before monitoring \
+                     existed): retrain it to monitor it"
+                    .into(),
+            })?;
+        let pd = self.predict_proba(table)?;
+        crate::monitor::compare_with_profile(profile, table, &pd)
+    }
+
+    /// The training distribution of the PD and the inputs, when the file has one.
+    pub fn profile(&self) -> Option<&StabilityProfile> {
+        self.profile.as_ref()
     }
 
     /// Scores every row of `table`; ids fall back to row numbers counted from 0.

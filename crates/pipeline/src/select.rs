@@ -175,7 +175,7 @@ pub(crate) fn select(
         .iter()
         .map(|v| {
             let d: Vec<f64> = oriented[leader].iter().zip(v).map(|(a, b)| a - b).collect();
-            let (m, sd) = crate::compare::mean_std(&d);
+            let (m, sd) = crate::stats::mean_std(&d);
             PairedDifference {
                 mean: m,
                 standard_error: sd / (d.len().max(1) as f64).sqrt(),

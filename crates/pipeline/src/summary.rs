@@ -7,10 +7,10 @@ use pdscore_models::calibration::CalibrationMethod;
 use serde::{Deserialize, Serialize};
 
 use crate::candidate::{Candidate, CvSpec};
-use crate::compare::{add_confusion, mean_std};
 use crate::data::LabelledData;
 use crate::error::Result;
 use crate::select::FoldScores;
+use crate::stats::{add_confusion, mean_std};
 
 /// What one (candidate, outer fold) fit produced.
 pub(crate) struct FoldOutcome {

@@ -156,6 +156,19 @@ fn compare_fit_save_load_score() {
     }
     let md = pdscore_pipeline::report::markdown(&comparison, card).unwrap();
     assert!(md.contains(&format!("**{}** (best)", comparison.best().candidate.name)));
+    // the gains table: ten deciles from the riskiest, ending with every default caught
+    let gains = md.split("## Gains (lift)").nth(1).expect("a gains section");
+    let decile_rows: Vec<&str> = gains
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.chars().nth(2).is_some_and(|c| c.is_ascii_digit()))
+        .collect();
+    assert_eq!(decile_rows.len(), 10, "{gains}");
+    assert!(
+        decile_rows[9].ends_with("| 100.0 % |"),
+        "{}",
+        decile_rows[9]
+    );
+    assert!(html.contains("<h2>Gains (lift)</h2>"));
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("model.json");

@@ -1,23 +1,15 @@
 //! Train on the shipped synthetic Klarna-format sample, score the 10,000 real (unlabelled)
 //! Klarna rows: a row's PD is the same bit for bit alone and inside the whole file, and every
-//! model family survives a save/load round trip. The real file lives beside the workspace
-//! (`<root>/../shared/data/klarna/`); the test prints a reason and returns when it is absent.
-
-use std::path::{Path, PathBuf};
+//! model family survives a save/load round trip. The real file lives in the shared data
+//! (`pdscore_testkit::require_shared_data`); the test prints a reason and returns when it is
+//! absent, or fails when `PDSCORE_REQUIRE_SHARED_DATA=1`.
 
 use pdscore_ingest::read_csv;
 use pdscore_pipeline::{
     CvSpec, InputSpec, LabelledData, Pipeline, TrainOptions, compare, default_candidates,
     read_training_csv, take_rows,
 };
-
-fn workspace_root() -> PathBuf {
-    let mut dir = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
-    while !dir.join("Cargo.lock").exists() {
-        assert!(dir.pop(), "no workspace root above the manifest dir");
-    }
-    dir
-}
+use pdscore_testkit::{require_shared_data, workspace_root};
 
 /// The first `rows` labelled rows of the shipped sample, as labelled data.
 fn sample(rows: usize) -> LabelledData {
@@ -31,15 +23,8 @@ fn sample(rows: usize) -> LabelledData {
 
 #[test]
 fn row_alone_equals_row_in_the_real_file_and_every_family_round_trips() {
-    let name = "shared/data/klarna/unlabeled_10k_reformatted__samarthum_test.csv";
-    // `<root>/../shared` (CI, a clone beside shared/), or further up (a worktree).
-    let Some(real) = workspace_root()
-        .ancestors()
-        .skip(1)
-        .map(|dir| dir.join(name))
-        .find(|p| p.exists())
+    let Some(real) = require_shared_data("klarna/unlabeled_10k_reformatted__samarthum_test.csv")
     else {
-        eprintln!("skipped: {name} not found beside the workspace");
         return;
     };
     let data = sample(1500);

@@ -4,9 +4,9 @@
 //! Run: `cargo bench -p pdscore-resample --bench smote -- --sample-size 10`
 //! Peer: `"${PDSCORE_PYTHON:-python3}" benches/peers/smote_imblearn.py` (same data and steps).
 //!
-//! The data file is looked for in `$PDSCORE_DATA_DIR/credit_risk/` if set, else in
-//! `shared/data/credit_risk/` beside the workspace root or beside any of its ancestors (the
-//! layout of CI and of the development worktrees). Without it the bench prints why and exits.
+//! The data file is looked for in `$PDSCORE_DATA_DIR/credit_risk/` if set, else in the shared
+//! data (`pdscore_testkit::shared_data`: `$PDSCORE_SHARED_DIR/data/`, else `shared/data/`
+//! beside the workspace root). Without it the bench prints why and exits.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -31,12 +31,7 @@ fn data_file() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("PDSCORE_DATA_DIR") {
         return Some(Path::new(&dir).join(FILE)).filter(|p| p.is_file());
     }
-    // crates/resample -> workspace root -> its ancestors.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).ancestors().nth(2)?;
-    root.ancestors()
-        .skip(1)
-        .map(|dir| dir.join("shared/data").join(FILE))
-        .find(|p| p.is_file())
+    pdscore_testkit::shared_data(FILE).filter(|p| p.is_file())
 }
 
 /// Feature columns with missing values (`None`), and the labels.
@@ -123,7 +118,7 @@ fn preprocess(columns: &[Vec<Option<f64>>]) -> Array2<f64> {
 fn main() {
     let Some(path) = data_file() else {
         eprintln!(
-            "smote bench skipped: {FILE} not found (set PDSCORE_DATA_DIR or place shared/data beside the workspace)"
+            "smote bench skipped: {FILE} not found (set PDSCORE_DATA_DIR or PDSCORE_SHARED_DIR, or place shared/data beside the workspace)"
         );
         return;
     };

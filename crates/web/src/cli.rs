@@ -32,6 +32,16 @@ pub struct ServeArgs {
     /// Memory budget of the kept results in megabytes (MiB); the oldest are evicted beyond it.
     #[arg(long, default_value_t = 512)]
     pub result_store_mb: usize,
+    /// Seconds a client may take to send a request's headers (also the keep-alive idle time).
+    #[arg(long, default_value_t = 10)]
+    pub header_timeout_secs: u64,
+    /// Most open connections (further clients wait until one closes).
+    #[arg(long, default_value_t = 8_192)]
+    pub max_connections: usize,
+    /// Megabytes (MiB) of upload bodies read and handled at once (others wait before their
+    /// bodies are read); at least --max-upload-mb.
+    #[arg(long, default_value_t = 256)]
+    pub uploads_in_flight_mb: usize,
     /// Log as JSON lines instead of text.
     #[arg(long)]
     pub log_json: bool,
@@ -49,6 +59,9 @@ impl ServeArgs {
                 self.result_ttl_minutes.saturating_mul(60),
             ))
             .result_store_bytes(self.result_store_mb.saturating_mul(1024 * 1024))
+            .header_read_timeout(Duration::from_secs(self.header_timeout_secs))
+            .max_connections(self.max_connections)
+            .upload_bytes_in_flight(self.uploads_in_flight_mb.saturating_mul(1024 * 1024))
     }
 }
 

@@ -25,6 +25,15 @@ pub struct Limits {
     /// Total memory budget of the kept results (estimated bytes); the oldest are evicted
     /// beyond it.
     pub result_store_bytes: usize,
+    /// Longest wait for a request's headers, from the moment the connection is open or idle
+    /// between requests: slow-header and idle keep-alive clients are disconnected after it.
+    pub header_read_timeout: Duration,
+    /// Most open connections; further clients wait in the listen backlog until one closes.
+    pub max_connections: usize,
+    /// Bytes of upload bodies (`POST`, by their `Content-Length`; the upload limit when not
+    /// given) read and handled at once; further uploads wait before their bodies are read.
+    /// At least [`Limits::max_upload_bytes`].
+    pub upload_bytes_in_flight: usize,
 }
 
 impl Default for Limits {
@@ -36,6 +45,9 @@ impl Default for Limits {
             max_concurrent_jobs: 2,
             result_ttl: Duration::from_hours(1),
             result_store_bytes: 512 * 1024 * 1024,
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 8_192,
+            upload_bytes_in_flight: 256 * 1024 * 1024,
         }
     }
 }
@@ -77,6 +89,25 @@ impl Limits {
         self
     }
 
+    /// Sets the header-read (and keep-alive idle) timeout. Default 10 s.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    /// Sets the most open connections. Default 8,192.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections;
+        self
+    }
+
+    /// Sets the bytes of upload bodies read and handled at once. Default 256 MiB (five uploads
+    /// of the default 50 MiB limit; thousands of small JSON requests).
+    pub fn upload_bytes_in_flight(mut self, bytes: usize) -> Self {
+        self.upload_bytes_in_flight = bytes;
+        self
+    }
+
     /// Checks every limit is usable.
     ///
     /// # Errors
@@ -106,6 +137,19 @@ impl Limits {
         }
         if self.result_store_bytes == 0 {
             return bad("result_store_bytes", "0".into(), "at least 1 byte");
+        }
+        if self.header_read_timeout.is_zero() {
+            return bad("header_read_timeout", "0 s".into(), "longer than zero");
+        }
+        if self.upload_bytes_in_flight < self.max_upload_bytes {
+            return bad(
+                "upload_bytes_in_flight",
+                self.upload_bytes_in_flight.to_string(),
+                "at least the upload limit (max_upload_bytes)",
+            );
+        }
+        if self.max_connections == 0 {
+            return bad("max_connections", "0".into(), "at least 1 connection");
         }
         Ok(())
     }
@@ -187,6 +231,27 @@ mod tests {
             err,
             Err(WebError::InvalidSetting {
                 name: "max_concurrent_jobs",
+                ..
+            })
+        ));
+        let err = Limits::default()
+            .max_upload_bytes(10 << 20)
+            .upload_bytes_in_flight(1 << 20)
+            .check();
+        assert!(matches!(
+            err,
+            Err(WebError::InvalidSetting {
+                name: "upload_bytes_in_flight",
+                ..
+            })
+        ));
+        let err = Limits::default()
+            .header_read_timeout(Duration::ZERO)
+            .check();
+        assert!(matches!(
+            err,
+            Err(WebError::InvalidSetting {
+                name: "header_read_timeout",
                 ..
             })
         ));

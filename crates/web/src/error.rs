@@ -85,10 +85,12 @@ pub enum WebError {
     },
     /// JSON rows hold values that cannot be a table cell (objects, arrays), or a row is not an
     /// object.
-    #[error("{} bad value(s) in the JSON rows", cells.len())]
+    #[error("{} bad value(s) in the JSON rows", cells.len() + not_listed)]
     BadJsonValues {
-        /// The offending cells.
+        /// The offending cells, at most [`pdscore::ingest::MAX_EXAMPLES`].
         cells: Vec<CellError>,
+        /// Offending cells counted but not listed.
+        not_listed: usize,
     },
     /// The JSON body has an empty `rows` array.
     #[error("`rows` is empty: send at least one row")]
@@ -150,7 +152,10 @@ pub struct Problem {
     pub errors_not_listed: usize,
 }
 
-#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes a reference"
+)]
 fn is_zero(n: &usize) -> bool {
     *n == 0
 }
@@ -229,13 +234,17 @@ impl WebError {
                 StatusCode::BAD_REQUEST,
                 detail,
             ),
-            WebError::BadJsonValues { cells } => Problem::new(
-                "bad-values",
-                "Values that cannot be read",
-                StatusCode::UNPROCESSABLE_ENTITY,
-                detail,
-            )
-            .with_errors(cells.clone()),
+            WebError::BadJsonValues { cells, not_listed } => {
+                let mut problem = Problem::new(
+                    "bad-values",
+                    "Values that cannot be read",
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    detail,
+                )
+                .with_errors(cells.clone());
+                problem.errors_not_listed = *not_listed;
+                problem
+            }
             WebError::NoRows => Problem::new(
                 "no-rows",
                 "No rows to score",
@@ -444,6 +453,9 @@ fn ingest_class(error: &IngestError) -> (&'static str, &'static str, StatusCode)
         IngestError::HeaderOnly { .. } => ("no-data-rows", "No data rows", unprocessable),
         IngestError::DuplicateColumns { .. } => {
             ("duplicate-columns", "Duplicate column names", unprocessable)
+        }
+        IngestError::TooManyColumns { .. } => {
+            ("too-many-columns", "Too many columns", unprocessable)
         }
         IngestError::MissingColumns { .. } | IngestError::ColumnNotFound { .. } => {
             ("missing-columns", "Missing columns", unprocessable)

@@ -2,8 +2,9 @@
 //!
 //! The analyst-facing web app: upload a CSV of customers, see each one's probability of
 //! default (PD) and the decision at the model's threshold, read the run log, download the
-//! results; plus a JSON API for programs. It serves one saved [`Pipeline`] and holds no ML
-//! logic: reading, preprocessing, scoring and evaluation are the pipeline's.
+//! results; plus a JSON API for programs. It serves one saved
+//! [`Pipeline`](pdscore::pipeline::Pipeline) and holds no ML logic: reading, preprocessing,
+//! scoring and evaluation are the pipeline's.
 //!
 //! ## Pages and endpoints
 //!
@@ -21,10 +22,10 @@
 //! | `GET /healthz`, `GET /readyz` | liveness and readiness |
 //!
 //! Results live in memory only, per upload, under a 128-bit id from the OS CSPRNG, with a
-//! time-to-live and a total size cap ([`store`]). Errors are RFC 9457 problem details in the
+//! time-to-live and a total size cap. Errors are RFC 9457 problem details ([`Problem`]) in the
 //! API and an explanatory page in the browser, 4xx for every kind of bad input, naming the
-//! row, column and value at fault ([`error`]). Uploads are bounded in size, rows and time, and
-//! scoring runs on the blocking pool behind a semaphore ([`Limits`]).
+//! row, column and value at fault ([`CellError`]). Uploads are bounded in size, rows and time,
+//! and scoring runs on the blocking pool behind a semaphore ([`Limits`]).
 //!
 //! ```no_run
 //! use pdscore_web::{Limits, ModelSource, ServeConfig, serve};
@@ -38,106 +39,43 @@
 //! ```
 //!
 //! In tests, drive [`router`] in-process with `tower::ServiceExt::oneshot`.
+//!
+//! ## Layout
+//!
+//! `app` builds the router and `state` the state it shares; `routes` holds the handlers
+//! (`pages`, `api`, `health`, `assets`); `middleware` the request log, security headers,
+//! timeout and upload budget (`request_id` keeps the id it gives); `views` the templates and the
+//! rendering of pages and problems, `model_view` the model as pages show it; `scoring` runs an
+//! upload through the pipeline on the blocking pool; `server` binds and serves (header timeout,
+//! connection cap); `demo` trains a model on the spot. No module imports one that imports it.
+//! Two modules are public: `cli`, the flags that `pdscore serve` shares with the `pdscore-web`
+//! binary, and `json_rows`, the JSON body parser that a fuzz target drives. The rest are
+//! private; the re-exports below are the whole public interface besides those two.
 
-pub mod app;
-pub mod charts;
+mod app;
+mod charts;
 pub mod cli;
-pub mod config;
-pub mod csv_out;
-pub mod error;
+mod config;
+mod csv_out;
+mod demo;
+mod error;
 pub mod json_rows;
-pub mod runlog;
-pub mod store;
-
-use std::net::SocketAddr;
-use std::path::Path;
+mod middleware;
+mod model_view;
+mod request_id;
+mod routes;
+mod runlog;
+mod scoring;
+mod server;
+mod state;
+mod store;
+mod views;
 
 pub use app::{ROUTES, router};
 pub use config::{Limits, ModelSource, ServeConfig};
+pub use demo::train_demo_model;
 pub use error::{CellError, Problem, WebError};
-use pdscore::pipeline::{CvSpec, EvaluateSpec, InputSpec, Pipeline, evaluate};
+pub use server::{init_tracing, serve, serve_router};
 
 /// The OpenAPI 3 document served at `/api/v1/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("openapi.json");
-
-/// Loads the model, binds `config.addr` and serves until Ctrl-C or SIGTERM. Logs (and prints
-/// on standard output) the address actually bound, which matters with port 0.
-///
-/// # Errors
-/// [`WebError::InvalidSetting`], [`WebError::Model`], [`WebError::Bind`], [`WebError::Serve`].
-pub async fn serve(config: ServeConfig) -> Result<(), WebError> {
-    config.check()?;
-    let pipeline = config.load_model()?;
-    let name = pipeline.card().model.candidate.clone();
-    let app = router(pipeline, config.limits.clone())?;
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
-        .map_err(|source| WebError::Bind {
-            addr: config.addr,
-            source,
-        })?;
-    let local: SocketAddr = listener.local_addr().map_err(WebError::Serve)?;
-    tracing::info!(%local, model = name, "listening");
-    println!("pdscore-web listening on http://{local}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(WebError::Serve)
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
-}
-
-/// Trains a pipeline on a labelled CSV for demos (the shipped sample): the candidates named in
-/// `models` are cross-validated with `folds` folds and seed 0, and the best is refitted.
-///
-/// # Errors
-/// [`WebError::Model`] wrapping read, label or fitting errors.
-pub fn train_demo_model(
-    data: &Path,
-    target: &str,
-    models: &[String],
-    folds: usize,
-) -> Result<Pipeline, WebError> {
-    let mut spec = EvaluateSpec::new(InputSpec::new(data, target));
-    spec.cv = CvSpec::default().folds(folds).seed(0);
-    spec.models = Some(models.to_vec());
-    evaluate(&spec, None)
-        .map(|e| e.pipeline)
-        .map_err(WebError::Model)
-}
-
-/// Initialises `tracing` output: JSON lines when `json`, else compact text; the level comes
-/// from `RUST_LOG` (default `info`). Does nothing if a subscriber is already set.
-pub fn init_tracing(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_writer(std::io::stderr);
-    let _ = if json {
-        builder.json().try_init()
-    } else {
-        builder.compact().try_init()
-    };
-}

@@ -44,6 +44,18 @@ impl LogEntry {
     }
 }
 
+/// The warning for JSON keys that no column of the model has (skipped, not read).
+pub(crate) fn ignored_json_keys(names: &[String], more: bool) -> LogEntry {
+    let more = if more { " and more" } else { "" };
+    LogEntry::warning(
+        "read",
+        format!(
+            "ignored keys the model does not read: {}{more}",
+            names.join(", ")
+        ),
+    )
+}
+
 /// What the read step found, as the log needs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadSummary {

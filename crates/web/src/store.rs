@@ -1,6 +1,7 @@
 //! Results kept in memory per upload: an unguessable id, a time-to-live and a total size cap
 //! (oldest evicted first). Nothing is written to disk.
 
+use axum::body::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -129,6 +130,17 @@ impl SortKey {
     }
 }
 
+/// Longest uploaded file name or id column name kept (in characters); longer ones are cut.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// `text` cut to at most `max` characters.
+fn truncate_chars(mut text: String, max: usize) -> String {
+    if let Some((cut, _)) = text.char_indices().nth(max) {
+        text.truncate(cut);
+    }
+    text
+}
+
 /// One scored upload, as kept in the store.
 #[derive(Debug)]
 pub struct StoredResult {
@@ -152,12 +164,18 @@ pub struct StoredResult {
     pub histogram_svg: String,
     /// When the result was stored.
     pub created: Instant,
+    /// The CSV download, built once off the async workers ([`StoredResult::with_download`])
+    /// and counted in [`StoredResult::approx_bytes`].
+    pub download: Option<Bytes>,
     orders: [OnceLock<Vec<u32>>; 5],
 }
 
 impl StoredResult {
     /// A result with its rows; `ids`, `pd` and `decision` have the same length.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "one argument per stored field; a builder would only rename them"
+    )]
     pub fn new(
         source_name: String,
         id_column: String,
@@ -170,8 +188,8 @@ impl StoredResult {
         histogram_svg: String,
     ) -> Self {
         StoredResult {
-            source_name,
-            id_column,
+            source_name: truncate_chars(source_name, MAX_NAME_CHARS),
+            id_column: truncate_chars(id_column, MAX_NAME_CHARS),
             ids,
             pd,
             decision,
@@ -180,8 +198,15 @@ impl StoredResult {
             evaluation,
             histogram_svg,
             created: Instant::now(),
+            download: None,
             orders: Default::default(),
         }
+    }
+
+    /// The result with its CSV download attached.
+    pub fn with_download(mut self, csv: Vec<u8>) -> Self {
+        self.download = Some(Bytes::from(csv));
+        self
     }
 
     /// Number of rows.
@@ -225,8 +250,10 @@ impl StoredResult {
                 .evaluation
                 .as_ref()
                 .map_or(0, |e| e.roc_svg.len() + e.pr_svg.len());
+        let names = self.source_name.len() + self.id_column.len();
+        let download = self.download.as_ref().map_or(0, Bytes::len);
         // Rows: id, pd, decision, and room for the sort orders.
-        ids + self.pd.len() * (8 + 1 + 4 * SortKey::ALL.len()) + log + svgs + 256
+        ids + self.pd.len() * (8 + 1 + 4 * SortKey::ALL.len()) + log + svgs + names + download + 256
     }
 }
 
@@ -300,7 +327,8 @@ impl ResultStore {
         self.lock().results.len()
     }
 
-    /// True when no result is kept.
+    /// True when no result is kept (only the tests ask; the server reports [`Self::len`]).
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -338,6 +366,34 @@ mod tests {
             None,
             String::new(),
         )
+    }
+
+    #[test]
+    fn the_download_is_counted_in_the_size() {
+        let plain = result(100);
+        let before = plain.approx_bytes();
+        let with = result(100).with_download(vec![b'x'; 10_000]);
+        assert_eq!(with.approx_bytes(), before + 10_000);
+        assert_eq!(with.download.as_deref(), Some(&[b'x'; 10_000][..]));
+    }
+
+    #[test]
+    fn long_names_are_cut_and_counted() {
+        let long = "é".repeat(10_000);
+        let stored = StoredResult::new(
+            long.clone(),
+            long,
+            vec!["a".into()],
+            vec![0.5],
+            vec![true],
+            0.5,
+            Vec::new(),
+            None,
+            String::new(),
+        );
+        assert_eq!(stored.source_name.chars().count(), MAX_NAME_CHARS);
+        assert_eq!(stored.id_column.chars().count(), MAX_NAME_CHARS);
+        assert!(stored.approx_bytes() >= 2 * MAX_NAME_CHARS * "é".len());
     }
 
     #[test]

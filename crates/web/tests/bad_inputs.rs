@@ -13,14 +13,7 @@ use pdscore_web::{Limits, ModelSource, ServeConfig, router, train_demo_model};
 use serde_json::Value;
 use tower::ServiceExt;
 
-#[path = "../../../tests/bad_inputs/corpus.rs"]
-mod corpus;
-
-use corpus::{Case, Door};
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    pdscore::pipeline::file::sha256_hex(bytes)
-}
+use pdscore_testkit::bad_inputs::{self as corpus, Case, Door};
 
 fn work_dir() -> std::path::PathBuf {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bad_inputs_web");

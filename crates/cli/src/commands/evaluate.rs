@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use pdscore::pipeline::{EvaluateSpec, evaluate};
+use pdscore::pipeline::{EvaluateSpec, OutOfTimeSpec, evaluate};
 
 use super::common::{CvArgs, DataArgs, fit_progress};
 
@@ -20,6 +20,14 @@ pub struct EvaluateArgs {
     /// model card.
     #[arg(long)]
     pub target_rate: Option<f64>,
+    /// Out-of-time validation: the column that orders rows in time (numbers, or text such as
+    /// ISO dates); it is then never a feature. Needs --test-from.
+    #[arg(long, requires = "test_from")]
+    pub time_column: Option<String>,
+    /// The first value of the test period of --time-column: every candidate is also fitted on
+    /// the earlier rows and measured on the rows from this value on.
+    #[arg(long, requires = "time_column")]
+    pub test_from: Option<String>,
     /// Comma-separated candidate names [default: all].
     #[arg(long, value_delimiter = ',')]
     pub models: Option<Vec<String>>,
@@ -40,6 +48,12 @@ pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
     let mut spec = EvaluateSpec::new(args.data.input_spec());
     spec.cv = args.cv.cv_spec()?;
     spec.target_rate = args.target_rate;
+    if let (Some(column), Some(test_from)) = (&args.time_column, &args.test_from) {
+        spec.out_of_time = Some(OutOfTimeSpec {
+            column: column.clone(),
+            test_from: test_from.clone(),
+        });
+    }
     spec.models.clone_from(&args.models);
     let (bar, progress) = fit_progress(quiet);
     let evaluated = evaluate(&spec, Some(&progress))
@@ -53,11 +67,11 @@ pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
         print!("{}", evaluated.summary_text());
     }
     if let Some(path) = &args.json {
-        std::fs::write(path, serde_json::to_vec_pretty(&results)?)
+        pdscore::pipeline::write_atomically(path, &serde_json::to_vec_pretty(&results)?)
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     if let Some(path) = &args.oof {
-        std::fs::write(path, evaluated.oof_csv())
+        pdscore::pipeline::write_atomically(path, evaluated.oof_csv().as_bytes())
             .with_context(|| format!("cannot write `{}`", path.display()))?;
     }
     if let Some(dir) = &args.out {

@@ -4,6 +4,7 @@ pub mod common;
 pub mod evaluate;
 pub mod generate;
 pub mod inspect;
+pub mod monitor;
 pub mod predict;
 pub mod serve;
 pub mod train;

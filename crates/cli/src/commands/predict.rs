@@ -12,16 +12,16 @@
 //! writing together cost about 1 CPU-second per 100 MB. The GBM therefore bounds end-to-end
 //! throughput; `cargo xtask bench-predict` measures it.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::sync_channel;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use pdscore::ingest::{ColumnData, CsvChunks, TableChunk};
-use pdscore::pipeline::{Pipeline, row_ids};
+use pdscore::pipeline::{AtomicFile, Pipeline, ScoredCsv, row_ids};
 
 /// Default rows per chunk: large enough to amortise the per-chunk work, small enough for
 /// constant memory (a few tens of MB for the Klarna layout).
@@ -34,7 +34,8 @@ const QUEUE_DEPTH: usize = 1;
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// `id,pd,decision` with the input's delimiter.
+    /// `id,pd,decision` with the input's delimiter, ids escaped against CSV and formula
+    /// injection (see `pdscore::pipeline::output`).
     Csv,
     /// A JSON array of `{"id", "pd", "decision"}` objects.
     Json,
@@ -73,12 +74,21 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
     let chunks = CsvChunks::open(&args.input, &pipeline.read_options(), args.rows_per_chunk)
         .with_context(|| format!("cannot read `{}`", args.input.display()))?;
     let delimiter = chunks.delimiter();
-    let sink: Box<dyn Write + Send> = match &args.output {
-        Some(path) => Box::new(
-            File::create(path).with_context(|| format!("cannot create `{}`", path.display()))?,
+    let sink = match &args.output {
+        Some(path) if same_file(path, &args.input) => anyhow::bail!(
+            "--output `{}` is the input file: scoring would overwrite the rows it reads; \
+             choose another file",
+            path.display()
         ),
-        None => Box::new(std::io::stdout()),
+        Some(path) => Sink::File(
+            AtomicFile::create(path)
+                .with_context(|| format!("cannot create `{}`", path.display()))?,
+        ),
+        None => Sink::Stdout(std::io::stdout()),
     };
+    // Set by the scoring loop before it closes the channel, read by the writer after: the
+    // output is completed (JSON's closing bracket, the file's rename) only after a success.
+    let scoring_ok = AtomicBool::new(false);
     let bar = if quiet {
         ProgressBar::hidden()
     } else {
@@ -88,12 +98,15 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
         ProgressStyle::with_template("{spinner} scored {human_pos} rows ({per_sec}), {elapsed}")
             .unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
-    let lines = LineWriter {
-        format: args.format,
-        delimiter,
+    let rows = RowSource {
         id_name: pipeline.schema().id.clone(),
         threshold_of: &pipeline,
     };
+    // CSV goes through the pipeline's scored-row writer, the same escaping as every frontend.
+    let csv = ScoredCsv::new(
+        rows.id_name.clone().unwrap_or_else(|| "row".to_owned()),
+        delimiter,
+    )?;
     std::thread::scope(|scope| -> anyhow::Result<()> {
         let (chunk_tx, chunk_rx) = sync_channel(QUEUE_DEPTH);
         let (scored_tx, scored_rx) = sync_channel::<Scored>(QUEUE_DEPTH);
@@ -106,24 +119,46 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
             }
         });
         let bar_ref = &bar;
-        let lines_ref = &lines;
+        let rows_ref = &rows;
+        let csv_ref = &csv;
+        let ok_ref = &scoring_ok;
+        let format = args.format;
         let writer = scope.spawn(move || -> std::io::Result<()> {
-            let mut out = BufWriter::with_capacity(1 << 20, sink);
-            let mut text = Vec::new();
-            lines_ref.header(&mut text);
-            out.write_all(&text)?;
-            let mut first = true;
-            for scored in scored_rx {
-                text.clear();
-                lines_ref.rows(&mut text, &scored, first);
-                first = false;
-                out.write_all(&text)?;
-                bar_ref.inc(scored.pd.len() as u64);
-            }
-            if lines_ref.format == Format::Json {
-                out.write_all(b"\n]\n")?;
-            }
-            out.flush()
+            let out = BufWriter::with_capacity(1 << 20, sink);
+            let out = match format {
+                Format::Csv => {
+                    let mut out = csv_ref.writer(out)?;
+                    for scored in scored_rx {
+                        rows_ref.each(&scored, |id, p, decision| out.row(id, p, decision))?;
+                        bar_ref.inc(scored.pd.len() as u64);
+                    }
+                    out.finish()?
+                }
+                Format::Json => {
+                    let mut out = out;
+                    let mut text = vec![b'['];
+                    let mut first = true;
+                    for scored in scored_rx {
+                        rows_ref.each(&scored, |id, p, decision| {
+                            push_json_row(&mut text, first, id, p, decision);
+                            first = false;
+                            Ok(())
+                        })?;
+                        out.write_all(&text)?;
+                        text.clear();
+                        bar_ref.inc(scored.pd.len() as u64);
+                    }
+                    if ok_ref.load(Ordering::Acquire) {
+                        text.extend_from_slice(b"\n]\n");
+                        out.write_all(&text)?;
+                    }
+                    out
+                }
+            };
+            let sink = out
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            sink.finish(ok_ref.load(Ordering::Acquire))
         });
         let scoring = (|| -> anyhow::Result<()> {
             let mut rows_scored = 0usize;
@@ -146,6 +181,7 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
                     args.input.display()
                 );
             }
+            scoring_ok.store(true, Ordering::Release);
             Ok(())
         })();
         drop(scored_tx);
@@ -159,39 +195,83 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Formats output lines without a per-row allocation.
-struct LineWriter<'a> {
-    format: Format,
-    delimiter: u8,
+/// Where the scored rows go: a file that appears only when complete, or standard output.
+enum Sink {
+    File(AtomicFile),
+    Stdout(std::io::Stdout),
+}
+
+impl Sink {
+    /// Completes the output after a successful run (`ok`), else abandons a file (nothing is
+    /// left at the output path; an older file there is kept).
+    fn finish(self, ok: bool) -> std::io::Result<()> {
+        match self {
+            Sink::File(file) if ok => file.commit(),
+            Sink::File(file) => {
+                drop(file);
+                Ok(())
+            }
+            Sink::Stdout(mut out) => out.flush(),
+        }
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Sink::File(file) => file.write(buf),
+            Sink::Stdout(out) => out.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Sink::File(file) => file.flush(),
+            Sink::Stdout(out) => out.flush(),
+        }
+    }
+}
+
+/// True when `output` names the file `input` is (after resolving links and `..`), so that
+/// writing it would destroy the rows being read.
+fn same_file(output: &Path, input: &Path) -> bool {
+    let Ok(input) = input.canonicalize() else {
+        return false;
+    };
+    if let Ok(output) = output.canonicalize() {
+        return output == input;
+    }
+    // The output does not exist yet: compare its folder and name.
+    let folder = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    match (folder.canonicalize(), output.file_name()) {
+        (Ok(folder), Some(name)) => folder.join(name) == input,
+        _ => false,
+    }
+}
+
+/// Gives each scored row its id and decision without a per-row allocation.
+struct RowSource<'a> {
     id_name: Option<String>,
     threshold_of: &'a Pipeline,
 }
 
-impl LineWriter<'_> {
-    /// The CSV header line or the opening bracket of the JSON array.
-    fn header(&self, text: &mut Vec<u8>) {
-        match self.format {
-            Format::Csv => {
-                let d = self.delimiter;
-                push_csv_field(text, self.id_name.as_deref().unwrap_or("row"), d);
-                text.push(d);
-                text.extend_from_slice(b"pd");
-                text.push(d);
-                text.extend_from_slice(b"decision\n");
-            }
-            Format::Json => text.push(b'['),
-        }
-    }
-
-    /// The lines of one scored chunk; `first` says whether it is the file's first chunk.
-    fn rows(&self, text: &mut Vec<u8>, scored: &Scored, first: bool) {
+impl RowSource<'_> {
+    /// Calls `row(id, pd, decision)` for each row of one scored chunk, in order.
+    fn each(
+        &self,
+        scored: &Scored,
+        mut row: impl FnMut(&str, f64, bool) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         let table = &scored.chunk.table;
         let id_column = self
             .id_name
             .as_deref()
             .and_then(|name| table.column(name))
             .map(|c| &c.data);
-        // Ids held as text (the usual case) are written in place; other id kinds go through
+        // Ids held as text (the usual case) are passed in place; other id kinds go through
         // `row_ids`, which gives them their text form.
         let other_ids = match id_column {
             Some(ColumnData::Categorical(_)) => None,
@@ -207,49 +287,22 @@ impl LineWriter<'_> {
                 (None, Some(ColumnData::Categorical(cat))) => cat.value(r).unwrap_or(""),
                 (None, _) => "",
             };
-            let decision = self.threshold_of.decide(p);
-            match self.format {
-                Format::Csv => {
-                    let d = self.delimiter;
-                    push_csv_field(text, id, d);
-                    text.push(d);
-                    // `write!` into a Vec cannot fail.
-                    let _ = write!(text, "{p}");
-                    text.push(d);
-                    text.push(if decision { b'1' } else { b'0' });
-                    text.push(b'\n');
-                }
-                Format::Json => {
-                    if !(first && r == 0) {
-                        text.push(b',');
-                    }
-                    text.extend_from_slice(b"\n{\"id\":");
-                    push_json_string(text, id);
-                    let _ = write!(text, ",\"pd\":{p},\"decision\":{decision}}}");
-                }
-            }
+            row(id, p, self.threshold_of.decide(p))?;
         }
+        Ok(())
     }
 }
 
-/// Appends a CSV field, quoted when it contains the delimiter, a quote or a line break.
-fn push_csv_field(text: &mut Vec<u8>, field: &str, delimiter: u8) {
-    let bytes = field.as_bytes();
-    if bytes
-        .iter()
-        .any(|&b| b == delimiter || matches!(b, b'"' | b'\n' | b'\r'))
-    {
-        text.push(b'"');
-        for &b in bytes {
-            if b == b'"' {
-                text.push(b'"');
-            }
-            text.push(b);
-        }
-        text.push(b'"');
-    } else {
-        text.extend_from_slice(bytes);
+/// Appends one `{"id", "pd", "decision"}` object of the JSON array; `first` says whether it is
+/// the array's first element.
+fn push_json_row(text: &mut Vec<u8>, first: bool, id: &str, pd: f64, decision: bool) {
+    if !first {
+        text.push(b',');
     }
+    text.extend_from_slice(b"\n{\"id\":");
+    push_json_string(text, id);
+    // `write!` into a Vec cannot fail.
+    let _ = write!(text, ",\"pd\":{pd},\"decision\":{decision}}}");
 }
 
 /// Appends a JSON string literal.
@@ -267,17 +320,6 @@ fn push_json_string(text: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_only_when_needed() {
-        let mut t = Vec::new();
-        push_csv_field(&mut t, "plain", b';');
-        t.push(b'|');
-        push_csv_field(&mut t, "a;b", b';');
-        t.push(b'|');
-        push_csv_field(&mut t, "say \"hi\"", b',');
-        assert_eq!(t, b"plain|\"a;b\"|\"say \"\"hi\"\"\"");
-    }
 
     #[test]
     fn json_strings_are_escaped() {

@@ -1,11 +1,16 @@
 //! Test and bench support: the Klarna schema and reader from `pdscore-ingest`, seeded synthetic
 //! Klarna rows from `pdscore_ingest::synth`, the shipped sample, and the real 10k file.
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "a module of several test binaries and a bench; each uses only some of its helpers"
+)]
 
 use std::path::{Path, PathBuf};
 
 use pdscore_ingest::synth::{SynthParams, generate};
 use pdscore_ingest::{ReadOptions, Schema, Table, read_csv};
+use pdscore_testkit::require_shared_data;
+pub use pdscore_testkit::workspace_root;
 
 /// The built-in Klarna schema (41 features; integer status codes are categorical).
 pub fn klarna_schema() -> Schema {
@@ -31,29 +36,15 @@ pub fn synthetic_klarna(n_rows: usize, seed: u64) -> Table {
         .expect("the synthetic rows read back")
 }
 
-/// The workspace root (the nearest ancestor with `crates/` and a `Cargo.toml`).
-pub fn workspace_root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .find(|dir| dir.join("crates").is_dir() && dir.join("Cargo.toml").is_file())
-        .unwrap_or(&manifest)
-        .to_path_buf()
-}
-
 /// The synthetic sample shipped with the project (`data/klarna_synth_sample.csv`).
 pub fn shipped_sample_path() -> PathBuf {
     workspace_root().join("data/klarna_synth_sample.csv")
 }
 
-/// The real 10k Klarna rows, if present: `<root>/../shared/data/klarna/...` (CI: beside the
-/// clone), or one level further up (a git worktree under `<dir>/wt/<name>`).
+/// The real 10k Klarna rows in the shared data, if present (`None` after a printed reason;
+/// a panic instead when `PDSCORE_REQUIRE_SHARED_DATA=1`).
 pub fn real_klarna_path() -> Option<PathBuf> {
-    let file = "shared/data/klarna/unlabeled_10k_reformatted__samarthum_test.csv";
-    let root = workspace_root();
-    [root.join("..").join(file), root.join("../..").join(file)]
-        .into_iter()
-        .find(|path| path.is_file())
+    require_shared_data("klarna/unlabeled_10k_reformatted__samarthum_test.csv")
 }
 
 /// Row `row` of `table` as a one-row table (categorical dictionaries rebuilt).

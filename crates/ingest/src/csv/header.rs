@@ -1,7 +1,7 @@
 //! The header line: a UTF-8 BOM stripped, blank lines skipped, field names read.
 
 use crate::csv::tokenize::{MAX_CHUNK_BYTES, tokenize};
-use crate::error::IngestError;
+use crate::error::{IngestError, MAX_HEADER_FIELDS};
 
 /// Strips a UTF-8 BOM.
 pub(crate) fn strip_bom(buf: &[u8]) -> &[u8] {
@@ -48,7 +48,16 @@ pub(crate) fn parse_header(
                 complete = true;
                 break;
             }
-            _ if b == delimiter && !in_quotes => n_fields += 1,
+            _ if b == delimiter && !in_quotes => {
+                n_fields += 1;
+                if n_fields > MAX_HEADER_FIELDS {
+                    // Refused before the rest of the line is read (or waited for).
+                    return Err(IngestError::TooManyColumns {
+                        found: n_fields,
+                        max: MAX_HEADER_FIELDS,
+                    });
+                }
+            }
             _ => {}
         }
     }

@@ -1,11 +1,11 @@
 //! The column plan: which file column feeds each output column, and how, decided from the
 //! header and the options before any row is read.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::convert::KindFacts;
 use super::options::ReadOptions;
-use crate::error::{IngestError, IngestWarning};
+use crate::error::{IngestError, IngestWarning, MAX_EXAMPLES, listed_name};
 use crate::table::{ColumnKind, Table};
 
 /// How one output column is built.
@@ -47,17 +47,27 @@ impl Plan {
     /// that the header lacks, are errors, reported together.
     pub(crate) fn new(header: &[String], options: &ReadOptions) -> Result<Plan, IngestError> {
         let mut problems = Vec::new();
-        let mut seen = HashSet::new();
+        // Hash sets throughout: a header may be wide, and a hostile one (`a1,a1,a2,a2,...`)
+        // must cost linear time, not quadratic.
+        let mut seen = HashSet::with_capacity(header.len());
+        let mut reported = HashSet::new();
         let mut dups: Vec<String> = Vec::new();
         for name in header {
-            if !seen.insert(name.as_str()) && !dups.contains(name) {
-                dups.push(name.clone());
+            if !seen.insert(name.as_str())
+                && dups.len() < MAX_EXAMPLES
+                && reported.insert(name.as_str())
+            {
+                dups.push(listed_name(name));
             }
         }
         if !dups.is_empty() {
             problems.push(IngestError::DuplicateColumns { names: dups });
         }
-        let position = |name: &str| header.iter().position(|h| h == name);
+        let mut first_position: HashMap<&str, usize> = HashMap::with_capacity(header.len());
+        for (i, name) in header.iter().enumerate() {
+            first_position.entry(name.as_str()).or_insert(i);
+        }
+        let position = |name: &str| first_position.get(name).copied();
         let mut outputs = Vec::new();
         let mut warnings = Vec::new();
         if let Some(schema) = &options.schema {
@@ -83,13 +93,16 @@ impl Plan {
             if !missing.is_empty() {
                 problems.push(IngestError::MissingColumns { names: missing });
             }
-            let extra: Vec<String> = header
-                .iter()
-                .filter(|h| !schema.mentions(h))
-                .cloned()
-                .collect();
-            if !extra.is_empty() {
-                warnings.push(IngestWarning::ExtraColumns { names: extra });
+            let mut total = 0;
+            let mut names = Vec::new();
+            for h in header.iter().filter(|h| !schema.mentions(h)) {
+                total += 1;
+                if names.len() < MAX_EXAMPLES {
+                    names.push(listed_name(h));
+                }
+            }
+            if total > 0 {
+                warnings.push(IngestWarning::ExtraColumns { names, total });
             }
         } else {
             outputs = header

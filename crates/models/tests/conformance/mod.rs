@@ -26,7 +26,10 @@
 //! - bad input (NaN where unsupported, infinities, 0 rows, 1 class, bad weights, wrong column
 //!   count) is an error, never a panic.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "a module of several test binaries; each uses only some of its helpers"
+)]
 
 use ndarray::{Array2, ArrayView2, s};
 use pdscore_models::{Classifier, FittedClassifier, ModelError};

@@ -124,6 +124,36 @@ pub(super) fn grades_markdown(comparison: &Comparison, rows: &[GradeRow]) -> Str
     s
 }
 
+/// The gains (lift) table of the best model's pooled out-of-fold PDs, by decile from the
+/// riskiest, in Markdown.
+pub(super) fn gains_markdown(comparison: &Comparison) -> Result<String> {
+    let best = comparison.best();
+    let table = pdscore_metrics::gains_table(&comparison.y, &best.oof, 10)?;
+    let mut s = format!(
+        "Pooled out-of-fold PDs of {} in deciles from the riskiest: each decile's default rate, \
+         its lift over the overall rate, and the share of all defaults caught by then (Gini \
+         {:.3}, KS {:.3}).\n\n| decile | PD range | rows | defaults | default rate | lift | \
+         rows so far | defaults caught |\n|---|---|---|---|---|---|---|---|\n",
+        best.candidate.name, best.gini, best.ks
+    );
+    for r in &table {
+        let _ = writeln!(
+            s,
+            "| {} | {} – {} % | {} | {} | {} % | {:.2} | {:.0} % | {:.1} % |",
+            r.group,
+            percent(r.min_pd),
+            percent(r.max_pd),
+            r.count,
+            r.defaults,
+            percent(r.default_rate),
+            r.lift,
+            100.0 * r.cumulative_rows,
+            100.0 * r.cumulative_defaults
+        );
+    }
+    Ok(s)
+}
+
 /// What the selection procedure scores when redone inside each outer fold, in Markdown.
 pub(super) fn nested_markdown(comparison: &Comparison) -> String {
     let n = &comparison.nested;

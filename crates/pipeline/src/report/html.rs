@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-pub(super) const CSS: &str = "body{font-family:system-ui,sans-serif;margin:2em;max-width:1400px;color:#222}\
+pub(crate) const CSS: &str = "body{font-family:system-ui,sans-serif;margin:2em;max-width:1400px;color:#222}\
 table{border-collapse:collapse;margin:1em 0;font-size:13px}th,td{border:1px solid #ccc;\
 padding:3px 8px;text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}\
 .charts{display:flex;flex-wrap:wrap;gap:1em}figure{margin:0}.confusion td{font-size:16px;\
@@ -19,7 +19,7 @@ pub fn escape(text: &str) -> String {
 
 /// Converts the simple pipe tables this module writes (and any text lines before them) to
 /// HTML; `**bold**` becomes `<b>`.
-pub(super) fn markdown_table_to_html(md: &str) -> String {
+pub(crate) fn markdown_table_to_html(md: &str) -> String {
     let mut s = String::new();
     let mut in_table = false;
     let mut header = true;

@@ -2,7 +2,7 @@
 //! `report.html` (inline CSS and SVG charts, no external assets).
 
 mod calibration;
-mod html;
+pub(crate) mod html;
 mod tables;
 
 use std::fmt::Write as _;
@@ -14,12 +14,14 @@ use crate::compare::Comparison;
 use crate::error::Result;
 use crate::plot::{Reference, Series, UnitChart, unit_chart_svg};
 
-use self::calibration::{grades_markdown, nested_markdown, reliability_markdown, reliability_svgs};
+use self::calibration::{
+    gains_markdown, grades_markdown, nested_markdown, reliability_markdown, reliability_svgs,
+};
 use self::html::{CSS, markdown_table_to_html};
 use self::tables::{calibration_markdown, card_markdown, importance_markdown, table_markdown};
 
 pub use self::html::escape;
-pub use self::tables::table_text;
+pub use crate::card::table_text;
 
 /// `report.md`: the comparison and calibration tables, the honest figures of the selection,
 /// the best model's confusion matrix and rating grades, every model's reliability, and the
@@ -74,6 +76,7 @@ pub fn markdown(comparison: &Comparison, card: &ModelCard) -> Result<String> {
         "## Rating grades\n\n{}",
         grades_markdown(comparison, &comparison.grades()?)
     );
+    let _ = writeln!(s, "## Gains (lift)\n\n{}", gains_markdown(comparison)?);
     let _ = writeln!(s, "## Model card\n\n{}", card_markdown(card));
     let _ = writeln!(
         s,
@@ -216,6 +219,11 @@ pub fn html(comparison: &Comparison, card: &ModelCard) -> Result<String> {
         s,
         "<h2>Rating grades</h2>{}",
         markdown_table_to_html(&grades_markdown(comparison, &comparison.grades()?))
+    );
+    let _ = writeln!(
+        s,
+        "<h2>Gains (lift)</h2>{}",
+        markdown_table_to_html(&gains_markdown(comparison)?)
     );
     let _ = writeln!(
         s,

@@ -4,70 +4,6 @@ use std::fmt::Write as _;
 
 use crate::card::{CvRow, ModelCard, policy_text};
 
-/// The comparison table as aligned plain text (for terminals); the best row is marked `*`.
-///
-/// Ranking (ROC and PR AUC, mean ± std over folds), the calibration of the pooled out-of-fold
-/// PDs (log loss, mean PD / observed rate, ECE, the method), and the decisions at cross-fitted
-/// thresholds.
-pub fn table_text(rows: &[CvRow], best: &str) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "  {:<18} {:>15} {:>15} {:>7} {:>6} {:>6} {:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7} {:>6} {:>7}",
-        "model",
-        "ROC AUC",
-        "PR AUC",
-        "logloss",
-        "PD/obs",
-        "ECE",
-        "calib",
-        "F1",
-        "prec",
-        "recall",
-        "TP",
-        "FP",
-        "TN",
-        "FN",
-        "fit s"
-    );
-    for r in rows {
-        let mark = if r.name == best { '*' } else { ' ' };
-        let _ = writeln!(
-            s,
-            "{mark} {:<18} {:>7.4}±{:<7.4} {:>7.4}±{:<7.4} {:>7.4} {:>6.2} {:>6.4} {:<10} {:>6.3} {:>6.3} {:>6.3} {:>6} {:>6} {:>7} {:>6} {:>7.2}",
-            r.name,
-            r.roc_auc,
-            r.roc_auc_std,
-            r.pr_auc,
-            r.pr_auc_std,
-            r.log_loss,
-            r.mean_pd_ratio,
-            r.ece,
-            short(&r.calibration, 10),
-            r.f1,
-            r.precision,
-            r.recall,
-            r.tp,
-            r.fp,
-            r.tn,
-            r.fn_,
-            r.fit_seconds
-        );
-    }
-    s
-}
-
-/// `text` cut to `width` characters, with `…` when cut.
-fn short(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_owned()
-    } else {
-        let mut s: String = text.chars().take(width - 1).collect();
-        s.push('…');
-        s
-    }
-}
-
 /// The ranking and decision table in Markdown.
 pub(super) fn table_markdown(rows: &[CvRow], best: &str) -> String {
     let mut s = String::from(
@@ -227,15 +163,4 @@ pub(super) fn importance_markdown(card: &ModelCard, top: usize) -> String {
         let _ = writeln!(s, "| {name} | {v:.5} |");
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_method_lists_are_cut() {
-        assert_eq!(short("sigmoid", 10), "sigmoid");
-        assert_eq!(short("sigmoid ×4, isotonic ×1", 10), "sigmoid ×…");
-    }
 }

@@ -112,8 +112,10 @@ impl<'b> Part<'b> {
     /// Field `k` (row-major) as a byte range of the part, as the general path cuts it (a `\r`
     /// before a line end is dropped from the last field of a row: `last`) and trimmed of ASCII
     /// whitespace.
-    // Forced: left to the compiler, this stays a call per cell (`docs/ingest.md` has the cost).
-    #[allow(clippy::inline_always)]
+    #[allow(
+        clippy::inline_always,
+        reason = "left to the compiler this stays a call per cell (`docs/ingest.md` has the cost)"
+    )]
     #[inline(always)]
     pub(super) fn span(&self, starts: &[u32], k: usize, last: bool) -> (usize, usize) {
         let bytes = self.bytes;
@@ -138,7 +140,10 @@ impl<'b> Part<'b> {
     /// trimmed cell's key is its untrimmed key whenever the cell has nothing to trim, so a
     /// cache hit on the untrimmed key is the result the trimmed cell would get: the common
     /// case skips trimming. On a miss the cell is trimmed and converted as before.
-    #[allow(clippy::inline_always)]
+    #[allow(
+        clippy::inline_always,
+        reason = "called once per cell on the hot path, as `span` is (see its reason)"
+    )]
     #[inline(always)]
     pub(super) fn probe_key(&self, starts: &[u32], k: usize) -> u64 {
         let start = starts[k] as usize;

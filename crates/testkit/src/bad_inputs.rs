@@ -1,13 +1,13 @@
 //! The bad-input corpus shared by the three doors' tests (library, CLI, web): reads
 //! `tests/bad_inputs/manifest.json`, finds the files, builds the small training file the
-//! model is fitted on and corrupts model files. Included with `#[path]` by
-//! `tests/bad_inputs.rs`, `crates/cli/tests/bad_inputs.rs` and `crates/web/tests/bad_inputs.rs`.
-#![allow(dead_code)]
+//! model is fitted on and corrupts model files. Used by `tests/bad_inputs.rs`,
+//! `crates/cli/tests/bad_inputs.rs` and `crates/web/tests/bad_inputs.rs`.
 
 use std::path::{Path, PathBuf};
 
-use pdscore::pipeline::file::FORMAT_VERSION;
 use serde_json::Value;
+
+use crate::{sha256_hex, workspace_root};
 
 /// Data rows of the shipped sample the Klarna model is trained on (the corpus scores rows
 /// 4001.., never these).
@@ -51,15 +51,6 @@ pub struct Case {
     pub web_type: Option<String>,
 }
 
-/// The workspace root (the directory with `Cargo.lock`).
-pub fn workspace_root() -> PathBuf {
-    let mut dir = Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf();
-    while !dir.join("Cargo.lock").exists() {
-        assert!(dir.pop(), "no workspace root above CARGO_MANIFEST_DIR");
-    }
-    dir
-}
-
 /// `tests/bad_inputs/`.
 pub fn corpus_dir() -> PathBuf {
     workspace_root().join("tests").join("bad_inputs")
@@ -70,6 +61,10 @@ fn text(v: &Value, key: &str) -> Option<String> {
 }
 
 /// Every case of the manifest, in order.
+///
+/// # Panics
+///
+/// When the manifest cannot be read or a case lacks a field.
 pub fn cases() -> Vec<Case> {
     let path = corpus_dir().join("manifest.json");
     let manifest: Value =
@@ -105,6 +100,10 @@ pub fn cases() -> Vec<Case> {
 }
 
 /// The first [`TRAINING_ROWS`] rows of the shipped sample, header included.
+///
+/// # Panics
+///
+/// When the shipped sample cannot be read.
 pub fn klarna_training_csv() -> String {
     let sample = std::fs::read_to_string(workspace_root().join("data/klarna_synth_sample.csv"))
         .expect("read the shipped sample");
@@ -119,6 +118,10 @@ pub fn klarna_training_csv() -> String {
 
 /// The training file and target of the model named by a case (`klarna` or `credit_risk`),
 /// written under `dir`.
+///
+/// # Panics
+///
+/// On an unknown model name, or when the training file cannot be written.
 pub fn model_training_file(model: &str, dir: &Path) -> (PathBuf, &'static str) {
     match model {
         "klarna" => {
@@ -135,6 +138,10 @@ pub fn model_training_file(model: &str, dir: &Path) -> (PathBuf, &'static str) {
 }
 
 /// Damages valid pipeline file bytes the way a case names.
+///
+/// # Panics
+///
+/// On an unknown corruption, or bytes that are not a pipeline file.
 pub fn corrupt(bytes: &[u8], corruption: &str) -> Vec<u8> {
     let text = String::from_utf8(bytes.to_vec()).expect("pipeline files are UTF-8");
     match corruption {
@@ -159,13 +166,16 @@ pub fn corrupt(bytes: &[u8], corruption: &str) -> Vec<u8> {
             };
             out
         }
-        "format_version_next" => text
-            .replacen(
-                &format!("\"format_version\":{FORMAT_VERSION},"),
-                &format!("\"format_version\":{},", FORMAT_VERSION + 1),
-                1,
-            )
-            .into_bytes(),
+        "format_version_next" => {
+            // the file's own version (the current one: the file was just written) plus one
+            let key = "\"format_version\":";
+            let at = text.find(key).expect("format_version field") + key.len();
+            let digits = text[at..]
+                .find(|c: char| !c.is_ascii_digit())
+                .expect("a field after format_version");
+            let version: u64 = text[at..at + digits].parse().expect("an integer version");
+            format!("{}{}{}", &text[..at], version + 1, &text[at + digits..]).into_bytes()
+        }
         "wrong_format_name" => text
             .replacen(
                 "\"format\":\"pdscore-pipeline\"",
@@ -176,7 +186,7 @@ pub fn corrupt(bytes: &[u8], corruption: &str) -> Vec<u8> {
         "content_replaced_checksum_updated" => {
             // well-formed envelope with a correct checksum over content that is not a pipeline
             let content = br#"{"schema":null}"#;
-            let sha = sha256_hex_of(content);
+            let sha = sha256_hex(content);
             let start = text.find("\"sha256\":\"").expect("sha256 field") + 10;
             let mut out = text[..start].to_owned();
             out.push_str(&sha);
@@ -187,12 +197,6 @@ pub fn corrupt(bytes: &[u8], corruption: &str) -> Vec<u8> {
         }
         other => panic!("unknown corruption {other}"),
     }
-}
-
-/// Lower-case hex SHA-256 (the pipeline file's checksum): the includer's `sha256_hex`, the
-/// pipeline crate's `file::sha256_hex`.
-fn sha256_hex_of(bytes: &[u8]) -> String {
-    super::sha256_hex(bytes)
 }
 
 /// The name of an error variant from its `Debug` text: `Ingest(EmptyFile)` ->

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Builds the pdscore Python wheel, installs it in a venv and runs the pytest suite.
+# Usage (from anywhere): bash python/ci.sh
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(dirname "$HERE")"
+VENV="$HERE/target/python-venv"
+PY="${PYTHON:-python3}"
+
+if [ ! -x "$VENV/bin/python" ]; then
+    "$PY" -m venv "$VENV"
+fi
+"$VENV/bin/pip" install --quiet --upgrade pip
+"$VENV/bin/pip" install --quiet maturin pytest pandas pyarrow polars numpy
+
+start=$(date +%s)
+rm -rf "$HERE/target/wheels"
+"$VENV/bin/maturin" build --release -m "$HERE/Cargo.toml" --out "$HERE/target/wheels"
+"$VENV/bin/pip" install --quiet --force-reinstall --no-deps "$HERE"/target/wheels/pdscore-*.whl
+echo "wheel built and installed in $(( $(date +%s) - start ))s"
+
+export PDSCORE_BIN="${PDSCORE_BIN:-$REPO/target/release/pdscore}"
+if [ ! -x "$PDSCORE_BIN" ]; then
+    (cd "$REPO" && cargo build --release -p pdscore-cli)
+fi
+
+start=$(date +%s)
+cd "$HERE"
+"$VENV/bin/python" -m pytest -q tests
+echo "pytest passed in $(( $(date +%s) - start ))s"
