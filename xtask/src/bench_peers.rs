@@ -24,7 +24,7 @@
 //! leaves out only the id column.
 //!
 //! Python comes from `$PDSCORE_PYTHON` when set, else from the venv `target/peer-venv`, which is
-//! created with pip when missing (packages: [`PEER_PACKAGES`]).
+//! created with pip when missing (packages: [`PEER_PACKAGES`](crate::peer_setup::PEER_PACKAGES)).
 
 use std::fmt::Write as _;
 use std::fs;
