@@ -5,28 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn ok(args: &[&str]) -> Vec<u8> {
-    let out = Command::new(env!("CARGO_BIN_EXE_pdscore"))
-        .args(args)
-        .output()
-        .expect("run pdscore");
-    assert!(
-        out.status.success(),
-        "pdscore {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
+mod common;
 
-fn dir(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 path")
-}
+use common::{dir, ok, s};
 
 /// Trains a model on a small synthetic Klarna file; returns (data, model).
 fn trained(d: &Path, model: &str) -> (PathBuf, PathBuf) {

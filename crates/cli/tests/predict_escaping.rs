@@ -6,34 +6,13 @@
 //! handling of those is pinned by the unit tests of `pdscore_pipeline::output`.)
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use pdscore::ingest::read_csv;
 use pdscore::pipeline::{Pipeline, ScoredCsv, write_scored_csv};
 
-fn ok(args: &[&str]) -> Vec<u8> {
-    let out = Command::new(env!("CARGO_BIN_EXE_pdscore"))
-        .args(args)
-        .output()
-        .expect("run pdscore");
-    assert!(
-        out.status.success(),
-        "pdscore {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
+mod common;
 
-fn dir(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("UTF-8 path")
-}
+use common::{dir, ok, s};
 
 const HOSTILE: [&str; 14] = [
     "=1+2",
