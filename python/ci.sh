@@ -12,6 +12,14 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/pip" install --quiet --upgrade pip
 "$VENV/bin/pip" install --quiet maturin pytest pandas pyarrow polars numpy
+# The scale-out recipes (tests/test_scale.py): Spark in local mode (needs Java 17) and Ray.
+start=$(date +%s)
+"$VENV/bin/pip" install --quiet "pyspark==4.1.1" "ray[data]==2.60.0"
+echo "pyspark and ray installed in $(( $(date +%s) - start ))s"
+if ! command -v java >/dev/null; then
+    echo "ci.sh: no java on PATH: pyspark needs a Java 17 runtime (apt-get install openjdk-17-jre-headless)" >&2
+    exit 1
+fi
 
 start=$(date +%s)
 rm -rf "$HERE/target/wheels"

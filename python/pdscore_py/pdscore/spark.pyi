@@ -1,0 +1,11 @@
+import os
+from typing import Any, Optional, Union
+
+OUTPUT_SCHEMA: str
+
+def score(
+    df: Any,
+    model_path: Union[str, os.PathLike[str]],
+    *,
+    id_column: Optional[str] = ...,
+) -> Any: ...
