@@ -16,6 +16,11 @@ fi
 start=$(date +%s)
 "$VENV/bin/pip" install --quiet "pyspark==4.1.1" "ray[data]==2.60.0"
 echo "pyspark and ray installed in $(( $(date +%s) - start ))s"
+if ! command -v java >/dev/null && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "ci.sh: installing a Java 17 runtime for pyspark"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless >/dev/null 2>&1 ||
+        { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y openjdk-17-jre-headless >/dev/null; }
+fi
 if ! command -v java >/dev/null; then
     echo "ci.sh: no java on PATH: pyspark needs a Java 17 runtime (apt-get install openjdk-17-jre-headless)" >&2
     exit 1
