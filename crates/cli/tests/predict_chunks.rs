@@ -101,6 +101,56 @@ fn csv_and_json_outputs_agree_row_by_row() {
 }
 
 #[test]
+fn reasons_name_columns_largest_first_whatever_the_chunks() {
+    let d = dir("predict_reasons");
+    let (data, model) = trained(&d, "gbm");
+    let header = std::fs::read_to_string(&data).expect("data");
+    let columns: Vec<&str> = header.lines().next().expect("header").split(';').collect();
+    let explained = |format: &str, rows_per_chunk: usize| {
+        ok(&[
+            "predict",
+            "--model",
+            s(&model),
+            "--input",
+            s(&data),
+            "--format",
+            format,
+            "--reasons",
+            "3",
+            "--rows-per-chunk",
+            &rows_per_chunk.to_string(),
+            "--quiet",
+        ])
+    };
+    let csv = explained("csv", 10_000);
+    assert_eq!(csv, explained("csv", 7), "reasons depend on chunk boundaries");
+    let text = String::from_utf8(csv).expect("UTF-8");
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("uuid;pd;decision;reason_1;reason_2;reason_3")
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&explained("json", 50)).expect("JSON");
+    let rows = json.as_array().expect("array");
+    for (line, row) in lines.zip(rows) {
+        let cells: Vec<&str> = line.split(';').collect();
+        let reasons = row["reasons"].as_array().expect("reasons in JSON");
+        assert!(!reasons.is_empty() && reasons.len() <= 3, "{line}");
+        let mut previous = f64::INFINITY;
+        for (k, reason) in reasons.iter().enumerate() {
+            let column = reason["column"].as_str().expect("column");
+            let contribution = reason["contribution"].as_f64().expect("contribution");
+            assert!(columns.contains(&column), "{column} is not an input column");
+            assert!(contribution.abs() <= previous, "{line}: not largest first");
+            previous = contribution.abs();
+            // The CSV cell says the same: `column (+0.123)`.
+            assert_eq!(cells[3 + k], format!("{column} ({contribution:+.3})"));
+        }
+    }
+}
+
+#[test]
 fn zero_rows_per_chunk_is_an_error_not_a_panic() {
     let out = Command::new(env!("CARGO_BIN_EXE_pdscore"))
         .args([

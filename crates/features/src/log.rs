@@ -121,6 +121,17 @@ pub enum ColumnOutcome {
     Categorical(CategoricalFit),
 }
 
+impl ColumnOutcome {
+    /// Names of the features this column encodes to, in matrix order (none when dropped).
+    pub fn outputs(&self) -> &[String] {
+        match self {
+            ColumnOutcome::Dropped { .. } => &[],
+            ColumnOutcome::Numeric(fit) => &fit.outputs,
+            ColumnOutcome::Categorical(fit) => &fit.outputs,
+        }
+    }
+}
+
 /// One input column at fit time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnFitLog {

@@ -22,6 +22,10 @@ pub enum PipelineError {
     /// A metric could not be computed.
     #[error("metrics: {0}")]
     Metrics(#[from] pdscore_metrics::MetricsError),
+    /// The pipeline cannot give reasons per column (PCA, or a model file without what
+    /// explaining needs).
+    #[error("cannot explain this model: {0}")]
+    NotExplainable(String),
     /// A parameter is out of its valid range.
     #[error("invalid parameter `{name}` = {value}: {reason}")]
     InvalidParam {

@@ -51,6 +51,7 @@ mod compare;
 mod data;
 mod error;
 mod evaluate;
+pub mod explain;
 pub mod file;
 mod fit;
 mod input;
@@ -80,6 +81,7 @@ pub use clock::{rfc3339_from_unix, utc_now_rfc3339};
 pub use compare::{CandidateResult, Comparison, FailedCandidate, Progress, compare};
 pub use data::{DataFingerprint, LabelledData, row_ids, take_rows};
 pub use error::{PipelineError, Result};
+pub use explain::{Explanation, Reason};
 pub use evaluate::{EvaluateSpec, Evaluated, ResultsJson, evaluate, select_candidates};
 pub use input::{InputSpec, TrainingInput, header_line, read_training_csv};
 pub use monitor::{

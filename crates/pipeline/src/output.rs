@@ -26,6 +26,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use crate::error::{PipelineError, Result};
+use crate::explain::Reason;
 
 /// Characters that make a cell risky when they come first (after any leading spaces).
 const FORMULA_STARTS: [char; 8] = ['=', '+', '-', '@', '\t', '\r', '\n', '\0'];
@@ -105,6 +106,7 @@ pub struct ScoredCsv {
     id_column: String,
     delimiter: u8,
     decision: bool,
+    reasons: usize,
 }
 
 impl ScoredCsv {
@@ -133,7 +135,33 @@ impl ScoredCsv {
             id_column: id_column.into(),
             delimiter,
             decision: true,
+            reasons: 0,
         })
+    }
+
+    /// The same layout with `n` reason columns after the others, `reason_1..reason_n`: the
+    /// principal reasons of each row, largest first, each as `column (+0.412)` (the column and
+    /// its signed contribution to the model's score; see [`crate::explain`]). A row with fewer
+    /// reasons leaves the last cells empty.
+    ///
+    /// ```
+    /// use pdscore_pipeline::{Reason, ScoredCsv};
+    /// let layout = ScoredCsv::new("uuid", b',')?.with_reasons(2);
+    /// let mut text = Vec::new();
+    /// layout.push_header(&mut text);
+    /// let reason = Reason { column: "debt_ratio".into(), contribution: 0.4123 };
+    /// layout.push_row_explained(&mut text, "a1", 0.03, false, &[reason]);
+    /// assert_eq!(text, b"uuid,pd,decision,reason_1,reason_2\na1,0.03,0,debt_ratio (+0.412),\n");
+    /// # Ok::<(), pdscore_pipeline::PipelineError>(())
+    /// ```
+    pub fn with_reasons(mut self, n: usize) -> Self {
+        self.reasons = n;
+        self
+    }
+
+    /// The number of reason columns ([`with_reasons`](Self::with_reasons)).
+    pub fn reasons(&self) -> usize {
+        self.reasons
     }
 
     /// The same layout without the `decision` column: `<id_column><d>pd`.
@@ -157,12 +185,31 @@ impl ScoredCsv {
             line.push(d);
             line.extend_from_slice(b"decision");
         }
+        for k in 1..=self.reasons {
+            line.push(d);
+            // `write!` into a Vec cannot fail.
+            let _ = write!(line, "reason_{k}");
+        }
         line.push(b'\n');
     }
 
     /// Appends one row's line (with its `\n`); `decision` is ignored by a layout
     /// [`without_decision`](Self::without_decision).
     pub fn push_row(&self, line: &mut Vec<u8>, id: &str, pd: f64, decision: bool) {
+        self.push_row_explained(line, id, pd, decision, &[]);
+    }
+
+    /// Appends one row's line with its reasons (with its `\n`): the first
+    /// [`reasons`](Self::reasons) of `reasons` fill the reason cells, escaped like ids; extra
+    /// ones are ignored, missing ones leave empty cells.
+    pub fn push_row_explained(
+        &self,
+        line: &mut Vec<u8>,
+        id: &str,
+        pd: f64,
+        decision: bool,
+        reasons: &[Reason],
+    ) {
         let d = self.delimiter;
         push_cell(line, id, d);
         line.push(d);
@@ -171,6 +218,12 @@ impl ScoredCsv {
         if self.decision {
             line.push(d);
             line.push(if decision { b'1' } else { b'0' });
+        }
+        for k in 0..self.reasons {
+            line.push(d);
+            if let Some(reason) = reasons.get(k) {
+                push_cell(line, &reason.to_string(), d);
+            }
         }
         line.push(b'\n');
     }
@@ -239,8 +292,23 @@ impl<W: Write> ScoredWriter<W> {
     /// # Errors
     /// Write errors of the sink.
     pub fn row(&mut self, id: &str, pd: f64, decision: bool) -> io::Result<()> {
+        self.row_explained(id, pd, decision, &[])
+    }
+
+    /// Writes one row with its reasons ([`ScoredCsv::push_row_explained`]).
+    ///
+    /// # Errors
+    /// Write errors of the sink.
+    pub fn row_explained(
+        &mut self,
+        id: &str,
+        pd: f64,
+        decision: bool,
+        reasons: &[Reason],
+    ) -> io::Result<()> {
         self.line.clear();
-        self.layout.push_row(&mut self.line, id, pd, decision);
+        self.layout
+            .push_row_explained(&mut self.line, id, pd, decision, reasons);
         self.out.write_all(&self.line)
     }
 
@@ -379,6 +447,37 @@ mod tests {
         assert_eq!(layout.to_text(&ids, &pd, &decision).as_bytes(), text);
         let short = layout.without_decision().to_vec(&ids, &pd, &decision);
         assert_eq!(short, b"'=uuid;pd\na;0.25\n'=1+2;1\n\"x;y\";0\n");
+    }
+
+    #[test]
+    fn reason_cells_follow_the_row_and_are_escaped() {
+        let layout = ScoredCsv::new("id", b',').expect("layout").with_reasons(2);
+        let mut text = Vec::new();
+        layout.push_header(&mut text);
+        let reasons = [
+            Reason {
+                column: "=cmd".into(),
+                contribution: -0.5,
+            },
+            Reason {
+                column: "a,b".into(),
+                contribution: 0.25,
+            },
+            Reason {
+                column: "ignored".into(),
+                contribution: 0.1,
+            },
+        ];
+        layout.push_row_explained(&mut text, "r1", 0.5, true, &reasons);
+        layout.push_row_explained(&mut text, "r2", 0.1, false, &reasons[..1]);
+        layout.push_row(&mut text, "r3", 0.0, false);
+        assert_eq!(
+            String::from_utf8(text).expect("UTF-8"),
+            "id,pd,decision,reason_1,reason_2\n\
+             r1,0.5,1,'=cmd (-0.500),\"a,b (+0.250)\"\n\
+             r2,0.1,0,'=cmd (-0.500),\n\
+             r3,0,0,,\n"
+        );
     }
 
     #[test]

@@ -282,6 +282,12 @@ fn pipeline_problem(error: &PipelineError) -> Problem {
     match error {
         PipelineError::Ingest(e) => ingest_problem(e),
         PipelineError::Features(e) => features_problem(e),
+        PipelineError::NotExplainable(_) => Problem::new(
+            "not-explainable",
+            "This model cannot give reasons",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("{error}; ask without `explain`"),
+        ),
         other => Problem::new(
             "internal",
             "Internal server error",

@@ -55,6 +55,8 @@ pub struct RowsCsv {
     pub ignored_keys: Vec<String>,
     /// True when more distinct keys were skipped than `ignored_keys` lists.
     pub more_ignored_keys: bool,
+    /// The body's `"explain"`: how many reasons to give per row (0 when absent).
+    pub explain: usize,
 }
 
 impl RowsCsv {
@@ -120,6 +122,7 @@ struct Collector<'s> {
     ignored: Vec<String>,
     ignored_seen: HashSet<String>,
     more_ignored: bool,
+    explain: usize,
 }
 
 impl<'s> Collector<'s> {
@@ -136,6 +139,7 @@ impl<'s> Collector<'s> {
             ignored: Vec::new(),
             ignored_seen: HashSet::new(),
             more_ignored: false,
+            explain: 0,
         }
     }
 
@@ -215,6 +219,7 @@ impl<'s> Collector<'s> {
             row_lines,
             ignored_keys: self.ignored,
             more_ignored_keys: self.more_ignored,
+            explain: self.explain,
         })
     }
 }
@@ -232,7 +237,8 @@ fn quoted(value: &Value) -> String {
     listed_name(&value.to_string())
 }
 
-/// The whole body: an object whose `rows` key holds the rows; other keys are skipped.
+/// The whole body: an object whose `rows` key holds the rows and whose optional `explain` key
+/// (a whole number) asks for that many reasons per row; other keys are skipped.
 struct BodySeed<'c, 's>(&'c mut Collector<'s>);
 
 impl<'de> DeserializeSeed<'de> for BodySeed<'_, '_> {
@@ -252,6 +258,9 @@ impl<'de> Visitor<'de> for BodySeed<'_, '_> {
             if key == "rows" && !self.0.saw_rows {
                 self.0.saw_rows = true;
                 map.next_value_seed(RowsSeed(self.0))?;
+            } else if key == "explain" {
+                // A wrong type is reported with its position ("expected usize at line 1 ...").
+                self.0.explain = map.next_value::<usize>()?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }
@@ -419,6 +428,21 @@ mod tests {
 
     fn spec() -> RowsSpec {
         RowsSpec::new(["id", "x", "ok", "m", "a"], 1_000)
+    }
+
+    #[test]
+    fn explain_asks_for_reasons_and_must_be_a_whole_number() {
+        let spec = RowsSpec::new(["id"], 10);
+        let csv = rows_to_csv(br#"{"explain": 3, "rows": [{"id": "a"}]}"#, &spec).expect("valid");
+        assert_eq!((csv.explain, csv.text.as_str()), (3, "id\na\n"));
+        let csv = rows_to_csv(br#"{"rows": [{"id": "a"}]}"#, &spec).expect("valid");
+        assert_eq!(csv.explain, 0);
+        for bad in [r#"{"rows": [{"id": "a"}], "explain": -1}"#, r#"{"rows": [], "explain": "3"}"#] {
+            assert!(
+                matches!(rows_to_csv(bad.as_bytes(), &spec), Err(WebError::InvalidJson { .. })),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

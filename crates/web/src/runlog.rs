@@ -20,7 +20,7 @@ pub enum Level {
 pub struct LogEntry {
     /// Severity.
     pub level: Level,
-    /// The step it belongs to: `read`, `preprocess`, `score`, `evaluate`.
+    /// The step it belongs to: `read`, `preprocess`, `score`, `explain`, `evaluate`.
     pub step: &'static str,
     /// What happened.
     pub message: String,
@@ -54,6 +54,19 @@ pub(crate) fn ignored_json_keys(names: &[String], more: bool) -> LogEntry {
             names.join(", ")
         ),
     )
+}
+
+/// The entry of the explain step: how many rows got reasons, and how long it took.
+pub(crate) fn explained(rows: usize, millis: f64) -> LogEntry {
+    LogEntry::info(
+        "explain",
+        format!("gave the principal reasons of {rows} rows in {millis:.1} ms"),
+    )
+}
+
+/// The warning of an explain step the model could not do.
+pub(crate) fn not_explained(reason: &str) -> LogEntry {
+    LogEntry::warning("explain", format!("no reasons given: {reason}"))
 }
 
 /// What the read step found, as the log needs it.

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use axum::body::Bytes;
 use pdscore::ingest::{ReadOptions, read_csv_with_report};
-use pdscore::pipeline::{Pipeline, PipelineError, Scored};
+use pdscore::pipeline::{Pipeline, PipelineError, Reason, Scored};
 use tokio::sync::OwnedSemaphorePermit;
 
 use crate::config::Limits;
@@ -24,6 +24,21 @@ use crate::state::AppState;
 pub(crate) struct Job {
     pub(crate) scored: Scored,
     pub(crate) log: Vec<LogEntry>,
+    /// The principal reasons of each row, largest first: one list per row (empty for a row
+    /// not explained), or no lists at all when no row was to be explained.
+    pub(crate) reasons: Vec<Vec<Reason>>,
+}
+
+/// Which rows of a job get reasons ([`Pipeline::explain`]), and how many each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExplainRows {
+    /// No reasons.
+    None,
+    /// Every row, this many reasons (the API's `explain`).
+    All(usize),
+    /// The flagged rows only (the declined applicants, who must be told why), this many
+    /// reasons: the upload page, where explaining every row would cost more than scoring.
+    Flagged(usize),
 }
 
 /// Reads `bytes` as CSV with the model's schema and scores every row (blocking: run it in
@@ -33,6 +48,7 @@ fn score_bytes(
     limits: &Limits,
     bytes: &[u8],
     options: &ReadOptions,
+    explain: ExplainRows,
 ) -> Result<Job, WebError> {
     let started = Instant::now();
     let records = count_records(bytes);
@@ -61,8 +77,64 @@ fn score_bytes(
     let scored = pipeline.score(&read.table)?;
     let score_ms = scoring.elapsed().as_secs_f64() * 1e3;
     let mut log = runlog::build(&read_summary, pipeline.card(), &scored, score_ms);
+    let explaining = Instant::now();
+    let reasons = match explain_rows(pipeline, &read.table, &scored, explain) {
+        Ok(reasons) => {
+            if explain != ExplainRows::None {
+                let explained = reasons.iter().filter(|r| !r.is_empty()).count();
+                let millis = explaining.elapsed().as_secs_f64() * 1e3;
+                log.push(runlog::explained(explained, millis));
+            }
+            reasons
+        }
+        // The page explains on its own initiative: a model that cannot is a warning there,
+        // while a request that asked for reasons gets the error.
+        Err(WebError::Data(PipelineError::NotExplainable(reason)))
+            if matches!(explain, ExplainRows::Flagged(_)) =>
+        {
+            log.push(runlog::not_explained(&reason));
+            Vec::new()
+        }
+        Err(e) => return Err(e),
+    };
     runlog::push_total(&mut log, started.elapsed().as_secs_f64() * 1e3);
-    Ok(Job { scored, log })
+    Ok(Job {
+        scored,
+        log,
+        reasons,
+    })
+}
+
+/// The reasons [`ExplainRows`] asks for, one list per row of `table` (none for `None`).
+fn explain_rows(
+    pipeline: &Pipeline,
+    table: &pdscore::ingest::Table,
+    scored: &Scored,
+    explain: ExplainRows,
+) -> Result<Vec<Vec<Reason>>, WebError> {
+    let (rows, n): (Vec<usize>, usize) = match explain {
+        ExplainRows::None | ExplainRows::All(0) | ExplainRows::Flagged(0) => {
+            return Ok(Vec::new());
+        }
+        ExplainRows::All(n) => ((0..table.n_rows()).collect(), n),
+        ExplainRows::Flagged(n) => (
+            (0..table.n_rows()).filter(|&r| scored.decision[r]).collect(),
+            n,
+        ),
+    };
+    let mut reasons = vec![Vec::new(); table.n_rows()];
+    if rows.is_empty() {
+        return Ok(reasons);
+    }
+    let explained = if rows.len() == table.n_rows() {
+        pipeline.explain(table)?
+    } else {
+        pipeline.explain(&table.take_rows(&rows))?
+    };
+    for (k, &r) in rows.iter().enumerate() {
+        reasons[r] = explained.reasons(k, n);
+    }
+    Ok(reasons)
 }
 
 /// Non-blank records of CSV text (quotes are `"`, as the reader's) (the header included): line ends outside quoted fields, plus
@@ -105,12 +177,13 @@ pub(crate) async fn run_job(
     slot: OwnedSemaphorePermit,
     bytes: Bytes,
     options: ReadOptions,
+    explain: ExplainRows,
 ) -> Result<Job, WebError> {
     let pipeline = state.pipeline.clone();
     let limits = state.limits.clone();
     tokio::task::spawn_blocking(move || {
         let _slot = slot;
-        score_bytes(&pipeline, &limits, &bytes, &options)
+        score_bytes(&pipeline, &limits, &bytes, &options, explain)
     })
     .await
     .map_err(|e| WebError::Internal {

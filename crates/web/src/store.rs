@@ -7,6 +7,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use pdscore::pipeline::Reason;
 use rand::RngCore;
 use rand::rngs::OsRng;
 use serde::Serialize;
@@ -167,6 +168,9 @@ pub struct StoredResult {
     /// The CSV download, built once off the async workers ([`StoredResult::with_download`])
     /// and counted in [`StoredResult::approx_bytes`].
     pub download: Option<Bytes>,
+    /// The principal reasons of each row (empty lists for rows not explained; no lists at all
+    /// when none was), set by [`StoredResult::with_reasons`].
+    pub reasons: Vec<Vec<Reason>>,
     orders: [OnceLock<Vec<u32>>; 5],
 }
 
@@ -199,8 +203,15 @@ impl StoredResult {
             histogram_svg,
             created: Instant::now(),
             download: None,
+            reasons: Vec::new(),
             orders: Default::default(),
         }
+    }
+
+    /// The result with the reasons of its rows (one list per row, or none at all).
+    pub fn with_reasons(mut self, reasons: Vec<Vec<Reason>>) -> Self {
+        self.reasons = reasons;
+        self
     }
 
     /// The result with its CSV download attached.
@@ -252,8 +263,19 @@ impl StoredResult {
                 .map_or(0, |e| e.roc_svg.len() + e.pr_svg.len());
         let names = self.source_name.len() + self.id_column.len();
         let download = self.download.as_ref().map_or(0, Bytes::len);
+        let reasons: usize = self
+            .reasons
+            .iter()
+            .map(|row| 24 + row.iter().map(|r| r.column.len() + 32).sum::<usize>())
+            .sum();
         // Rows: id, pd, decision, and room for the sort orders.
-        ids + self.pd.len() * (8 + 1 + 4 * SortKey::ALL.len()) + log + svgs + names + download + 256
+        ids + self.pd.len() * (8 + 1 + 4 * SortKey::ALL.len())
+            + log
+            + svgs
+            + names
+            + download
+            + reasons
+            + 256
     }
 }
 

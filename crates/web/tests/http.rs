@@ -677,3 +677,95 @@ async fn a_large_json_body_scores_like_the_same_csv() {
     assert_eq!(a["predictions"].as_array().map(Vec::len), Some(300));
     assert_eq!(a["predictions"], b["predictions"]);
 }
+
+#[tokio::test]
+async fn api_and_result_page_give_the_principal_reasons() {
+    let app = app();
+    let csv = synth_csv(0, 5, 21);
+    let header: Vec<String> = csv
+        .lines()
+        .next()
+        .expect("header")
+        .split(';')
+        .map(str::to_owned)
+        .collect();
+    let explained = |answer: &Value, n: usize| {
+        for p in answer["predictions"].as_array().expect("predictions") {
+            let reasons = p["reasons"].as_array().expect("reasons asked for");
+            assert!(!reasons.is_empty() && reasons.len() <= n, "{p}");
+            let sizes: Vec<f64> = reasons
+                .iter()
+                .map(|r| {
+                    let column = r["column"].as_str().expect("column");
+                    assert!(header.iter().any(|h| h == column), "{column}");
+                    r["contribution"].as_f64().expect("number").abs()
+                })
+                .collect();
+            assert!(sizes.windows(2).all(|w| w[0] >= w[1]), "largest first");
+        }
+    };
+    // A CSV body asks with the query.
+    let request = Request::post("/api/v1/predict?explain=2")
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(Body::from(csv.clone()))
+        .expect("request");
+    let (status, _, body) = send(&app, request).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let from_csv = json(&body);
+    explained(&from_csv, 2);
+    assert!(
+        body.contains("\"step\":\"explain\""),
+        "the log has the explain step: {body}"
+    );
+    // Without `explain`, no reasons.
+    let (_, _, plain) = send(&app, api_post("text/csv", csv.clone())).await;
+    assert!(json(&plain)["predictions"][0].get("reasons").is_none());
+    // A JSON body asks in the body, and gets the same reasons as the CSV.
+    let mut lines = csv.lines().skip(1);
+    let first: Vec<&str> = lines.next().expect("row").split(';').collect();
+    let row: serde_json::Map<String, Value> = header
+        .iter()
+        .zip(&first)
+        .map(|(name, cell)| {
+            let value = match (*cell, cell.parse::<f64>()) {
+                ("NA", _) => Value::Null,
+                ("True" | "False", _) => Value::Bool(*cell == "True"),
+                (_, Ok(x)) => serde_json::json!(x),
+                _ => Value::String((*cell).to_owned()),
+            };
+            (name.clone(), value)
+        })
+        .collect();
+    let body = serde_json::json!({ "explain": 2, "rows": [row] }).to_string();
+    let (status, _, answer) = send(&app, api_post("application/json", body)).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    let from_json = json(&answer);
+    explained(&from_json, 2);
+    let (a, b) = (
+        &from_csv["predictions"][0]["reasons"],
+        &from_json["predictions"][0]["reasons"],
+    );
+    assert_eq!(a.as_array().map(Vec::len), b.as_array().map(Vec::len));
+    for (x, y) in a.as_array().into_iter().flatten().zip(b.as_array().into_iter().flatten()) {
+        assert_eq!(x["column"], y["column"]);
+        let (x, y) = (x["contribution"].as_f64(), y["contribution"].as_f64());
+        assert!((x.expect("x") - y.expect("y")).abs() < 1e-9);
+    }
+    // A bad count is a problem, not a panic.
+    let request = Request::post("/api/v1/predict?explain=many")
+        .header(header::CONTENT_TYPE, "text/csv")
+        .body(Body::from(csv.clone()))
+        .expect("request");
+    let (status, content_type, body) = send(&app, request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(content_type, "application/problem+json");
+    // The result page gives each flagged row its reasons.
+    let location = upload(&app, &scoring_csv()).await;
+    let (status, _, page) = send(&app, get(&location)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Top reasons"), "a reasons column");
+    let flagged_rows = page.matches("badge flag").count();
+    let reason_cells = page.matches("<td class=\"reasons\"><code>").count();
+    assert!(flagged_rows > 0, "the sample has flagged rows on the first page");
+    assert_eq!(reason_cells, flagged_rows, "every flagged row shown has reasons");
+}

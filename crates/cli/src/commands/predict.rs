@@ -21,7 +21,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use pdscore::ingest::{ColumnData, CsvChunks, TableChunk};
-use pdscore::pipeline::{AtomicFile, Pipeline, ScoredCsv, row_ids};
+use pdscore::pipeline::{AtomicFile, Pipeline, Reason, ScoredCsv, row_ids};
 
 /// Default rows per chunk: large enough to amortise the per-chunk work, small enough for
 /// constant memory (a few tens of MB for the Klarna layout).
@@ -56,6 +56,13 @@ pub struct PredictArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     pub format: Format,
+    /// Add the N principal reasons of each row's score: the input columns that moved the
+    /// model's score the most, largest first, with their signed contributions (positive raises
+    /// the PD). CSV gets `reason_1..reason_N` cells such as `debt_ratio (+0.412)`; JSON a
+    /// `reasons` array of `{"column", "contribution"}`. Exact TreeSHAP for tree models, linear
+    /// terms for logistic regression, permutation Shapley values for the MLP.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub reasons: usize,
     /// Rows read and scored together (memory grows with it; results do not depend on it).
     #[arg(long, default_value_t = ROWS_PER_CHUNK, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub rows_per_chunk: usize,
@@ -65,6 +72,8 @@ pub struct PredictArgs {
 struct Scored {
     chunk: TableChunk,
     pd: Vec<f64>,
+    /// The principal reasons of each row (empty without `--reasons`).
+    reasons: Vec<Vec<Reason>>,
 }
 
 /// Streams the input chunk by chunk and writes one line per row.
@@ -106,7 +115,8 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
     let csv = ScoredCsv::new(
         rows.id_name.clone().unwrap_or_else(|| "row".to_owned()),
         delimiter,
-    )?;
+    )?
+    .with_reasons(args.reasons);
     std::thread::scope(|scope| -> anyhow::Result<()> {
         let (chunk_tx, chunk_rx) = sync_channel(QUEUE_DEPTH);
         let (scored_tx, scored_rx) = sync_channel::<Scored>(QUEUE_DEPTH);
@@ -123,13 +133,16 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
         let csv_ref = &csv;
         let ok_ref = &scoring_ok;
         let format = args.format;
+        let with_reasons = args.reasons > 0;
         let writer = scope.spawn(move || -> std::io::Result<()> {
             let out = BufWriter::with_capacity(1 << 20, sink);
             let out = match format {
                 Format::Csv => {
                     let mut out = csv_ref.writer(out)?;
                     for scored in scored_rx {
-                        rows_ref.each(&scored, |id, p, decision| out.row(id, p, decision))?;
+                        rows_ref.each(&scored, |id, p, decision, reasons| {
+                            out.row_explained(id, p, decision, reasons)
+                        })?;
                         bar_ref.inc(scored.pd.len() as u64);
                     }
                     out.finish()?
@@ -139,8 +152,8 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
                     let mut text = vec![b'['];
                     let mut first = true;
                     for scored in scored_rx {
-                        rows_ref.each(&scored, |id, p, decision| {
-                            push_json_row(&mut text, first, id, p, decision);
+                        rows_ref.each(&scored, |id, p, decision, reasons| {
+                            push_json_row(&mut text, first, id, p, decision, with_reasons.then_some(reasons));
                             first = false;
                             Ok(())
                         })?;
@@ -168,8 +181,18 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
                 let pd = pipeline
                     .predict_proba(&chunk.table)
                     .with_context(|| format!("cannot score rows from line {}", chunk.first_line))?;
+                let reasons = if args.reasons > 0 {
+                    let explained = pipeline.explain(&chunk.table).with_context(|| {
+                        format!("cannot explain rows from line {}", chunk.first_line)
+                    })?;
+                    (0..explained.n_rows())
+                        .map(|r| explained.reasons(r, args.reasons))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 rows_scored += pd.len();
-                if scored_tx.send(Scored { chunk, pd }).is_err() {
+                if scored_tx.send(Scored { chunk, pd, reasons }).is_err() {
                     break; // the writer failed: its error is reported below
                 }
             }
@@ -259,11 +282,11 @@ struct RowSource<'a> {
 }
 
 impl RowSource<'_> {
-    /// Calls `row(id, pd, decision)` for each row of one scored chunk, in order.
+    /// Calls `row(id, pd, decision, reasons)` for each row of one scored chunk, in order.
     fn each(
         &self,
         scored: &Scored,
-        mut row: impl FnMut(&str, f64, bool) -> std::io::Result<()>,
+        mut row: impl FnMut(&str, f64, bool, &[Reason]) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
         let table = &scored.chunk.table;
         let id_column = self
@@ -287,22 +310,36 @@ impl RowSource<'_> {
                 (None, Some(ColumnData::Categorical(cat))) => cat.value(r).unwrap_or(""),
                 (None, _) => "",
             };
-            row(id, p, self.threshold_of.decide(p))?;
+            let reasons = scored.reasons.get(r).map_or(&[][..], Vec::as_slice);
+            row(id, p, self.threshold_of.decide(p), reasons)?;
         }
         Ok(())
     }
 }
 
-/// Appends one `{"id", "pd", "decision"}` object of the JSON array; `first` says whether it is
-/// the array's first element.
-fn push_json_row(text: &mut Vec<u8>, first: bool, id: &str, pd: f64, decision: bool) {
+/// Appends one `{"id", "pd", "decision"}` object of the JSON array, with a `"reasons"` array
+/// when `reasons` is given; `first` says whether it is the array's first element.
+fn push_json_row(
+    text: &mut Vec<u8>,
+    first: bool,
+    id: &str,
+    pd: f64,
+    decision: bool,
+    reasons: Option<&[Reason]>,
+) {
     if !first {
         text.push(b',');
     }
     text.extend_from_slice(b"\n{\"id\":");
     push_json_string(text, id);
     // `write!` into a Vec cannot fail.
-    let _ = write!(text, ",\"pd\":{pd},\"decision\":{decision}}}");
+    let _ = write!(text, ",\"pd\":{pd},\"decision\":{decision}");
+    if let Some(reasons) = reasons {
+        text.extend_from_slice(b",\"reasons\":");
+        // serde_json cannot fail on these plain structs (a non-finite contribution is `null`).
+        let _ = serde_json::to_writer(&mut *text, reasons);
+    }
+    text.push(b'}');
 }
 
 /// Appends a JSON string literal.

@@ -159,6 +159,25 @@ impl FittedFeatures {
         &self.pre_pca_names
     }
 
+    /// The input column each output feature is computed from, in matrix column order: a
+    /// numeric value and its missing indicator, or the one-hot slots of a categorical column,
+    /// all name their column. `None` with PCA, where every component mixes every column.
+    ///
+    /// This is how per-feature contributions (reason codes) are summed back to the columns a
+    /// user knows.
+    pub fn output_columns(&self) -> Option<Vec<&str>> {
+        if self.pca.is_some() {
+            return None;
+        }
+        Some(
+            self.fit_log
+                .columns
+                .iter()
+                .flat_map(|c| std::iter::repeat_n(c.name.as_str(), c.outcome.outputs().len()))
+                .collect(),
+        )
+    }
+
     /// Input columns a table must have to be transformed (schema features not dropped at fit
     /// time), in schema order.
     pub fn required_columns(&self) -> Vec<&str> {

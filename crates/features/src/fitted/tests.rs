@@ -151,6 +151,29 @@ fn one_hot_handles_rare_missing_and_unseen_levels() {
 }
 
 #[test]
+fn output_columns_name_the_input_of_every_feature() {
+    let train = table(vec![
+        num("x", &[1.0, 3.0, f64::NAN, 10.0]),
+        cat("shop", &[Some("a"), Some("b"), None, Some("a")]),
+        num("y", &[2.0, 1.0, 4.0, 3.0]),
+    ]);
+    let fitted = all_levels().fit(&train, &schema_of(&train)).unwrap();
+    let columns = fitted.output_columns().unwrap();
+    assert_eq!(columns.len(), fitted.n_outputs());
+    assert_eq!(
+        fitted.output_names(),
+        ["x", "x__is_missing", "shop=a", "shop=b", "shop=__missing__", "y"]
+    );
+    assert_eq!(columns, ["x", "x", "shop", "shop", "shop", "y"]);
+
+    let with_pca = all_levels()
+        .pca(Some(PcaComponents::Count(2)))
+        .fit(&train, &schema_of(&train))
+        .unwrap();
+    assert_eq!(with_pca.output_columns(), None, "components mix every column");
+}
+
+#[test]
 fn ordinal_codes_unknown_and_missing() {
     let train = table(vec![cat("c", &[Some("x"), Some("y"), Some("y"), None])]);
     let fitted = all_levels()

@@ -5,14 +5,16 @@
 //! Every failure is an `application/problem+json` document ([`crate::error`]); for a JSON body,
 //! a data error names the row of `rows` at fault rather than a line of the CSV it became.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use pdscore::ingest::ReadOptions;
+use pdscore::pipeline::Reason;
 use serde::Serialize;
 
 use super::content_type;
@@ -20,7 +22,7 @@ use crate::error::WebError;
 use crate::json_rows::{RowsCsv, RowsSpec, rows_to_csv};
 use crate::middleware::RowsScored;
 use crate::runlog::{self, LogEntry};
-use crate::scoring::{job_slot, run_job};
+use crate::scoring::{ExplainRows, job_slot, run_job};
 use crate::state::AppState;
 use crate::views::problem_response;
 
@@ -30,6 +32,9 @@ struct Prediction<'a> {
     id: &'a str,
     pd: f64,
     decision: bool,
+    /// The principal reasons, largest first, when the request asked for them (`explain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reasons: Option<&'a [Reason]>,
 }
 
 /// Metrics in the JSON answer when the rows carry the target.
@@ -65,12 +70,29 @@ struct PredictResponse<'a> {
 }
 
 /// `POST /api/v1/predict`: scores a CSV or JSON-rows body and answers with the predictions,
-/// the run log and, when the rows carry the target, the evaluation.
+/// the run log and, when the rows carry the target, the evaluation. With `"explain": N` in a
+/// JSON body, or `?explain=N` for a CSV body, each prediction also lists its N principal
+/// reasons (see `pdscore::pipeline::explain`).
 pub(crate) async fn predict_api(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    let query_explain = match query.as_ref().map(|q| q.get("explain")) {
+        Ok(None) => 0,
+        Ok(Some(text)) => match text.parse::<usize>() {
+            Ok(n) => n,
+            Err(_) => {
+                let reason = format!("`explain` must be a whole number of reasons, got `{text}`");
+                return problem_response(&WebError::BadRequest { reason }.problem());
+            }
+        },
+        Err(rejection) => {
+            let reason = rejection.body_text();
+            return problem_response(&WebError::BadRequest { reason }.problem());
+        }
+    };
     let body = match body {
         Ok(body) => body,
         Err(rejection) => {
@@ -119,7 +141,16 @@ pub(crate) async fn predict_api(
     } else {
         (body, state.pipeline.read_options(), None)
     };
-    let mut job = match run_job(&state, slot, bytes, options).await {
+    // A JSON body's own `explain` wins over the query's.
+    let explain = match rows_csv.as_ref().map_or(0, |csv| csv.explain) {
+        0 => query_explain,
+        n => n,
+    };
+    let explain = match explain {
+        0 => ExplainRows::None,
+        n => ExplainRows::All(n),
+    };
+    let mut job = match run_job(&state, slot, bytes, options, explain).await {
         Ok(job) => job,
         Err(error) => {
             let problem = match &rows_csv {
@@ -141,7 +172,13 @@ pub(crate) async fn predict_api(
         .iter()
         .zip(&scored.pd)
         .zip(&scored.decision)
-        .map(|((id, &pd), &decision)| Prediction { id, pd, decision })
+        .enumerate()
+        .map(|(r, ((id, &pd), &decision))| Prediction {
+            id,
+            pd,
+            decision,
+            reasons: job.reasons.get(r).map(Vec::as_slice),
+        })
         .collect();
     let evaluation = scored.evaluation.as_ref().map(|e| ApiEvaluation {
         labelled_rows: e.labelled_rows,

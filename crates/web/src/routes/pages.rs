@@ -25,7 +25,7 @@ use crate::charts;
 use crate::csv_out::results_csv;
 use crate::error::WebError;
 use crate::middleware::RowsScored;
-use crate::scoring::{job_slot, run_job};
+use crate::scoring::{ExplainRows, job_slot, run_job};
 use crate::state::AppState;
 use crate::store::{EvaluationView, ResultId, SortKey, StoredResult};
 use crate::views::{error_page, page, render, thousands};
@@ -159,7 +159,14 @@ async fn predict_page_inner(
     };
     let options = state.pipeline.read_options();
     let slot = job_slot(state).await?;
-    let job = run_job(state, slot, bytes, options).await?;
+    let job = run_job(
+        state,
+        slot,
+        bytes,
+        options,
+        ExplainRows::Flagged(REASONS_ON_PAGE),
+    )
+    .await?;
     let rows = job.scored.pd.len();
     let id_column = state
         .pipeline
@@ -178,6 +185,7 @@ async fn predict_page_inner(
             threshold,
             ..
         } = job.scored;
+        let reasons = job.reasons;
         let result = StoredResult::new(
             source_name,
             id_column,
@@ -188,7 +196,8 @@ async fn predict_page_inner(
             job.log,
             evaluation,
             histogram,
-        );
+        )
+        .with_reasons(reasons);
         let csv = results_csv(&result)?;
         Ok(result.with_download(csv))
     })
@@ -207,6 +216,9 @@ async fn predict_page_inner(
     Ok(response)
 }
 
+/// Reasons given to each flagged row of an upload (the page's table and the download).
+const REASONS_ON_PAGE: usize = 3;
+
 /// One row of the results table.
 #[derive(Debug, Serialize)]
 struct RowView {
@@ -214,6 +226,8 @@ struct RowView {
     id: String,
     pd: String,
     flagged: bool,
+    /// The principal reasons (flagged rows), e.g. `debt_ratio (+0.412)`.
+    reasons: Vec<String>,
 }
 
 /// `GET /results/{id}` (the page) and `GET /results/{id}.csv` (the download).
@@ -323,6 +337,11 @@ fn results_page(
                 id: result.ids[r].clone(),
                 pd: format!("{:.4}", result.pd[r]),
                 flagged: result.decision[r],
+                reasons: result
+                    .reasons
+                    .get(r)
+                    .map(|list| list.iter().map(ToString::to_string).collect())
+                    .unwrap_or_default(),
             }
         })
         .collect();
@@ -393,6 +412,7 @@ fn results_page(
             aria_pd => aria(SortKey::PdAsc, SortKey::PdDesc),
             aria_row => if sort == SortKey::File { "ascending" } else { "none" },
             download_link => format!("/results/{id}.csv"),
+            explained => !result.reasons.is_empty(),
             log => &result.log,
         },
     )?;
