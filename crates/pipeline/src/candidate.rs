@@ -24,6 +24,9 @@ pub enum FeaturePreset {
     Linear,
     /// [`FeatureParams::for_trees`]: `NaN` kept, ordinal categories, no scaling.
     Trees,
+    /// [`FeatureParams::for_scorecard`]: every column binned and replaced by the weight of
+    /// evidence of its bin, low-information columns dropped (learns from the labels).
+    Scorecard,
     /// Any other parameters.
     Custom(FeatureParams),
 }
@@ -34,15 +37,17 @@ impl FeaturePreset {
         match self {
             Self::Linear => FeatureParams::for_linear(),
             Self::Trees => FeatureParams::for_trees(),
+            Self::Scorecard => FeatureParams::for_scorecard(),
             Self::Custom(p) => p.clone(),
         }
     }
 
-    /// Short name for tables: `linear`, `trees` or `custom`.
+    /// Short name for tables: `linear`, `trees`, `scorecard` or `custom`.
     pub fn label(&self) -> &'static str {
         match self {
             Self::Linear => "linear",
             Self::Trees => "trees",
+            Self::Scorecard => "scorecard",
             Self::Custom(_) => "custom",
         }
     }
@@ -289,6 +294,7 @@ pub fn default_candidates(seed: u64) -> Vec<Candidate> {
             .weighting(Weighting::default_grid()),
         Candidate::new("logreg_smote", FeaturePreset::Linear, logreg())
             .sampler(SamplerSpec::Smote(SmoteParams::new().seed(seed))),
+        Candidate::new("scorecard", FeaturePreset::Scorecard, logreg()),
         Candidate::new(
             "decision_tree",
             FeaturePreset::Trees,
