@@ -159,7 +159,7 @@ fn the_exported_sql_gives_every_row_the_rust_scorecards_points() {
         assert_eq!(from_sql[id], *score, "row {id}");
     }
     // Each column's CASE: the same points per row, exactly.
-    for j in 0..card.columns().len() {
+    for (j, column) in card.columns().iter().enumerate() {
         let case = card.sql_case(j).expect("a column");
         let mut stmt = db
             .prepare(&format!("SELECT {case} FROM klarna ORDER BY rowid"))
@@ -171,10 +171,9 @@ fn the_exported_sql_gives_every_row_the_rust_scorecards_points() {
             .collect();
         for (row, g) in got.iter().enumerate() {
             assert_eq!(
-                *g,
-                points[row][j],
+                *g, points[row][j],
                 "column {}, row {row}: {case}",
-                card.columns()[j].name
+                column.name
             );
         }
     }
