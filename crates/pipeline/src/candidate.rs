@@ -251,8 +251,9 @@ pub const GBM_PATIENCE: usize = 50;
 
 /// The default candidate list: the seed notebook's models (`logreg`, `logreg_balanced`,
 /// `logreg_grid`, `decision_tree`, `random_forest`, `adaboost`, `gbm`, `mlp`, `mlp_balanced`,
-/// `mlp_oversampled`) plus `logreg_smote` and `gbm_balanced`. Every random choice inside uses
-/// `seed`.
+/// `mlp_oversampled`) plus `logreg_smote`, `gbm_balanced` and `scorecard` (WoE binning +
+/// the plain logistic regression: a credit scorecard, see [`crate::Scorecard`]; it fits in about
+/// the time of `logreg`). Every random choice inside uses `seed`.
 ///
 /// Choices: linear models and MLPs get the [`FeaturePreset::Linear`] preprocessing, tree models
 /// the [`FeaturePreset::Trees`] one (native missing values). The decision tree is limited to
@@ -427,6 +428,19 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), candidates.len());
+    }
+
+    #[test]
+    fn the_scorecard_candidate_is_woe_plus_plain_logistic_regression() {
+        let candidates = default_candidates(0);
+        let scorecard = candidates.iter().find(|c| c.name == "scorecard").unwrap();
+        assert_eq!(scorecard.features, FeaturePreset::Scorecard);
+        assert!(scorecard.features.params().uses_labels());
+        assert_eq!(scorecard.features.label(), "scorecard");
+        assert_eq!(scorecard.model.family(), "logistic_regression");
+        assert!(scorecard.weighting.is_none() && scorecard.sampler.is_none());
+        let logreg = candidates.iter().find(|c| c.name == "logreg").unwrap();
+        assert_eq!(scorecard.model, logreg.model, "the same C as logreg");
     }
 
     #[test]
