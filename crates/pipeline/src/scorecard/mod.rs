@@ -1,36 +1,7 @@
 //! Credit scorecards: the points table of a pipeline whose features are a WoE binning and whose
 //! model is a logistic regression ([`Scorecard`]), and its exports (CSV, Markdown, SQL).
 //!
-//! # Points
-//!
-//! The logistic regression gives the log-odds of default of a row as
-//! `intercept + sum_j beta_j * WoE_j(bin of the row in column j)`. A score is a linear map of the
-//! log-odds of *not* defaulting, fixed by three numbers ([`ScorecardParams`]): `base_score`
-//! points at good:bad odds `base_odds`, and `pdo` more points for each doubling of the odds:
-//!
-//! ```text
-//! factor = pdo / ln 2
-//! offset = base_score - factor * ln(base_odds)
-//! score  = offset + factor * ln(odds good:bad) = offset - factor * (intercept + sum_j beta_j WoE_j)
-//! points(column j, bin b) = -factor * beta_j * WoE_b + (offset - factor * intercept) / n
-//! ```
-//!
-//! with `n` the number of columns of the card: each column carries an equal share of the
-//! constant, so a row's score is the sum of its points. WoE is `ln(non-event share / event
-//! share)` (see `pdscore_features::WoeParams`), so a bin with fewer defaulters than average has
-//! a positive WoE, the fitted `beta_j` are negative, and such a bin earns more points: a higher
-//! score means a lower risk.
-//!
-//! Points are rounded to whole numbers by default ([`ScorecardParams::round`]); the score of a
-//! row is then the sum of its rounded points (what a SQL query or a clerk adds up), and it
-//! differs from the exact linear score by at most half a point per column.
-//!
-//! # Score and PD
-//!
-//! [`Scorecard::raw_pd`] is the logistic regression's own PD of a score,
-//! `1 / (1 + exp((score - offset) / factor))`; [`Scorecard::pd`] passes it through the
-//! pipeline's calibration, so that for unrounded points it is exactly the PD the pipeline gives
-//! the row. Both decrease as the score grows.
+//! See [`Scorecard`] for the formulas.
 
 mod export;
 pub mod sql;
@@ -170,15 +141,59 @@ pub struct PointsRow {
     pub points: f64,
 }
 
-/// A points table built from a fitted scorecard pipeline (WoE features + logistic regression):
-/// see the [module docs](self) for the formulas.
+/// A points table built from a fitted scorecard pipeline (WoE features + logistic regression).
 ///
-/// ```no_run
-/// use pdscore_pipeline::{Pipeline, Scorecard, ScorecardParams};
-/// let pipeline = Pipeline::load(std::path::Path::new("model.json"))?;
+/// # Points
+///
+/// The logistic regression gives the log-odds of default of a row as
+/// `intercept + sum_j beta_j * WoE_j(bin of the row in column j)`. A score is a linear map of the
+/// log-odds of *not* defaulting, fixed by three numbers ([`ScorecardParams`]): `base_score`
+/// points at good:bad odds `base_odds`, and `pdo` more points for each doubling of the odds:
+///
+/// ```text
+/// factor = pdo / ln 2
+/// offset = base_score - factor * ln(base_odds)
+/// score  = offset + factor * ln(odds good:bad) = offset - factor * (intercept + sum_j beta_j WoE_j)
+/// points(column j, bin b) = -factor * beta_j * WoE_b + (offset - factor * intercept) / n
+/// ```
+///
+/// with `n` the number of columns of the card: each column carries an equal share of the
+/// constant, so a row's score is the sum of its points. WoE is `ln(non-event share / event
+/// share)` (see `pdscore_features::WoeParams`), so a bin with fewer defaulters than average has
+/// a positive WoE, the fitted `beta_j` are negative, and such a bin earns more points: a higher
+/// score means a lower risk.
+///
+/// Points are rounded to whole numbers by default ([`ScorecardParams::round`]); the score of a
+/// row is then the sum of its rounded points (what a SQL query or a clerk adds up), and it
+/// differs from the exact linear score by at most half a point per column.
+///
+/// # Score and PD
+///
+/// [`Scorecard::raw_pd`] is the logistic regression's own PD of a score,
+/// `1 / (1 + exp((score - offset) / factor))`; [`Scorecard::pd`] passes it through the
+/// pipeline's calibration, so that for unrounded points it is exactly the PD the pipeline gives
+/// the row. Both decrease as the score grows.
+///
+/// # Example
+///
+/// ```
+/// use pdscore_pipeline::{
+///     CvSpec, InputSpec, LabelledData, Pipeline, Scorecard, ScorecardParams, TrainOptions,
+///     compare, default_candidates, read_training_csv,
+/// };
+/// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/klarna_synth_sample.csv");
+/// let input = read_training_csv(&InputSpec::new(path, "default").id(Some("uuid".into())))?;
+/// let data = LabelledData::new(&input.table, &input.schema, None)?;
+/// let scorecard: Vec<_> =
+///     default_candidates(0).into_iter().filter(|c| c.name == "scorecard").collect();
+/// let comparison = compare(&data, &scorecard, &CvSpec::default().folds(3), None)?;
+/// let pipeline = Pipeline::fit(&data, &comparison, &TrainOptions::default())?;
 /// let card = Scorecard::from_pipeline(&pipeline, ScorecardParams::new())?;
-/// print!("{}", card.to_markdown());
-/// std::fs::write("score.sql", card.to_sql("applications"))?;
+/// let scores = card.score(&input.table)?;
+/// // A higher score is a lower PD.
+/// assert!(card.pd(scores[0] + 20.0) < card.pd(scores[0]));
+/// assert!(card.to_markdown().contains("| bin | WoE | IV | count | event rate | points |"));
+/// assert!(card.to_sql("applications").ends_with("FROM applications;\n"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
