@@ -33,17 +33,47 @@ const EMPTY: PathElement = PathElement {
     weight: 0.0,
 };
 
-/// Scratch memory of the recursion, reused from row to row and tree to tree (one per thread).
+/// Scratch memory of the recursion, reused from row to row and tree to tree (one per thread):
+/// the paths, the numbers `k` and reciprocals `1 / k` the weight updates multiply by
+/// (divisions and integer conversions in their dependent chains cost more than the rest of the
+/// work), and the running sums of [`add_leaf`].
 #[derive(Debug, Default)]
-pub(crate) struct PathBuffer(Vec<PathElement>);
+pub(crate) struct PathBuffer {
+    path: Vec<PathElement>,
+    tables: Tables,
+    hot: HotSums,
+}
+
+/// Per feature the row follows at a leaf ([`add_leaf`]): the feature, `1 − zero`, its cover
+/// share `zero` times `1 / (depth + 1)`, and the running values of the unwound sum.
+#[derive(Debug, Default)]
+struct HotSums {
+    feature: Vec<usize>,
+    one_minus_zero: Vec<f64>,
+    zero: Vec<f64>,
+    next: Vec<f64>,
+    total: Vec<f64>,
+}
+
+/// `k` and `1 / k` as `f64`, for `k` up to the deepest path.
+#[derive(Debug, Default)]
+struct Tables {
+    number: Vec<f64>,
+    recip: Vec<f64>,
+}
 
 impl PathBuffer {
     /// Room for the paths of a tree of depth `depth`: the path at recursion level `k` holds at
-    /// most `k + 1` elements and starts right after its parent's, `(D + 2)(D + 3) / 2` in all.
+    /// most `k + 1` elements and starts right after its parent's, `(D + 2)(D + 3) / 2` in all;
+    /// and the reciprocals of `1..=D + 2`.
     fn reserve_for_depth(&mut self, depth: usize) {
         let needed = (depth + 2) * (depth + 3) / 2;
-        if self.0.len() < needed {
-            self.0.resize(needed, EMPTY);
+        if self.path.len() < needed {
+            self.path.resize(needed, EMPTY);
+        }
+        if self.tables.number.len() < depth + 3 {
+            self.tables.number = (0..depth + 3).map(|k| k as f64).collect();
+            self.tables.recip = self.tables.number.iter().map(|k| 1.0 / k).collect();
         }
     }
 }
@@ -64,7 +94,9 @@ pub(crate) fn add_tree_shap<T: ShapTree>(
         row,
         scale,
         phi,
-        path: &mut buffer.0,
+        path: &mut buffer.path,
+        tables: &buffer.tables,
+        hot: &mut buffer.hot,
     };
     walk.recurse(0, 0, 0, 1.0, 1.0, NO_FEATURE);
 }
@@ -88,6 +120,8 @@ struct Walk<'a, T> {
     scale: f64,
     phi: &'a mut [f64],
     path: &'a mut [PathElement],
+    tables: &'a Tables,
+    hot: &'a mut HotSums,
 }
 
 impl<T: ShapTree> Walk<'_, T> {
@@ -108,6 +142,7 @@ impl<T: ShapTree> Walk<'_, T> {
             .copy_within(parent_start..=parent_start + depth, start);
         extend(
             &mut self.path[start..=start + depth],
+            self.tables,
             depth,
             parent_zero,
             parent_one,
@@ -115,12 +150,14 @@ impl<T: ShapTree> Walk<'_, T> {
         );
         let Some((feature, left, right)) = self.tree.split(node) else {
             let value = self.tree.leaf_value(node) * self.scale;
-            let path = &self.path[start..=start + depth];
-            for i in 1..=depth {
-                let element = path[i];
-                let w = unwound_sum(path, depth, i);
-                self.phi[element.feature] += w * (element.one - element.zero) * value;
-            }
+            add_leaf(
+                &self.path[start..=start + depth],
+                self.tables,
+                depth,
+                value,
+                self.phi,
+                self.hot,
+            );
             return;
         };
         let (hot, cold) = if self.tree.goes_left(node, self.row) {
@@ -136,7 +173,7 @@ impl<T: ShapTree> Walk<'_, T> {
         if let Some(k) = (0..=depth).find(|&k| self.path[start + k].feature == feature) {
             incoming_zero = self.path[start + k].zero;
             incoming_one = self.path[start + k].one;
-            unwind(&mut self.path[start..=start + depth], depth, k);
+            unwind(&mut self.path[start..=start + depth], self.tables, depth, k);
             depth -= 1;
         }
         self.recurse(
@@ -158,33 +195,55 @@ impl<T: ShapTree> Walk<'_, T> {
     }
 }
 
+// The path's `one` fractions are exactly 0 or 1 (products of the row's 0/1 branch choices),
+// so the reference implementation's divisions by `one` are left out where `one` is 1.
+
 /// Appends a feature to a path of `depth` elements, updating the weight of every subset size.
-fn extend(path: &mut [PathElement], depth: usize, zero: f64, one: f64, feature: usize) {
+#[inline]
+fn extend(
+    path: &mut [PathElement],
+    tables: &Tables,
+    depth: usize,
+    zero: f64,
+    one: f64,
+    feature: usize,
+) {
     path[depth] = PathElement {
         feature,
         zero,
         one,
         weight: if depth == 0 { 1.0 } else { 0.0 },
     };
-    let d1 = (depth + 1) as f64;
+    let (k, inv) = (&tables.number, &tables.recip);
+    let (one, zero) = (one * inv[depth + 1], zero * inv[depth + 1]);
+    // `above` carries the new weight of element `i + 1` (a register, not a store and reload).
+    let mut above = path[depth].weight;
     for i in (0..depth).rev() {
-        path[i + 1].weight += one * path[i].weight * (i + 1) as f64 / d1;
-        path[i].weight = zero * path[i].weight * (depth - i) as f64 / d1;
+        let w = path[i].weight;
+        path[i + 1].weight = above + one * w * k[i + 1];
+        above = zero * w * k[depth - i];
     }
+    path[0].weight = above;
 }
 
 /// Removes element `index` from a path of `depth + 1` elements (the inverse of [`extend`]).
-fn unwind(path: &mut [PathElement], depth: usize, index: usize) {
+fn unwind(path: &mut [PathElement], tables: &Tables, depth: usize, index: usize) {
     let PathElement { zero, one, .. } = path[index];
-    let d1 = (depth + 1) as f64;
-    let mut next_one = path[depth].weight;
-    for i in (0..depth).rev() {
-        if one == 0.0 {
-            path[i].weight = path[i].weight * d1 / (zero * (depth - i) as f64);
-        } else {
+    debug_assert!(one == 0.0 || one == 1.0);
+    let (k, inv) = (&tables.number, &tables.recip);
+    let d1 = k[depth + 1];
+    if one == 0.0 {
+        let scale = d1 / zero;
+        for i in (0..depth).rev() {
+            path[i].weight *= scale * inv[depth - i];
+        }
+    } else {
+        let zero_d = zero * inv[depth + 1];
+        let mut next_one = path[depth].weight;
+        for i in (0..depth).rev() {
             let tmp = path[i].weight;
-            path[i].weight = next_one * d1 / ((i + 1) as f64 * one);
-            next_one = tmp - path[i].weight * zero * (depth - i) as f64 / d1;
+            path[i].weight = next_one * (d1 * inv[i + 1]);
+            next_one = tmp - path[i].weight * (zero_d * k[depth - i]);
         }
     }
     for i in index..depth {
@@ -194,23 +253,69 @@ fn unwind(path: &mut [PathElement], depth: usize, index: usize) {
     }
 }
 
-/// The total weight of a path of `depth + 1` elements with element `index` removed, without
-/// changing the path.
-fn unwound_sum(path: &[PathElement], depth: usize, index: usize) -> f64 {
-    let PathElement { zero, one, .. } = path[index];
-    let d1 = (depth + 1) as f64;
-    let mut total = 0.0;
-    if one == 0.0 {
-        for i in (0..depth).rev() {
-            total += path[i].weight / zero * d1 / (depth - i) as f64;
-        }
-    } else {
-        let mut next_one = path[depth].weight;
-        for i in (0..depth).rev() {
-            let tmp = next_one * d1 / ((i + 1) as f64 * one);
-            total += tmp;
-            next_one = path[i].weight - tmp * zero * (depth - i) as f64 / d1;
+/// Adds each feature's Shapley contribution at a leaf of value `value` reached along `path`
+/// (`depth + 1` elements, the first no feature) to `phi`: the element's share of the path
+/// weights with it unwound (the reference's `unwound_path_sum`) times `(one − zero) · value`.
+///
+/// For a feature the row does not follow (`one = 0`) the unwound sum is `Σ_j w_j (d + 1) /
+/// ((d − j) zero)`, so its contribution `−Σ_j w_j (d + 1) / (d − j) · value` is the same for
+/// every such feature and computed once. The features the row follows run their dependent
+/// chains side by side, one pass over the path weights for all of them.
+#[inline]
+fn add_leaf(
+    path: &[PathElement],
+    tables: &Tables,
+    depth: usize,
+    value: f64,
+    phi: &mut [f64],
+    hot: &mut HotSums,
+) {
+    let (k, inv) = (&tables.number, &tables.recip);
+    let d1 = k[depth + 1];
+    hot.feature.clear();
+    hot.one_minus_zero.clear();
+    hot.zero.clear();
+    let mut any_cold = false;
+    for element in &path[1..=depth] {
+        debug_assert!(element.one == 0.0 || element.one == 1.0);
+        if element.one == 0.0 {
+            any_cold = true;
+        } else {
+            hot.feature.push(element.feature);
+            hot.one_minus_zero.push(1.0 - element.zero);
+            hot.zero.push(element.zero * inv[depth + 1]);
         }
     }
-    total
+    if any_cold {
+        let mut total = 0.0;
+        for j in (0..depth).rev() {
+            total += path[j].weight * inv[depth - j];
+        }
+        let contribution = -total * d1 * value;
+        for element in &path[1..=depth] {
+            if element.one == 0.0 {
+                phi[element.feature] += contribution;
+            }
+        }
+    }
+    let m = hot.feature.len();
+    if m == 0 {
+        return;
+    }
+    hot.next.clear();
+    hot.next.resize(m, path[depth].weight);
+    hot.total.clear();
+    hot.total.resize(m, 0.0);
+    let (zero, next, total) = (&hot.zero[..m], &mut hot.next[..m], &mut hot.total[..m]);
+    for j in (0..depth).rev() {
+        let (a, b, w) = (d1 * inv[j + 1], k[depth - j], path[j].weight);
+        for ((n, t), &z) in next.iter_mut().zip(total.iter_mut()).zip(zero) {
+            let tmp = *n * a;
+            *t += tmp;
+            *n = w - tmp * (z * b);
+        }
+    }
+    for ((&feature, &t), &keep) in hot.feature.iter().zip(&*total).zip(&hot.one_minus_zero) {
+        phi[feature] += t * keep * value;
+    }
 }
