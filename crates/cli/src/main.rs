@@ -33,6 +33,8 @@ enum Command {
     Serve(commands::serve::ServeCmdArgs),
     /// Print the model card of a saved pipeline.
     Inspect(commands::inspect::InspectArgs),
+    /// Export the points table of a scorecard model (Markdown, CSV, or one SQL SELECT).
+    Scorecard(commands::scorecard::ScorecardArgs),
     /// Stability of a saved pipeline on new data: PSI of the PD, CSI of each input (exit code 3
     /// above --fail-above).
     Monitor(commands::monitor::MonitorArgs),
@@ -47,6 +49,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Predict(args) => commands::predict::run(&args, cli.quiet),
         Command::Serve(args) => commands::serve::run(&args),
         Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Scorecard(args) => commands::scorecard::run(&args),
         Command::Monitor(args) => {
             let over = commands::monitor::run(&args, cli.quiet)?;
             return Ok(if over {

@@ -88,6 +88,25 @@ pub enum FeatureError {
         /// Rows given.
         n_rows: usize,
     },
+    /// WoE binning learns from the labels: fit with `FeatureParams::fit_with_labels`.
+    #[error("WoE binning needs the labels of the training rows (use fit_with_labels)")]
+    LabelsRequired,
+    /// The labels given to a fit are not one per table row.
+    #[error("{labels} labels for a table of {rows} rows")]
+    LabelCount {
+        /// Labels given.
+        labels: usize,
+        /// Rows of the table.
+        rows: usize,
+    },
+    /// WoE needs both events and non-events among the training rows.
+    #[error("WoE binning needs both classes in the training rows ({events} events of {rows} rows)")]
+    SingleClass {
+        /// Events (positive labels).
+        events: usize,
+        /// Training rows.
+        rows: usize,
+    },
     /// Deserialised fitted state that contradicts itself (an edited or corrupt model file):
     /// transforming with it would index outside its own output columns.
     #[error("inconsistent fitted features (column `{column}`): {reason}")]

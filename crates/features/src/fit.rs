@@ -13,6 +13,7 @@ use crate::params::{
     SparsePolicy,
 };
 use crate::pca::FittedPca;
+use crate::woe;
 
 /// Name of the merged rare level.
 pub(crate) const OTHER_LEVEL: &str = "__other__";
@@ -76,6 +77,54 @@ impl FeatureParams {
     /// # Ok::<(), pdscore_features::FeatureError>(())
     /// ```
     pub fn fit(&self, table: &Table, schema: &Schema) -> Result<FittedFeatures> {
+        self.fit_inner(table, schema, None)
+    }
+
+    /// Like [`FeatureParams::fit`], with the labels of the training rows (`true` for an event,
+    /// i.e. a default), one per table row: what WoE binning ([`FeatureParams::for_scorecard`])
+    /// learns from. The other steps ignore the labels, so for them this is the same as `fit`.
+    ///
+    /// # Errors
+    /// The errors of [`FeatureParams::fit`], [`FeatureError::LabelCount`] when `y` has another
+    /// length than the table, and for WoE binning [`FeatureError::SingleClass`] when the labels
+    /// hold one class only.
+    ///
+    /// ```
+    /// use pdscore_features::{ColumnOutcome, FeatureParams, WoeParams};
+    /// use pdscore_ingest::{Column, ColumnData, ColumnKind, FeatureSpec, Schema, Table};
+    ///
+    /// let x: Vec<f64> = (0..200).map(f64::from).collect();
+    /// let y: Vec<bool> = (0..200).map(|i| i % 10 == 0 || i > 170).collect();
+    /// let table = Table::new(vec![Column { name: "x".into(), data: ColumnData::Numeric(x) }]).unwrap();
+    /// let schema = Schema {
+    ///     id: None,
+    ///     target: None,
+    ///     features: vec![FeatureSpec { name: "x".into(), kind: ColumnKind::Numeric }],
+    /// };
+    /// let fitted = FeatureParams::for_scorecard().fit_with_labels(&table, &schema, &y)?;
+    /// assert_eq!(fitted.output_names(), ["x__woe"]);
+    /// let ColumnOutcome::Woe(bins) = &fitted.fit_log().columns[0].outcome else { unreachable!() };
+    /// assert!(bins.bins.len() >= 2 && bins.iv > 0.02);
+    /// // The highest values default most: their bin has the lowest WoE.
+    /// let out = fitted.transform(&table)?;
+    /// assert!(out.matrix[[199, 0]] < out.matrix[[0, 0]]);
+    /// # Ok::<(), pdscore_features::FeatureError>(())
+    /// ```
+    pub fn fit_with_labels(
+        &self,
+        table: &Table,
+        schema: &Schema,
+        y: &[bool],
+    ) -> Result<FittedFeatures> {
+        self.fit_inner(table, schema, Some(y))
+    }
+
+    fn fit_inner(
+        &self,
+        table: &Table,
+        schema: &Schema,
+        y: Option<&[bool]>,
+    ) -> Result<FittedFeatures> {
         self.check()?;
         if schema.features.is_empty() {
             return Err(FeatureError::NoFeatures);
@@ -93,6 +142,32 @@ impl FeatureParams {
         if n_rows == 0 {
             return Err(FeatureError::EmptyTable);
         }
+        if let Some(y) = y
+            && y.len() != n_rows
+        {
+            return Err(FeatureError::LabelCount {
+                labels: y.len(),
+                rows: n_rows,
+            });
+        }
+        let woe = match (&self.woe, y) {
+            (None, _) => None,
+            (Some(_), None) => return Err(FeatureError::LabelsRequired),
+            (Some(params), Some(y)) => {
+                let events = y.iter().filter(|&&v| v).count();
+                if events == 0 || events == n_rows {
+                    return Err(FeatureError::SingleClass {
+                        events,
+                        rows: n_rows,
+                    });
+                }
+                let totals = woe::Totals {
+                    events,
+                    non_events: n_rows - events,
+                };
+                Some((params, y, totals))
+            }
+        };
         let mut columns = Vec::with_capacity(schema.features.len());
         for spec in &schema.features {
             let Some(column) = table.column(&spec.name) else {
@@ -106,7 +181,22 @@ impl FeatureParams {
                     found,
                 });
             }
-            columns.push(self.fit_column(&spec.name, spec.kind, &column.data, n_rows));
+            let mut fitted = self.fit_column(&spec.name, spec.kind, &column.data, n_rows);
+            if let Some((params, y, totals)) = woe
+                && !matches!(fitted.outcome, ColumnOutcome::Dropped { .. })
+            {
+                fitted.outcome = match woe::fit_column(&spec.name, &column.data, y, totals, params)
+                {
+                    woe::WoeOutcome::Kept(fit) => ColumnOutcome::Woe(fit),
+                    woe::WoeOutcome::LowIv(iv) => ColumnOutcome::Dropped {
+                        reason: DropReason::LowInformationValue {
+                            iv,
+                            min_iv: params.min_iv,
+                        },
+                    },
+                };
+            }
+            columns.push(fitted);
         }
         let n_dropped = columns
             .iter()
@@ -121,6 +211,7 @@ impl FeatureParams {
                 ColumnOutcome::Dropped { .. } => &[][..],
                 ColumnOutcome::Numeric(fit) => &fit.outputs[..],
                 ColumnOutcome::Categorical(fit) => &fit.outputs[..],
+                ColumnOutcome::Woe(fit) => &fit.outputs[..],
             })
             .cloned()
             .collect();

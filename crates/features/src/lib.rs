@@ -30,7 +30,11 @@
 //!    columns get scale 1).
 //! 5. **PCA** ([`PcaComponents`]), fitted on the scaled training matrix.
 //!
-//! Presets: [`FeatureParams::for_linear`] (the default) and [`FeatureParams::for_trees`].
+//! Presets: [`FeatureParams::for_linear`] (the default), [`FeatureParams::for_trees`], and
+//! [`FeatureParams::for_scorecard`], which replaces steps 2 to 5 by a **weight-of-evidence
+//! binning** of every column ([`WoeParams`], module `woe`): fitted with the labels
+//! ([`FeatureParams::fit_with_labels`]), one WoE output per column kept, columns with too
+//! little information value dropped and logged.
 //!
 //! ## PCA implementation
 //!
@@ -82,6 +86,7 @@ mod params;
 mod pca;
 #[cfg(test)]
 mod testutil;
+mod woe;
 
 pub use error::{FeatureError, Result};
 pub use fitted::{FittedFeatures, Transformed};
@@ -93,3 +98,4 @@ pub use params::{
     CategoricalEncoding, CategoricalMissing, FeatureParams, MinLevelFrequency, NumericImputation,
     PcaComponents, SparsePolicy,
 };
+pub use woe::{BinRule, MonotonicTrend, WoeBin, WoeFit, WoeParams};

@@ -10,6 +10,7 @@ use pdscore_ingest::ColumnKind;
 use serde::{Deserialize, Serialize};
 
 use crate::params::CategoricalEncoding;
+use crate::woe::{MonotonicTrend, WoeFit};
 
 /// At most this many unseen levels are listed per column in a [`TransformLog`]; the rest are
 /// only counted.
@@ -36,6 +37,13 @@ pub enum DropReason {
     },
     /// Every training cell was missing.
     AllMissing,
+    /// WoE binning: the column's information value was below the minimum.
+    LowInformationValue {
+        /// The column's information value.
+        iv: f64,
+        /// The minimum ([`WoeParams::min_iv`](crate::WoeParams::min_iv)).
+        min_iv: f64,
+    },
 }
 
 /// Standard-scaling statistics of one column: output = `(x - mean) / std`.
@@ -119,6 +127,8 @@ pub enum ColumnOutcome {
     Numeric(NumericFit),
     /// Categorical column.
     Categorical(CategoricalFit),
+    /// Any column under WoE binning: its bins and their weights of evidence.
+    Woe(WoeFit),
 }
 
 impl ColumnOutcome {
@@ -211,7 +221,23 @@ impl fmt::Display for FitLog {
                         100.0 * max_missing_rate
                     )?,
                     DropReason::AllMissing => writeln!(f, "dropped, all missing")?,
+                    DropReason::LowInformationValue { iv, min_iv } => {
+                        writeln!(f, "dropped, information value {iv:.4} below {min_iv}")?;
+                    }
                 },
+                ColumnOutcome::Woe(fit) => {
+                    let trend = match fit.trend {
+                        MonotonicTrend::Ascending => ", event rate ascending",
+                        MonotonicTrend::Descending => ", event rate descending",
+                        MonotonicTrend::Auto | MonotonicTrend::None => "",
+                    };
+                    writeln!(
+                        f,
+                        "WoE, {} bins{trend}, information value {:.4}",
+                        fit.bins.len(),
+                        fit.iv
+                    )?;
+                }
                 ColumnOutcome::Numeric(fit) => {
                     match fit.imputation_value {
                         Some(v) if column.n_missing > 0 => write!(f, "impute {v}")?,

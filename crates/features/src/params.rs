@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FeatureError, Result};
+use crate::woe::WoeParams;
 
 /// What to do with a feature whose missing rate on the training rows is high.
 ///
@@ -124,6 +125,10 @@ pub struct FeatureParams {
     pub(crate) clip_to_training_range: bool,
     pub(crate) standardize: bool,
     pub(crate) pca: Option<PcaComponents>,
+    /// Weight-of-evidence binning instead of imputation, encoding and scaling (absent in files
+    /// saved before scorecards existed, which read as `None`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) woe: Option<WoeParams>,
 }
 
 impl Default for FeatureParams {
@@ -152,6 +157,7 @@ impl FeatureParams {
             clip_to_training_range: false,
             standardize: true,
             pca: None,
+            woe: None,
         }
     }
 
@@ -172,6 +178,35 @@ impl FeatureParams {
             clip_to_training_range: false,
             standardize: false,
             pca: None,
+            woe: None,
+        }
+    }
+
+    /// Preset for credit scorecards: every column binned and replaced by the weight of evidence
+    /// of its bin ([`WoeParams::new`]: 20 equal-frequency pre-bins, bins of at least 5% of the
+    /// rows, monotone event rate, missing values and special values in bins of their own,
+    /// columns with an information value below 0.02 dropped). One output per kept column,
+    /// `<name>__woe`, for a logistic regression. Fitting needs the labels:
+    /// [`FeatureParams::fit_with_labels`].
+    ///
+    /// With WoE binning the imputation, indicator, encoding, level-frequency and scaling
+    /// settings are not used; a [`SparsePolicy::Drop`] limit still drops sparse columns, and
+    /// [`FeatureParams::strict_unknown`] still makes unseen levels an error.
+    pub fn for_scorecard() -> Self {
+        FeatureParams {
+            sparse: SparsePolicy::Indicate {
+                max_missing_rate: 1.0,
+            },
+            imputation: NumericImputation::Keep,
+            missing_indicators: false,
+            encoding: CategoricalEncoding::Ordinal,
+            min_level_frequency: MinLevelFrequency::Count(1),
+            categorical_missing: CategoricalMissing::OwnLevel,
+            strict_unknown: false,
+            clip_to_training_range: false,
+            standardize: false,
+            pca: None,
+            woe: Some(WoeParams::new()),
         }
     }
 
@@ -244,14 +279,41 @@ impl FeatureParams {
         self
     }
 
+    /// Weight-of-evidence binning (`Some`) in place of imputation, encoding and scaling, or the
+    /// usual preprocessing (`None`). Default: `None` (`for_scorecard`: [`WoeParams::new`]).
+    pub fn woe(mut self, woe: Option<WoeParams>) -> Self {
+        self.woe = woe;
+        self
+    }
+
+    /// The WoE binning parameters, when the preprocessing is a WoE binning.
+    pub fn woe_params(&self) -> Option<&WoeParams> {
+        self.woe.as_ref()
+    }
+
+    /// Whether fitting learns from the labels (WoE binning), so that it needs
+    /// [`FeatureParams::fit_with_labels`] and must be refitted wherever held-out rows are
+    /// scored.
+    pub fn uses_labels(&self) -> bool {
+        self.woe.is_some()
+    }
+
     /// Validates the parameters.
     ///
     /// # Errors
     /// [`FeatureError::InvalidParameter`] for a value out of range,
     /// [`FeatureError::IncompatibleParameters`] for `CategoricalMissing::Nan` with one-hot
     /// encoding, or PCA on a matrix that may hold `NaN` (`Keep` imputation or `Nan` missing
-    /// categories).
+    /// categories), or PCA after WoE binning; the [`WoeParams::check`] errors.
     pub fn check(&self) -> Result<()> {
+        if let Some(woe) = &self.woe {
+            woe.check()?;
+            if self.pca.is_some() {
+                return Err(FeatureError::IncompatibleParameters {
+                    reason: "PCA would mix the WoE columns a scorecard reads one by one",
+                });
+            }
+        }
         let (SparsePolicy::Drop { max_missing_rate } | SparsePolicy::Indicate { max_missing_rate }) =
             self.sparse;
         if !(0.0..=1.0).contains(&max_missing_rate) {
@@ -333,6 +395,9 @@ mod tests {
     fn presets_are_valid_and_default_is_linear() {
         assert!(FeatureParams::for_linear().check().is_ok());
         assert!(FeatureParams::for_trees().check().is_ok());
+        assert!(FeatureParams::for_scorecard().check().is_ok());
+        assert!(FeatureParams::for_scorecard().uses_labels());
+        assert!(!FeatureParams::for_linear().uses_labels());
         assert_eq!(FeatureParams::default(), FeatureParams::for_linear());
     }
 

@@ -93,3 +93,41 @@ fn unseen_levels_of_the_scoring_file_are_logged_not_fatal() {
     assert!(span.imputed > 1_000);
     println!("{}", out.log);
 }
+
+#[test]
+fn scorecard_woe_of_a_row_alone_equals_its_woe_inside_a_10k_file() {
+    let sample = read_klarna(&shipped_sample_path());
+    let target = pdscore_ingest::TargetSpec {
+        column: "default".into(),
+        positive: None,
+    };
+    let labels = pdscore_ingest::labels::labels(&sample, &target).unwrap();
+    let labelled: Vec<usize> = (0..labels.len()).filter(|&i| labels[i].is_some()).collect();
+    let y: Vec<bool> = labelled.iter().map(|&i| labels[i] == Some(true)).collect();
+    let train = sample.take_rows(&labelled);
+    let fitted = FeatureParams::for_scorecard()
+        .fit_with_labels(&train, &klarna_schema(), &y)
+        .unwrap();
+    assert!(fitted.n_outputs() > 5, "{}", fitted.fit_log());
+    let file = scoring_file();
+    let whole = fitted.transform(&file).unwrap();
+    let bins = fitted.woe_bin_indices(&file).unwrap();
+    for row in 0..file.n_rows() {
+        let one = row_table(&file, row);
+        let alone = fitted.transform(&one).unwrap();
+        let same = alone
+            .matrix
+            .row(0)
+            .iter()
+            .zip(whole.matrix.row(row))
+            .all(|(a, b)| a.to_bits() == b.to_bits());
+        assert!(
+            same,
+            "scorecard: row {row} differs alone and inside the file"
+        );
+        let alone_bins = fitted.woe_bin_indices(&one).unwrap();
+        for ((_, a), (_, b)) in alone_bins.iter().zip(&bins) {
+            assert_eq!(a[0], b[row], "row {row}");
+        }
+    }
+}

@@ -58,6 +58,13 @@ pub enum ModelError {
         /// Final gradient norm.
         grad_norm: f64,
     },
+    /// A tree model loaded from a file saved before training covers were recorded: it scores,
+    /// but path-dependent TreeSHAP needs the covers to explain (see [`crate::explain`]).
+    #[error("{model}: model file has no training covers; retrain to get reason codes")]
+    NoCovers {
+        /// Model name.
+        model: &'static str,
+    },
     /// Fitting stopped before producing a usable model (e.g. AdaBoost's first base learner is
     /// no better than chance).
     #[error("{model} could not be fitted: {reason}")]

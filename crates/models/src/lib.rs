@@ -19,6 +19,21 @@
 //! that trains exactly a given number of iterations: average the inner folds' curves, take the
 //! best iteration, refit with that many.
 //!
+//! # Explaining a prediction
+//!
+//! [`FittedModel::contributions`] splits each row's raw score into one contribution per feature
+//! plus a bias (reason codes: which features pushed this PD up or down, and by how much). The
+//! parts add up exactly to [`FittedModel::raw_scores`], on the scale
+//! [`FittedModel::contribution_scale`] names: log-odds for the GBM, AdaBoost, the logistic
+//! regression and the MLP, the probability itself for the decision tree and the random forest.
+//! Trees are explained by path-dependent TreeSHAP over the training covers stored in the
+//! fitted trees (exact Shapley values), the logistic regression by its linear terms around the
+//! training means, the MLP by permutation-sampling Shapley values against the training means
+//! (sampled, but their sum is exact). Models loaded from files saved before the covers were
+//! recorded still score, and explaining them is [`ModelError::NoCovers`]. The [`explain`]
+//! module has the details. The contributions explain the model's raw score, before any
+//! calibration the pipeline applies on top of it.
+//!
 //! # Calibration
 //!
 //! A model's score ranks rows; the PD a user sees must also be on the right scale. The
@@ -53,6 +68,7 @@ pub mod check;
 mod cpu;
 mod derived;
 mod error;
+pub mod explain;
 pub mod gbm;
 pub mod linear;
 pub mod mlp;
@@ -65,6 +81,7 @@ pub use calibration::{
     fit_isotonic, fit_sigmoid,
 };
 pub use error::ModelError;
+pub use explain::ContributionScale;
 pub use gbm::{FittedGbm, GbmParams};
 pub use linear::{FittedLogisticRegression, LogisticRegressionParams};
 pub use mlp::{FittedMlp, MlpParams};

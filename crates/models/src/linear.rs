@@ -250,6 +250,7 @@ impl LogisticRegressionParams {
         Ok(FittedLogisticRegression {
             coefficients: theta,
             intercept,
+            feature_means: column_means(x),
             iterations,
             grad_norm,
             params: self.clone(),
@@ -279,6 +280,19 @@ fn normalised_weights(sample_weight: Option<&[f64]>, n: usize) -> Vec<f64> {
             w.iter().map(|v| v * factor).collect()
         }
     }
+}
+
+/// The mean of each column of `x` over its rows (unweighted, summed in row order), the
+/// reference point of the explanations ([`crate::explain`]).
+pub(crate) fn column_means(x: ArrayView2<'_, f64>) -> Vec<f64> {
+    let mut sums = vec![0.0; x.ncols()];
+    for row in x.outer_iter() {
+        for (s, v) in sums.iter_mut().zip(row) {
+            *s += v;
+        }
+    }
+    let n = x.nrows().max(1) as f64;
+    sums.into_iter().map(|s| s / n).collect()
 }
 
 fn max_abs(v: &[f64]) -> f64 {
@@ -555,6 +569,10 @@ fn dot(contiguous: Option<&[f64]>, row: ndarray::ArrayView1<'_, f64>, coefficien
 pub struct FittedLogisticRegression {
     coefficients: Vec<f64>,
     intercept: f64,
+    /// The training rows' mean of each column, the reference of the explanations; empty in
+    /// files saved before it was recorded (the explanations then take zeros, still exact).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    feature_means: Vec<f64>,
     iterations: usize,
     grad_norm: f64,
     params: LogisticRegressionParams,
@@ -569,6 +587,13 @@ impl FittedLogisticRegression {
     /// The intercept (0 when fitted with `fit_intercept(false)`).
     pub fn intercept(&self) -> f64 {
         self.intercept
+    }
+
+    /// The training rows' mean of each column (unweighted), the reference point of
+    /// [`FittedLogisticRegression::contributions`]; empty for a model loaded from a file saved
+    /// before it was recorded.
+    pub fn feature_means(&self) -> &[f64] {
+        &self.feature_means
     }
 
     /// Newton steps taken.
@@ -763,6 +788,7 @@ mod tests {
         let model = FittedLogisticRegression {
             coefficients,
             intercept: 0.0,
+            feature_means: Vec::new(),
             iterations: 0,
             grad_norm: 0.0,
             params: LogisticRegressionParams::new(),

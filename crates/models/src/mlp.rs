@@ -503,6 +503,11 @@ pub struct FittedMlp {
     training_loss_curve: Vec<f64>,
     validation_loss_curve: Vec<f64>,
     params: MlpParams,
+    /// The mean of each column over the rows passed to fit (held-out validation rows
+    /// included), the reference row of the explanations; empty in files saved before it was
+    /// recorded (the explanations then take zeros).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    feature_means: Vec<f64>,
     /// The layers laid out for the scoring kernel, built when the model first scores (not
     /// saved).
     #[serde(skip)]
@@ -546,6 +551,44 @@ impl FittedMlp {
         &self.params
     }
 
+    /// The mean of each column over the rows passed to fit (unweighted), the reference row of
+    /// [`FittedMlp::contributions`]; empty for a model loaded from a file saved before it was
+    /// recorded.
+    pub fn feature_means(&self) -> &[f64] {
+        &self.feature_means
+    }
+
+    /// Number of input columns.
+    pub(crate) fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// The logit of each row of `x`, through the scoring kernel (a row's logit does not
+    /// depend on the other rows).
+    ///
+    /// # Errors
+    /// A corrupted network, a column count other than the fitted one, or non-finite values.
+    pub(crate) fn logits(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
+        self.check_layer_shapes()?;
+        let net = self.scoring.get_or_init(|| ScoringNet::new(&self.layers));
+        score_in_blocks(x, self.n_features, PREDICT_BLOCK, |rows, out| {
+            logits_of_block(net, rows, out);
+        })
+    }
+
+    /// Writes the logit of each row of the row-major, finite `rows` (`n_features` values each)
+    /// to `out`, through the scoring kernel; the caller has checked the input and
+    /// [`FittedMlp::check_shapes`].
+    pub(crate) fn logits_of_rows(&self, rows: &[f64], out: &mut [f64]) {
+        let net = self.scoring.get_or_init(|| ScoringNet::new(&self.layers));
+        net.logits(rows, self.n_features, out);
+    }
+
+    /// Checks that the layers chain, as scoring does first.
+    pub(crate) fn check_shapes(&self) -> Result<()> {
+        self.check_layer_shapes()
+    }
+
     /// Checks that the layers chain (`n_features -> ... -> 1`), so that a hand-edited or
     /// corrupted saved model is an error rather than a panic in a matrix product.
     fn check_layer_shapes(&self) -> Result<()> {
@@ -569,13 +612,18 @@ impl FittedMlp {
     }
 }
 
-/// P(positive) of a block of rows through the scoring kernel.
-fn score_block(net: &ScoringNet, rows: ArrayView2<'_, f64>, out: &mut [f64]) {
+/// The logits of a block of rows through the scoring kernel.
+fn logits_of_block(net: &ScoringNet, rows: ArrayView2<'_, f64>, out: &mut [f64]) {
     let p = rows.ncols();
     match rows.as_slice() {
         Some(values) => net.logits(values, p, out),
         None => net.logits(&rows.iter().copied().collect::<Vec<_>>(), p, out),
     }
+}
+
+/// P(positive) of a block of rows through the scoring kernel.
+fn score_block(net: &ScoringNet, rows: ArrayView2<'_, f64>, out: &mut [f64]) {
+    logits_of_block(net, rows, out);
     for z in out.iter_mut() {
         *z = sigmoid(*z);
     }

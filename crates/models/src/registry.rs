@@ -10,9 +10,10 @@
 //! Adding a family is one line in the `registry!` invocation at the bottom of this file: the
 //! variant name, its tag, its params type and its fitted type.
 
-use ndarray::{Array1, ArrayView2};
+use ndarray::{Array1, Array2, ArrayView2};
 use serde::{Deserialize, Serialize};
 
+use crate::explain::ContributionScale;
 use crate::trees::forest::ClassWeight;
 use crate::{Classifier, FittedClassifier, ModelError, Result};
 
@@ -66,6 +67,69 @@ macro_rules! registry {
             fn inner(&self) -> &dyn FittedClassifier {
                 match *self {
                     $( Self::$variant(ref fitted) => fitted, )*
+                }
+            }
+
+            /// Per-feature contributions ("reason codes") to each row's raw score: an
+            /// `n × (p + 1)` matrix whose column `j < p` is feature `j`'s contribution and whose
+            /// last column is the bias (the model's expected raw score, the same for every row);
+            /// each row sums to [`FittedModel::raw_scores`] of that row up to rounding (1e-9).
+            /// The raw score is on the scale [`FittedModel::contribution_scale`] names. Trees
+            /// are explained exactly by path-dependent TreeSHAP, the logistic regression by its
+            /// linear terms, the MLP by permutation-sampling Shapley values with exact
+            /// efficiency (see [`crate::explain`]). A row's contributions do not depend on the
+            /// other rows.
+            ///
+            /// ```
+            /// use ndarray::Array2;
+            /// use pdscore_models::{ContributionScale, FittedClassifier, GbmParams, ModelSpec};
+            ///
+            /// let x = Array2::from_shape_fn((200, 3), |(i, j)| ((i * (j + 3)) % 17) as f64);
+            /// let y: Vec<bool> = (0..200).map(|i| x[[i, 0]] + x[[i, 1]] > 17.0).collect();
+            /// let spec = ModelSpec::Gbm(GbmParams::new().n_estimators(20).min_child_samples(5));
+            /// let model = spec.fit(x.view(), &y, None)?;
+            ///
+            /// let phi = model.contributions(x.view())?;
+            /// assert_eq!(phi.dim(), (200, 4)); // three features, then the bias
+            /// let raw = model.raw_scores(x.view())?;
+            /// assert!((phi.row(0).sum() - raw[0]).abs() < 1e-9);
+            /// // The GBM's raw score is the log-odds behind its probability.
+            /// assert_eq!(model.contribution_scale(), ContributionScale::LogOdds);
+            /// let p = model.predict_proba(x.view())?;
+            /// assert!((model.contribution_scale().to_probability(raw[0]) - p[0]).abs() < 1e-12);
+            /// // The feature that matters most for the first row:
+            /// let top = (0..3).max_by(|&a, &b| phi[[0, a]].abs().total_cmp(&phi[[0, b]].abs()));
+            /// assert!(top.is_some());
+            /// # Ok::<(), pdscore_models::ModelError>(())
+            /// ```
+            ///
+            /// # Errors
+            /// [`ModelError::NoCovers`] for a tree model loaded from a file saved before
+            /// training covers were recorded (it still scores; retrain to explain); a column
+            /// count other than the fitted one, and values the model cannot score (infinities;
+            /// `NaN` for the logistic regression and the MLP).
+            pub fn contributions(&self, x: ArrayView2<'_, f64>) -> Result<Array2<f64>> {
+                match *self {
+                    $( Self::$variant(ref fitted) => fitted.contributions(x), )*
+                }
+            }
+
+            /// The raw score of each row, the one [`FittedModel::contributions`] add up to:
+            /// log-odds or probability, as [`FittedModel::contribution_scale`] says.
+            ///
+            /// # Errors
+            /// As `predict_proba`.
+            pub fn raw_scores(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
+                match *self {
+                    $( Self::$variant(ref fitted) => fitted.raw_scores(x), )*
+                }
+            }
+
+            /// The scale of [`FittedModel::raw_scores`] and of the contributions, and how
+            /// `predict_proba` follows from it ([`ContributionScale::to_probability`]).
+            pub fn contribution_scale(&self) -> ContributionScale {
+                match *self {
+                    $( Self::$variant(ref fitted) => fitted.contribution_scale(), )*
                 }
             }
         }
@@ -270,7 +334,6 @@ registry! {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::Array2;
 
     fn toy() -> (Array2<f64>, Vec<bool>) {
         let x = Array2::from_shape_fn((60, 2), |(i, j)| {

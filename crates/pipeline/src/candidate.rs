@@ -24,6 +24,9 @@ pub enum FeaturePreset {
     Linear,
     /// [`FeatureParams::for_trees`]: `NaN` kept, ordinal categories, no scaling.
     Trees,
+    /// [`FeatureParams::for_scorecard`]: every column binned and replaced by the weight of
+    /// evidence of its bin, low-information columns dropped (learns from the labels).
+    Scorecard,
     /// Any other parameters.
     Custom(FeatureParams),
 }
@@ -34,15 +37,17 @@ impl FeaturePreset {
         match self {
             Self::Linear => FeatureParams::for_linear(),
             Self::Trees => FeatureParams::for_trees(),
+            Self::Scorecard => FeatureParams::for_scorecard(),
             Self::Custom(p) => p.clone(),
         }
     }
 
-    /// Short name for tables: `linear`, `trees` or `custom`.
+    /// Short name for tables: `linear`, `trees`, `scorecard` or `custom`.
     pub fn label(&self) -> &'static str {
         match self {
             Self::Linear => "linear",
             Self::Trees => "trees",
+            Self::Scorecard => "scorecard",
             Self::Custom(_) => "custom",
         }
     }
@@ -246,8 +251,9 @@ pub const GBM_PATIENCE: usize = 50;
 
 /// The default candidate list: the seed notebook's models (`logreg`, `logreg_balanced`,
 /// `logreg_grid`, `decision_tree`, `random_forest`, `adaboost`, `gbm`, `mlp`, `mlp_balanced`,
-/// `mlp_oversampled`) plus `logreg_smote` and `gbm_balanced`. Every random choice inside uses
-/// `seed`.
+/// `mlp_oversampled`) plus `logreg_smote`, `gbm_balanced` and `scorecard` (WoE binning +
+/// the plain logistic regression: a credit scorecard, see [`crate::Scorecard`]; it fits in about
+/// the time of `logreg`). Every random choice inside uses `seed`.
 ///
 /// Choices: linear models and MLPs get the [`FeaturePreset::Linear`] preprocessing, tree models
 /// the [`FeaturePreset::Trees`] one (native missing values). The decision tree is limited to
@@ -289,6 +295,7 @@ pub fn default_candidates(seed: u64) -> Vec<Candidate> {
             .weighting(Weighting::default_grid()),
         Candidate::new("logreg_smote", FeaturePreset::Linear, logreg())
             .sampler(SamplerSpec::Smote(SmoteParams::new().seed(seed))),
+        Candidate::new("scorecard", FeaturePreset::Scorecard, logreg()),
         Candidate::new(
             "decision_tree",
             FeaturePreset::Trees,
@@ -421,6 +428,19 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), candidates.len());
+    }
+
+    #[test]
+    fn the_scorecard_candidate_is_woe_plus_plain_logistic_regression() {
+        let candidates = default_candidates(0);
+        let scorecard = candidates.iter().find(|c| c.name == "scorecard").unwrap();
+        assert_eq!(scorecard.features, FeaturePreset::Scorecard);
+        assert!(scorecard.features.params().uses_labels());
+        assert_eq!(scorecard.features.label(), "scorecard");
+        assert_eq!(scorecard.model.family(), "logistic_regression");
+        assert!(scorecard.weighting.is_none() && scorecard.sampler.is_none());
+        let logreg = candidates.iter().find(|c| c.name == "logreg").unwrap();
+        assert_eq!(scorecard.model, logreg.model, "the same C as logreg");
     }
 
     #[test]

@@ -119,6 +119,15 @@ pub enum PipelineError {
         /// What went wrong.
         reason: String,
     },
+    /// A scorecard was asked of a pipeline that is not one (features not a WoE binning, or a
+    /// model other than logistic regression).
+    #[error("the model `{candidate}` is not a scorecard: {reason}")]
+    NotAScorecard {
+        /// The pipeline's candidate name.
+        candidate: String,
+        /// What is not a scorecard about it.
+        reason: String,
+    },
     /// The table does not fit the pipeline (e.g. rows of different lengths).
     #[error("table: {0}")]
     Table(String),

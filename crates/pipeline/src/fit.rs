@@ -16,6 +16,7 @@ use rayon::prelude::*;
 
 use crate::calibration::{Calibration, CalibrationSpec, CrossFitted, choose_calibration};
 use crate::candidate::{Candidate, Weighting};
+use crate::data::take_rows;
 use crate::error::Result;
 use crate::select::FoldScores;
 
@@ -52,7 +53,10 @@ pub(crate) fn fit_candidate(
     y: &[bool],
     seed: u64,
 ) -> Result<FittedParts> {
-    let features = candidate.features.params().fit(table, schema)?;
+    let features = candidate
+        .features
+        .params()
+        .fit_with_labels(table, schema, y)?;
     let x = features.transform(table)?.matrix;
     let raw = fit_raw(candidate, x.view(), y, seed, None)?;
     Ok(FittedParts {
@@ -243,7 +247,9 @@ struct InnerFit {
 ///
 /// 1. The preprocessing is fitted on all the rows (a shortcut the inner folds share: it learns
 ///    medians, scales and levels, never the labels), and a weight grid is searched once on
-///    them; the weight it picks is used by every fit below.
+///    them; the weight it picks is used by every fit below. A preprocessing that learns from
+///    the labels (WoE binning) is instead refitted on each inner training part, so that no
+///    inner held-out row is scored through bins that saw its label.
 /// 2. The rows are split into `spec.inner_folds` stratified folds (fewer when a class has
 ///    fewer rows, see [`CalibrationSpec::inner_folds_for`]; seeded by `seed`); each fold
 ///    is scored by the candidate fitted on the others. A model that stops early watches its
@@ -260,8 +266,10 @@ pub(crate) fn fit_calibrated(
     spec: &CalibrationSpec,
     seed: u64,
 ) -> Result<CalibratedFit> {
-    let features = candidate.features.params().fit(table, schema)?;
+    let params = candidate.features.params();
+    let features = params.fit_with_labels(table, schema, y)?;
     let x = features.transform(table)?.matrix;
+    let refit_features = params.uses_labels();
     let (candidate, chosen_positive_weight) = resolve_weight_grid(candidate, x.view(), y, seed)?;
     let candidate = &candidate;
     let folds = StratifiedKFold::new(spec.inner_folds_for(y))
@@ -272,10 +280,23 @@ pub(crate) fn fit_calibrated(
     let inner: Vec<InnerFit> = folds
         .par_iter()
         .map(|fold| {
-            let x_train = x.select(Axis(0), &fold.train);
             let y_train: Vec<bool> = fold.train.iter().map(|&i| y[i]).collect();
-            let x_test = x.select(Axis(0), &fold.test);
             let y_test: Vec<bool> = fold.test.iter().map(|&i| y[i]).collect();
+            let (x_train, x_test) = if refit_features {
+                let train = take_rows(table, &fold.train);
+                let inner_features = params.fit_with_labels(&train, schema, &y_train)?;
+                (
+                    inner_features.transform(&train)?.matrix,
+                    inner_features
+                        .transform(&take_rows(table, &fold.test))?
+                        .matrix,
+                )
+            } else {
+                (
+                    x.select(Axis(0), &fold.train),
+                    x.select(Axis(0), &fold.test),
+                )
+            };
             let validation = stops_early.then_some(Validation {
                 x: x_test.view(),
                 y: &y_test,

@@ -26,6 +26,9 @@
 //!    escapes ids against CSV and formula injection.
 //! 6. [`report`] renders the comparison as text, Markdown and self-contained HTML with SVG
 //!    charts.
+//! 7. [`Scorecard`] turns a fitted `scorecard` candidate (WoE binning + logistic regression)
+//!    into a points table, exported as CSV, Markdown or one SQL `SELECT`
+//!    ([`scorecard_sql`]).
 //!
 //! ```no_run
 //! use pdscore_ingest::{ReadOptions, Schema, read_csv};
@@ -62,6 +65,7 @@ pub mod output;
 mod pipeline;
 pub mod plot;
 pub mod report;
+mod scorecard;
 mod select;
 mod stats;
 mod summary;
@@ -92,5 +96,7 @@ pub use nested::NestedEvaluation;
 pub use out_of_time::{OutOfTime, OutOfTimeRow, OutOfTimeSpec, out_of_time, split_by_time};
 pub use output::{ScoredCsv, ScoredWriter, write_scored_csv};
 pub use pipeline::{Evaluation, Pipeline, Scored, TrainOptions};
+pub use scorecard::sql as scorecard_sql;
+pub use scorecard::{PointsRow, Scorecard, ScorecardColumn, ScorecardParams};
 pub use select::{FoldScores, PairedDifference, Selection, SelectionMetric, SelectionRule};
 pub use summary::FoldCalibration;

@@ -147,6 +147,9 @@ fn dropped_at_training(card: &ModelCard) -> Vec<LogEntry> {
                     100.0 * max_missing_rate
                 ),
                 DropReason::AllMissing => "entirely missing in the training data".into(),
+                DropReason::LowInformationValue { iv, min_iv } => {
+                    format!("information value {iv:.4}, below the {min_iv} minimum")
+                }
             };
             LogEntry::info("preprocess", format!("column `{name}` not used: {why}"))
         })
@@ -168,6 +171,7 @@ fn transform_entries(card: &ModelCard, log: &TransformLog) -> Vec<LogEntry> {
                     None => "as missing".into(),
                 },
                 Some(ColumnOutcome::Categorical(_)) => "as the missing level".into(),
+                Some(ColumnOutcome::Woe(_)) => "with the WoE of their bin".into(),
                 _ => "with the training value".into(),
             };
             out.push(LogEntry::info(

@@ -6,5 +6,6 @@ pub mod generate;
 pub mod inspect;
 pub mod monitor;
 pub mod predict;
+pub mod scorecard;
 pub mod serve;
 pub mod train;

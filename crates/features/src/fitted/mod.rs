@@ -12,6 +12,7 @@ use crate::log::{
 };
 use crate::params::{CategoricalEncoding, FeatureParams};
 use crate::pca::FittedPca;
+use crate::woe::WoeBound;
 
 /// Rows per parallel work unit of a transform.
 const ROWS_PER_BLOCK: usize = 256;
@@ -102,17 +103,19 @@ enum Bound<'a> {
         /// The table's dictionary, to name unseen levels in the log.
         dictionary: &'a pdscore_ingest::Levels,
     },
+    /// A column under WoE binning.
+    Woe(WoeBound<'a>),
 }
 
 /// Per-column counters of one block of rows.
 #[derive(Debug, Clone, Copy, Default)]
-struct Counts {
-    filled: usize,
-    missing_kept: usize,
-    non_finite: usize,
-    out_of_range: usize,
-    clipped: usize,
-    unknown: usize,
+pub(crate) struct Counts {
+    pub(crate) filled: usize,
+    pub(crate) missing_kept: usize,
+    pub(crate) non_finite: usize,
+    pub(crate) out_of_range: usize,
+    pub(crate) clipped: usize,
+    pub(crate) unknown: usize,
 }
 
 impl Counts {
@@ -189,6 +192,29 @@ impl FittedFeatures {
             .collect()
     }
 
+    /// Under WoE binning, the bin of every row of `table` in each kept column: one
+    /// `(column, bins)` pair per column, in schema order, `bins[row]` an index into that
+    /// column's [`WoeFit::bins`](crate::WoeFit::bins). Empty when the preprocessing is not a
+    /// WoE binning. What a points table needs; each row's bin depends on that row only.
+    ///
+    /// # Errors
+    /// As [`FittedFeatures::transform`].
+    pub fn woe_bin_indices(&self, table: &Table) -> Result<Vec<(&str, Vec<usize>)>> {
+        let bound = self.bind(table)?;
+        let used = self
+            .fit_log
+            .columns
+            .iter()
+            .filter(|c| !matches!(c.outcome, ColumnOutcome::Dropped { .. }));
+        Ok(used
+            .zip(&bound)
+            .filter_map(|(column, (item, _))| match item {
+                Bound::Woe(woe) => Some((column.name.as_str(), woe.bins_of_rows(table.n_rows()))),
+                _ => None,
+            })
+            .collect())
+    }
+
     /// Transforms the rows of `table` with the fitted state only. Extra columns are ignored.
     ///
     /// # Errors
@@ -220,6 +246,11 @@ impl FittedFeatures {
                     ColumnOutcome::Numeric(fit),
                     pdscore_ingest::ColumnKind::Numeric | pdscore_ingest::ColumnKind::Boolean,
                 ) => (fit.outputs.len(), 1 + usize::from(fit.indicator)),
+                (ColumnOutcome::Woe(fit), kind) => {
+                    fit.check(kind == pdscore_ingest::ColumnKind::Numeric)
+                        .map_err(|reason| bad(&column.name, reason))?;
+                    (fit.outputs.len(), 1)
+                }
                 (ColumnOutcome::Categorical(fit), pdscore_ingest::ColumnKind::Categorical) => {
                     let expected = if fit.encoding == CategoricalEncoding::OneHot {
                         fit.kept.len()
@@ -300,6 +331,7 @@ impl FittedFeatures {
                 ColumnOutcome::Dropped { .. } => continue,
                 ColumnOutcome::Numeric(fit) => fit.outputs.len(),
                 ColumnOutcome::Categorical(fit) => fit.outputs.len(),
+                ColumnOutcome::Woe(fit) => fit.outputs.len(),
             };
             let Some(column) = table.column(&column_fit.name) else {
                 continue; // unreachable: absence was checked above
@@ -323,6 +355,12 @@ impl FittedFeatures {
                 }
                 (ColumnOutcome::Categorical(fit), ColumnData::Categorical(column)) => {
                     self.bind_categorical(&column_fit.name, fit, column)?
+                }
+                (ColumnOutcome::Woe(fit), data) => {
+                    match WoeBound::bind(&column_fit.name, fit, data, self.params.strict_unknown)? {
+                        Some(b) => Bound::Woe(b),
+                        None => continue,
+                    }
                 }
                 _ => continue, // unreachable: kinds were checked above
             };
@@ -517,6 +555,7 @@ fn encode_block(
             let mut c = Counts::default();
             let range = start..start + rows;
             match item {
+                Bound::Woe(woe) => c = woe.encode(start, rows, width, *offset, out),
                 Bound::Numeric { values, fit, clip } => {
                     for (row, &raw) in values[range].iter().enumerate() {
                         let cell = &mut out[row * width + offset..(row + 1) * width];
@@ -612,22 +651,34 @@ fn scale(fit: &NumericFit, value: f64) -> f64 {
 
 /// Counts of the unseen levels of a categorical column, most frequent first, capped.
 fn unknown_level_counts(item: &Bound<'_>) -> (Vec<LevelCount>, usize) {
-    let Bound::Categorical {
-        codes,
-        slots,
-        missing,
-        dictionary,
-        ..
-    } = item
-    else {
-        return (Vec::new(), 0);
+    let (codes, dictionary, unknown, missing_unknown) = match item {
+        Bound::Categorical {
+            codes,
+            slots,
+            missing,
+            dictionary,
+            ..
+        } => (
+            *codes,
+            *dictionary,
+            slots
+                .iter()
+                .map(|s| *s == Slot::Unknown)
+                .collect::<Vec<bool>>(),
+            *missing == Slot::Unknown,
+        ),
+        Bound::Woe(woe) => match woe.unseen_codes() {
+            Some((codes, dictionary, unknown)) => (codes, dictionary, unknown, false),
+            None => return (Vec::new(), 0),
+        },
+        _ => return (Vec::new(), 0),
     };
-    let mut per_code = vec![0_usize; slots.len()];
+    let mut per_code = vec![0_usize; unknown.len()];
     let mut missing_count = 0;
-    for &code in *codes {
+    for &code in codes {
         if code == MISSING_CODE {
-            missing_count += usize::from(*missing == Slot::Unknown);
-        } else if slots[code as usize] == Slot::Unknown {
+            missing_count += usize::from(missing_unknown);
+        } else if unknown[code as usize] {
             per_code[code as usize] += 1;
         }
     }

@@ -229,6 +229,7 @@ impl<'a> TreeGrower<'a> {
             tree.threshold_bin.push(split.threshold_bin);
             tree.missing_left.push(split.missing_left);
             tree.gain.push(split.gain);
+            tree.internal_count.push(parent.stats.count);
             let right_leaf = leaves.len();
             tree.left.push(!(li as i32));
             tree.right.push(!(right_leaf as i32));
@@ -301,6 +302,7 @@ impl<'a> TreeGrower<'a> {
         }
 
         tree.leaf_value = leaves.iter().map(|l| cfg.leaf_value(&l.stats)).collect();
+        tree.leaf_count = leaves.iter().map(|l| l.stats.count).collect();
         self.leaf_ranges.clear();
         self.leaf_ranges
             .extend(leaves.iter().map(|l| (l.begin, l.end)));

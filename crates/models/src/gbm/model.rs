@@ -353,6 +353,8 @@ mod tests {
             cat_index: vec![-1],
             cat_codes: Vec::new(),
             cat_bins: Vec::new(),
+            internal_count: Vec::new(),
+            leaf_count: Vec::new(),
         };
         let trees = vec![
             tree(f64::INFINITY, false, 0),

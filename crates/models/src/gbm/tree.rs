@@ -12,6 +12,11 @@ use crate::trees::predict::StepLayout;
 /// left set `cat_codes[cat_index[i]]` (missing values and codes not in the set go right); a
 /// child index `c >= 0` is an internal node, `c < 0` is leaf `!c`. A tree with no split has one
 /// leaf and no internal nodes.
+///
+/// The training covers `internal_count` and `leaf_count` are LightGBM's: the number of training
+/// rows of the tree's bag (after bagging, unweighted) that reached each internal node and each
+/// leaf. The explanations need them ([`crate::explain`]); files saved before they were recorded
+/// have neither, and still load and score.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RegressionTree {
     pub(crate) feature: Vec<u32>,
@@ -31,6 +36,12 @@ pub struct RegressionTree {
     pub(crate) cat_codes: Vec<Vec<u64>>,
     /// Left sets of categorical splits as bitsets over bins (for scoring binned rows).
     pub(crate) cat_bins: Vec<[u64; 4]>,
+    /// Training rows that reached each internal node (empty in older files).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) internal_count: Vec<u32>,
+    /// Training rows that reached each leaf (empty in older files).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) leaf_count: Vec<u32>,
 }
 
 /// Whether `bit` is set in a bitset of `u64` words.
@@ -62,6 +73,33 @@ impl RegressionTree {
             cat_index: Vec::new(),
             cat_codes: Vec::new(),
             cat_bins: Vec::new(),
+            internal_count: Vec::new(),
+            leaf_count: Vec::new(),
+        }
+    }
+
+    /// Whether the tree holds its training covers (`internal_count`, `leaf_count`); trees of
+    /// files saved before they were recorded do not.
+    pub fn has_covers(&self) -> bool {
+        self.leaf_count.len() == self.leaf_value.len()
+            && self.internal_count.len() == self.feature.len()
+    }
+
+    /// Whether internal node `node` sends `row` (raw values, `NaN` = missing) to its left
+    /// child: the routing rule of [`RegressionTree::leaf_of`], shared with the explanations.
+    #[inline]
+    pub(crate) fn goes_left(&self, node: usize, row: &[f64]) -> bool {
+        let v = row[self.feature[node] as usize];
+        let cat = self.cat_index[node];
+        if cat < 0 {
+            if v.is_nan() {
+                self.missing_left[node]
+            } else {
+                v <= self.threshold[node]
+            }
+        } else {
+            let set = &self.cat_codes[cat as usize];
+            category_code(v).is_some_and(|c| bitset_contains(set, c))
         }
     }
 
@@ -81,21 +119,9 @@ impl RegressionTree {
         if self.feature.is_empty() {
             return 0;
         }
-        let numeric_only = self.cat_codes.is_empty();
         let mut node = 0usize;
         loop {
-            let v = row[self.feature[node] as usize];
-            let go_left = if numeric_only || self.cat_index[node] < 0 {
-                if v.is_nan() {
-                    self.missing_left[node]
-                } else {
-                    v <= self.threshold[node]
-                }
-            } else {
-                let set = &self.cat_codes[self.cat_index[node] as usize];
-                category_code(v).is_some_and(|c| bitset_contains(set, c))
-            };
-            let next = if go_left {
+            let next = if self.goes_left(node, row) {
                 self.left[node]
             } else {
                 self.right[node]
@@ -167,11 +193,47 @@ impl RegressionTree {
         let root_ok = parents_of_split.first().is_none_or(|&c| c == 0);
         let splits_ok = parents_of_split.iter().skip(1).all(|&c| c == 1);
         let leaves_ok = splits == 0 || parents_of_leaf.iter().all(|&c| c == 1);
-        if root_ok && splits_ok && leaves_ok {
-            Ok(())
-        } else {
-            Err("the child references do not form a tree".into())
+        if !(root_ok && splits_ok && leaves_ok) {
+            return Err("the child references do not form a tree".into());
         }
+        self.check_covers()
+    }
+
+    /// Checks the training covers of a well-formed tree: none at all (an older file), or one
+    /// positive count per internal node and per leaf, each internal node's the sum of its
+    /// children's.
+    fn check_covers(&self) -> Result<(), String> {
+        let (internal, leaves) = (self.internal_count.len(), self.leaf_count.len());
+        if internal == 0 && leaves == 0 {
+            return Ok(());
+        }
+        if !self.has_covers() {
+            return Err(format!(
+                "{internal} internal counts and {leaves} leaf counts for {} splits and {} leaves",
+                self.feature.len(),
+                self.leaf_value.len()
+            ));
+        }
+        if self.internal_count.contains(&0) || self.leaf_count.contains(&0) {
+            return Err("a node has a training count of zero".into());
+        }
+        let count = |child: i32| {
+            u64::from(if child < 0 {
+                self.leaf_count[!child as usize]
+            } else {
+                self.internal_count[child as usize]
+            })
+        };
+        for node in 0..internal {
+            if count(self.left[node]) + count(self.right[node])
+                != u64::from(self.internal_count[node])
+            {
+                return Err(format!(
+                    "node {node}: the training counts of its children do not add up to its own"
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The tree in the decision-tree node layout ([`Node`]: the children of a split side by side, a
@@ -260,6 +322,8 @@ mod tests {
             cat_index: vec![-1, -1],
             cat_codes: Vec::new(),
             cat_bins: Vec::new(),
+            internal_count: Vec::new(),
+            leaf_count: Vec::new(),
         };
         assert_eq!(tree.leaf_of(&[1.0, 5.0]), 0);
         assert_eq!(tree.leaf_of(&[2.0, -1.0]), 1);
@@ -288,6 +352,8 @@ mod tests {
             cat_index: vec![0],
             cat_codes: vec![codes],
             cat_bins: vec![[0; 4]],
+            internal_count: Vec::new(),
+            leaf_count: Vec::new(),
         };
         for (v, leaf) in [
             (1.0, 0),

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::check::{check_fit_input, check_validation_input};
 use crate::derived::Derived;
+use crate::linear::column_means;
 use crate::{Classifier, ModelError, Result};
 
 /// Stratified, seeded split of `0..y.len()` into (training, validation) row indices; each class
@@ -270,6 +271,7 @@ impl MlpParams {
             training_loss_curve,
             validation_loss_curve,
             params: self.clone(),
+            feature_means: column_means(x),
             scoring: Derived::default(),
         })
     }

@@ -294,6 +294,22 @@ impl FittedAdaBoost {
         &self.errors
     }
 
+    /// Number of input columns.
+    pub(crate) fn n_features(&self) -> usize {
+        self.n_features
+    }
+
+    /// The decision function of each row of `x` (see [`FittedAdaBoost::decision`]), checked
+    /// as `predict_proba` checks its input.
+    pub(crate) fn decisions(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
+        let alpha_sum: f64 = self.tree_weights.iter().sum();
+        checked_predict_raw_blocks(x, self.n_features, |rows, p, out| {
+            for (row, o) in rows.chunks_exact(p).zip(out.iter_mut()) {
+                *o = self.decision(row, alpha_sum);
+            }
+        })
+    }
+
     /// The decision function `2 Σ alpha_m s_m / Σ alpha_m` of one row (`s_m = ±1`).
     fn decision(&self, row: &[f64], alpha_sum: f64) -> f64 {
         let mut vote = 0.0;

@@ -334,6 +334,11 @@ impl FittedRandomForest {
     pub fn params(&self) -> &RandomForestParams {
         &self.params
     }
+
+    /// Number of input columns.
+    pub(crate) fn n_features(&self) -> usize {
+        self.n_features
+    }
 }
 
 impl FittedClassifier for FittedRandomForest {

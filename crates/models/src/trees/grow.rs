@@ -230,9 +230,16 @@ impl Grower<'_> {
         let mut feature_order: Vec<usize> = (0..p).collect();
         let mut feature_hist: Vec<BinStat> = Vec::new();
 
+        // Training cover of each node: a leaf's is the weight of its rows, a split's the sum of
+        // its children's (filled in after growth).
+        let mut cover = vec![0.0];
+        let rows_weight =
+            |rows: &[u32]| -> f64 { rows.iter().map(|&r| self.rows_stat[r as usize].w).sum() };
+
         while let Some(task) = stack.pop() {
             nodes[task.node] = Node::leaf(task.stat.value());
             if !self.can_split(&task.stat, task.depth) {
+                cover[task.node] = rows_weight(&rows[task.start..task.end]);
                 continue;
             }
             let node_rows = &rows[task.start..task.end];
@@ -241,7 +248,10 @@ impl Grower<'_> {
             } else {
                 self.best_split_sampled(node_rows, rng, &mut feature_order, &mut feature_hist)
             };
-            let Some(split) = split else { continue };
+            let Some(split) = split else {
+                cover[task.node] = rows_weight(node_rows);
+                continue;
+            };
 
             // Stable partition of the node's rows (keeps row order, hence cache-friendly scans).
             let column = self.binned.column(split.feature);
@@ -281,6 +291,7 @@ impl Grower<'_> {
                 Node::split(split.feature, threshold, split.missing_left, left_id as u32);
             nodes.push(Node::leaf(split.left.value()));
             nodes.push(Node::leaf(split.right.value()));
+            cover.extend([0.0, 0.0]);
             let gain = config.criterion.cost(&task.stat) - split.cost;
             impurity_decrease[split.feature] += gain.max(0.0);
 
@@ -316,7 +327,13 @@ impl Grower<'_> {
                 hist: left_hist,
             });
         }
-        Tree::new(nodes, p, impurity_decrease)
+        // Children come after their parent: one backward pass sums the splits' covers.
+        for i in (0..nodes.len()).rev() {
+            if let Some((left, right)) = nodes[i].children() {
+                cover[i] = cover[left] + cover[right];
+            }
+        }
+        Tree::new(nodes, p, impurity_decrease, cover)
     }
 
     /// Whether a node with these statistics at this depth may be split at all.

@@ -91,6 +91,19 @@ impl Node {
     pub fn children(&self) -> Option<(usize, usize)> {
         (!self.is_leaf()).then_some((self.left as usize, self.left as usize + 1))
     }
+
+    /// Whether a split sends the value `v` of its feature left: `v <= threshold`, or the
+    /// missing side for `NaN`. The one routing rule of raw rows, shared by
+    /// [`Tree::predict_row`](super::Tree::predict_row) and the explanations
+    /// ([`crate::explain`]); the scoring kernels are tested to route as it does.
+    #[inline]
+    pub(crate) fn goes_left(&self, v: f64) -> bool {
+        if v.is_nan() {
+            self.feature_and_missing & MISSING_LEFT_BIT != 0
+        } else {
+            v <= self.threshold_or_value
+        }
+    }
 }
 
 /// Routes one row down `nodes` (node 0 the root) the plain way, from the public accessors only.

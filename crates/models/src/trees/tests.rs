@@ -177,6 +177,7 @@ fn tree_of(nodes: Vec<Node>, n_features: usize) -> Tree {
         nodes,
         n_features,
         impurity_decrease: vec![0.0; n_features],
+        cover: Vec::new(),
     })
     .unwrap()
 }
@@ -300,6 +301,7 @@ fn corrupt_serialised_trees_are_rejected() {
         nodes,
         n_features,
         impurity_decrease: vec![0.0; n_features],
+        cover: Vec::new(),
     };
     let leaf = Node::leaf(0.5);
     // A child pointing back at its parent (a loop), a child out of range, a feature out of

@@ -18,6 +18,13 @@ pub struct Tree {
     n_features: usize,
     /// Unnormalised weighted impurity decrease per feature.
     impurity_decrease: Vec<f64>,
+    /// Per node (parallel to `nodes`, which stay 16 bytes each): the training cover, the total
+    /// weight of the training rows that reached the node (sample weights times bootstrap
+    /// multiplicities and class weights, the weights the tree was grown on), which the
+    /// explanations need ([`crate::explain`]). Empty in files saved before covers were
+    /// recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    cover: Vec<f64>,
     /// The scoring layout of resolved rows, derived from `nodes` when a forest that cannot be
     /// rank-coded ([`crate::trees::predict::ranked`]) first scores (not saved).
     #[serde(skip_serializing)]
@@ -34,6 +41,9 @@ pub(super) struct TreeRepr {
     pub(super) nodes: Vec<Node>,
     pub(super) n_features: usize,
     pub(super) impurity_decrease: Vec<f64>,
+    /// Absent from files saved before covers were recorded.
+    #[serde(default)]
+    pub(super) cover: Vec<f64>,
 }
 
 impl TryFrom<TreeRepr> for Tree {
@@ -50,22 +60,42 @@ impl TryFrom<TreeRepr> for Tree {
                 return Err(format!("tree: node {i} has invalid children or feature"));
             }
         }
+        if !repr.cover.is_empty() {
+            if repr.cover.len() != repr.nodes.len() {
+                return Err(format!(
+                    "tree: {} covers for {} nodes",
+                    repr.cover.len(),
+                    repr.nodes.len()
+                ));
+            }
+            if let Some(i) = repr.cover.iter().position(|c| !(c.is_finite() && *c > 0.0)) {
+                return Err(format!("tree: node {i} has cover {}", repr.cover[i]));
+            }
+        }
         Ok(Tree::new(
             repr.nodes,
             repr.n_features,
             repr.impurity_decrease,
+            repr.cover,
         ))
     }
 }
 
 impl Tree {
     /// A tree from checked parts (children after their parent and in range, features below
-    /// `n_features`); its scoring layouts are built when first needed.
-    pub(super) fn new(nodes: Vec<Node>, n_features: usize, impurity_decrease: Vec<f64>) -> Self {
+    /// `n_features`, `cover` empty or one finite positive value per node); its scoring layouts
+    /// are built when first needed.
+    pub(crate) fn new(
+        nodes: Vec<Node>,
+        n_features: usize,
+        impurity_decrease: Vec<f64>,
+        cover: Vec<f64>,
+    ) -> Self {
         Tree {
             nodes,
             n_features,
             impurity_decrease,
+            cover,
             steps: Derived::default(),
             raw_layout: Derived::default(),
         }
@@ -79,6 +109,12 @@ impl Tree {
     /// The nodes; node 0 is the root.
     pub fn nodes(&self) -> &[Node] {
         &self.nodes
+    }
+
+    /// The training cover of each node (see the field's docs; parallel to [`Tree::nodes`]),
+    /// `None` for a tree loaded from a file saved before covers were recorded.
+    pub fn cover(&self) -> Option<&[f64]> {
+        (self.cover.len() == self.nodes.len()).then_some(&self.cover[..])
     }
 
     /// Number of input features.
@@ -112,13 +148,8 @@ impl Tree {
         let nodes = &self.nodes;
         let mut node = nodes[0];
         while node.left != 0 {
-            let word = node.feature_and_missing;
-            let v = row[(word & !MISSING_LEFT_BIT) as usize];
-            let go_left = if v.is_nan() {
-                word & MISSING_LEFT_BIT != 0
-            } else {
-                v <= node.threshold_or_value
-            };
+            let go_left =
+                node.goes_left(row[(node.feature_and_missing & !MISSING_LEFT_BIT) as usize]);
             node = nodes[(node.left + u32::from(!go_left)) as usize];
         }
         node.threshold_or_value
