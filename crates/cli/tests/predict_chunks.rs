@@ -123,15 +123,18 @@ fn reasons_name_columns_largest_first_whatever_the_chunks() {
         ])
     };
     let csv = explained("csv", 10_000);
-    assert_eq!(csv, explained("csv", 7), "reasons depend on chunk boundaries");
+    assert_eq!(
+        csv,
+        explained("csv", 7),
+        "reasons depend on chunk boundaries"
+    );
     let text = String::from_utf8(csv).expect("UTF-8");
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
         Some("uuid;pd;decision;reason_1;reason_2;reason_3")
     );
-    let json: serde_json::Value =
-        serde_json::from_slice(&explained("json", 50)).expect("JSON");
+    let json: serde_json::Value = serde_json::from_slice(&explained("json", 50)).expect("JSON");
     let rows = json.as_array().expect("array");
     for (line, row) in lines.zip(rows) {
         let cells: Vec<&str> = line.split(';').collect();

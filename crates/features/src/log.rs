@@ -138,6 +138,7 @@ impl ColumnOutcome {
             ColumnOutcome::Dropped { .. } => &[],
             ColumnOutcome::Numeric(fit) => &fit.outputs,
             ColumnOutcome::Categorical(fit) => &fit.outputs,
+            ColumnOutcome::Woe(fit) => &fit.outputs,
         }
     }
 }

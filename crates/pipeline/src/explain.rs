@@ -123,13 +123,10 @@ impl Pipeline {
         let mut columns: Vec<String> = Vec::new();
         let mut column_of = Vec::with_capacity(sources.len());
         for source in sources {
-            let j = match columns.iter().position(|c| c == source) {
-                Some(j) => j,
-                None => {
-                    columns.push(source.to_owned());
-                    columns.len() - 1
-                }
-            };
+            let j = columns.iter().position(|c| c == source).unwrap_or_else(|| {
+                columns.push(source.to_owned());
+                columns.len() - 1
+            });
             column_of.push(j);
         }
         let transformed = features.transform(table)?;

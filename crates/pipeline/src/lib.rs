@@ -85,8 +85,8 @@ pub use clock::{rfc3339_from_unix, utc_now_rfc3339};
 pub use compare::{CandidateResult, Comparison, FailedCandidate, Progress, compare};
 pub use data::{DataFingerprint, LabelledData, row_ids, take_rows};
 pub use error::{PipelineError, Result};
-pub use explain::{Explanation, Reason};
 pub use evaluate::{EvaluateSpec, Evaluated, ResultsJson, evaluate, select_candidates};
+pub use explain::{Explanation, Reason};
 pub use input::{InputSpec, TrainingInput, header_line, read_training_csv};
 pub use monitor::{
     Bins, ColumnProfile, Distribution, MAX_PROFILE_LEVELS, MonitorReport, PROFILE_QUANTILES,

@@ -72,8 +72,9 @@ fn contributions_add_up_to_the_raw_score_for_every_family() {
             );
         }
         // The raw score is the model's own: its PD before calibration follows from it.
-        let proba = pdscore_models::FittedClassifier::predict_proba(pipeline.model(), matrix.view())
-            .expect("proba");
+        let proba =
+            pdscore_models::FittedClassifier::predict_proba(pipeline.model(), matrix.view())
+                .expect("proba");
         for r in 0..raw.len() {
             let from_raw = match explained.scale {
                 ContributionScale::LogOdds => 1.0 / (1.0 + (-raw[r]).exp()),
@@ -105,7 +106,12 @@ fn a_row_alone_is_explained_as_in_a_batch_and_reasons_come_largest_first() {
         for r in [0, 17, 199] {
             let alone = pipeline.explain(&table.take_rows(&[r])).expect("one row");
             assert_eq!(alone.base[0].to_bits(), batch.base[r].to_bits(), "{name}");
-            for (a, b) in alone.contributions.row(0).iter().zip(batch.contributions.row(r)) {
+            for (a, b) in alone
+                .contributions
+                .row(0)
+                .iter()
+                .zip(batch.contributions.row(r))
+            {
                 assert_eq!(a.to_bits(), b.to_bits(), "{name}: row {r}");
             }
             let reasons = batch.reasons(r, 4);
@@ -135,11 +141,7 @@ fn pca_pipelines_are_refused_with_a_reason() {
     let pca = FeaturePreset::Custom(
         FeatureParams::for_linear().pca(Some(PcaComponents::VarianceRatio(0.9))),
     );
-    let candidate = Candidate::new(
-        "logreg_pca",
-        pca,
-        default_candidate("logreg").model.clone(),
-    );
+    let candidate = Candidate::new("logreg_pca", pca, default_candidate("logreg").model.clone());
     let pipeline = fit(&table, &schema, candidate);
     let error = pipeline
         .explain(&table.take_rows(&[0, 1]))

@@ -437,9 +437,15 @@ mod tests {
         assert_eq!((csv.explain, csv.text.as_str()), (3, "id\na\n"));
         let csv = rows_to_csv(br#"{"rows": [{"id": "a"}]}"#, &spec).expect("valid");
         assert_eq!(csv.explain, 0);
-        for bad in [r#"{"rows": [{"id": "a"}], "explain": -1}"#, r#"{"rows": [], "explain": "3"}"#] {
+        for bad in [
+            r#"{"rows": [{"id": "a"}], "explain": -1}"#,
+            r#"{"rows": [], "explain": "3"}"#,
+        ] {
             assert!(
-                matches!(rows_to_csv(bad.as_bytes(), &spec), Err(WebError::InvalidJson { .. })),
+                matches!(
+                    rows_to_csv(bad.as_bytes(), &spec),
+                    Err(WebError::InvalidJson { .. })
+                ),
                 "{bad}"
             );
         }

@@ -118,7 +118,9 @@ fn explain_rows(
         }
         ExplainRows::All(n) => ((0..table.n_rows()).collect(), n),
         ExplainRows::Flagged(n) => (
-            (0..table.n_rows()).filter(|&r| scored.decision[r]).collect(),
+            (0..table.n_rows())
+                .filter(|&r| scored.decision[r])
+                .collect(),
             n,
         ),
     };

@@ -746,7 +746,12 @@ async fn api_and_result_page_give_the_principal_reasons() {
         &from_json["predictions"][0]["reasons"],
     );
     assert_eq!(a.as_array().map(Vec::len), b.as_array().map(Vec::len));
-    for (x, y) in a.as_array().into_iter().flatten().zip(b.as_array().into_iter().flatten()) {
+    for (x, y) in a
+        .as_array()
+        .into_iter()
+        .flatten()
+        .zip(b.as_array().into_iter().flatten())
+    {
         assert_eq!(x["column"], y["column"]);
         let (x, y) = (x["contribution"].as_f64(), y["contribution"].as_f64());
         assert!((x.expect("x") - y.expect("y")).abs() < 1e-9);
@@ -766,6 +771,12 @@ async fn api_and_result_page_give_the_principal_reasons() {
     assert!(page.contains("Top reasons"), "a reasons column");
     let flagged_rows = page.matches("badge flag").count();
     let reason_cells = page.matches("<td class=\"reasons\"><code>").count();
-    assert!(flagged_rows > 0, "the sample has flagged rows on the first page");
-    assert_eq!(reason_cells, flagged_rows, "every flagged row shown has reasons");
+    assert!(
+        flagged_rows > 0,
+        "the sample has flagged rows on the first page"
+    );
+    assert_eq!(
+        reason_cells, flagged_rows,
+        "every flagged row shown has reasons"
+    );
 }

@@ -153,7 +153,14 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
                     let mut first = true;
                     for scored in scored_rx {
                         rows_ref.each(&scored, |id, p, decision, reasons| {
-                            push_json_row(&mut text, first, id, p, decision, with_reasons.then_some(reasons));
+                            push_json_row(
+                                &mut text,
+                                first,
+                                id,
+                                p,
+                                decision,
+                                with_reasons.then_some(reasons),
+                            );
                             first = false;
                             Ok(())
                         })?;

@@ -162,7 +162,14 @@ fn output_columns_name_the_input_of_every_feature() {
     assert_eq!(columns.len(), fitted.n_outputs());
     assert_eq!(
         fitted.output_names(),
-        ["x", "x__is_missing", "shop=a", "shop=b", "shop=__missing__", "y"]
+        [
+            "x",
+            "x__is_missing",
+            "shop=a",
+            "shop=b",
+            "shop=__missing__",
+            "y"
+        ]
     );
     assert_eq!(columns, ["x", "x", "shop", "shop", "shop", "y"]);
 
@@ -170,7 +177,11 @@ fn output_columns_name_the_input_of_every_feature() {
         .pca(Some(PcaComponents::Count(2)))
         .fit(&train, &schema_of(&train))
         .unwrap();
-    assert_eq!(with_pca.output_columns(), None, "components mix every column");
+    assert_eq!(
+        with_pca.output_columns(),
+        None,
+        "components mix every column"
+    );
 }
 
 #[test]

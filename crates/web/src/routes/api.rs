@@ -81,13 +81,13 @@ pub(crate) async fn predict_api(
 ) -> Response {
     let query_explain = match query.as_ref().map(|q| q.get("explain")) {
         Ok(None) => 0,
-        Ok(Some(text)) => match text.parse::<usize>() {
-            Ok(n) => n,
-            Err(_) => {
+        Ok(Some(text)) => {
+            let Ok(n) = text.parse::<usize>() else {
                 let reason = format!("`explain` must be a whole number of reasons, got `{text}`");
                 return problem_response(&WebError::BadRequest { reason }.problem());
-            }
-        },
+            };
+            n
+        }
         Err(rejection) => {
             let reason = rejection.body_text();
             return problem_response(&WebError::BadRequest { reason }.problem());
