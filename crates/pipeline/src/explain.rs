@@ -1,8 +1,9 @@
 //! Reason codes: why a row got its PD, as per-column contributions to the model's score.
 //!
 //! [`Pipeline::explain`] transforms the rows exactly as scoring does, asks the model for its
-//! exact per-feature contributions ([`FittedModel::contributions`]: TreeSHAP for the tree
-//! families, the linear terms for logistic regression, permutation Shapley values for the
+//! exact per-feature contributions
+//! ([`FittedModel::contributions`](pdscore_models::FittedModel::contributions): TreeSHAP for
+//! the tree families, the linear terms for logistic regression, permutation Shapley values for the
 //! MLP), and sums the features of each input column back into that column: a numeric value
 //! and its missing indicator, or every one-hot level of a categorical column, count as one
 //! column, the one a user knows. Per row, the contributions plus the base value equal the
