@@ -16,7 +16,8 @@
 //! (row-major `f64` matrix, then the labels as `f64`, little-endian) for the Python script.
 
 use std::hint::black_box;
-use std::path::PathBuf;
+
+mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use ndarray::Array2;
@@ -70,22 +71,6 @@ fn synthetic(seed: u64) -> (Array2<f64>, Vec<bool>) {
         }
     }
     (x, y)
-}
-
-/// Writes the data for the Python peer script; a failure only prints a warning.
-fn write_for_peer(x: &Array2<f64>, y: &[bool]) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-data");
-    let mut bytes = Vec::with_capacity((x.len() + y.len()) * 8);
-    for v in x {
-        bytes.extend_from_slice(&v.to_le_bytes());
-    }
-    for &label in y {
-        bytes.extend_from_slice(&f64::from(u8::from(label)).to_le_bytes());
-    }
-    let path = dir.join("trees_100k.bin");
-    if let Err(e) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, bytes)) {
-        eprintln!("warning: could not write {}: {e}", path.display());
-    }
 }
 
 /// The criterion filter given on the command line: the first argument that is neither a flag
@@ -166,7 +151,7 @@ fn bench<C: Classifier>(
 
 fn trees(c: &mut Criterion) {
     let (x, y) = synthetic(42);
-    write_for_peer(&x, &y);
+    common::write_for_peer(&x, &y, "trees_100k.bin");
     eprintln!(
         "data: {ROWS} x {FEATURES}, {} positives, rayon threads {}",
         y.iter().filter(|&&v| v).count(),
