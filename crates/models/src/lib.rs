@@ -74,6 +74,7 @@ pub mod linear;
 pub mod mlp;
 pub mod registry;
 pub mod serde_nan;
+pub mod stacking;
 pub mod trees;
 
 pub use calibration::{
