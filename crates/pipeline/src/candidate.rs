@@ -13,6 +13,7 @@ use pdscore_resample::{ClassWeight, RandomOverSamplerParams, SamplerSpec, SmoteP
 use serde::{Deserialize, Serialize};
 
 use crate::calibration::CalibrationSpec;
+use crate::ensemble::EnsembleSpec;
 use crate::error::{PipelineError, Result};
 use crate::select::SelectionRule;
 
@@ -143,8 +144,13 @@ pub struct Candidate {
     pub weighting: Option<Weighting>,
     /// Sampler, if any.
     pub sampler: Option<SamplerSpec>,
-    /// The model.
+    /// The model. For an ensemble: its meta-learner's family (a logistic regression on the
+    /// members' logits); the members are the other candidates, see [`Candidate::ensemble`].
     pub model: ModelSpec,
+    /// `Some` for a stacked ensemble of the other candidates (see [`crate::EnsembleSpec`]):
+    /// then `features`, `weighting` and `sampler` are unused, each member brings its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ensemble: Option<EnsembleSpec>,
 }
 
 impl Candidate {
@@ -156,6 +162,31 @@ impl Candidate {
             weighting: None,
             sampler: None,
             model,
+            ensemble: None,
+        }
+    }
+
+    /// The stacked ensemble candidate called `ensemble`: the best `spec.members` other
+    /// candidates of distinct model families, blended by a non-negative logistic regression
+    /// on their logits (see [`crate::EnsembleSpec`]).
+    pub fn stacked(spec: EnsembleSpec) -> Self {
+        Candidate {
+            ensemble: Some(spec),
+            ..Candidate::new(
+                "ensemble",
+                FeaturePreset::Linear,
+                ModelSpec::LogisticRegression(LogisticRegressionParams::new()),
+            )
+        }
+    }
+
+    /// The model family: `ensemble` for a stacked ensemble, else the model's family tag
+    /// (e.g. `logistic_regression`).
+    pub fn family(&self) -> &'static str {
+        if self.ensemble.is_some() {
+            "ensemble"
+        } else {
+            self.model.family()
         }
     }
 
@@ -185,6 +216,9 @@ impl Candidate {
             });
         }
         self.features.params().check()?;
+        if let Some(e) = &self.ensemble {
+            e.check()?;
+        }
         if let Some(w) = &self.weighting {
             w.check()?;
         }
@@ -196,9 +230,13 @@ impl Candidate {
 
     /// How complex the candidate is, for breaking ties (smaller is simpler): first the model
     /// family (logistic regression, decision tree, AdaBoost, gradient boosting, random forest,
-    /// MLP, in that order: from a few coefficients to an opaque network), then what is added to
-    /// the fit (nothing, fixed class weights, a sampler, a searched weight).
+    /// MLP, in that order: from a few coefficients to an opaque network; a stacked ensemble of
+    /// them last), then what is added to the fit (nothing, fixed class weights, a sampler, a
+    /// searched weight).
     pub fn complexity(&self) -> (u8, u8) {
+        if self.ensemble.is_some() {
+            return (7, 0);
+        }
         let family = match self.model.family() {
             "logistic_regression" => 0,
             "decision_tree" => 1,
@@ -219,6 +257,9 @@ impl Candidate {
 
     /// One-line description of the weighting and resampling, `none` when there is neither.
     pub fn resampling(&self) -> String {
+        if self.ensemble.is_some() {
+            return "per member".into();
+        }
         let mut parts = Vec::new();
         if let Some(w) = &self.weighting {
             parts.push(w.describe());
@@ -251,9 +292,11 @@ pub const GBM_PATIENCE: usize = 50;
 
 /// The default candidate list: the seed notebook's models (`logreg`, `logreg_balanced`,
 /// `logreg_grid`, `decision_tree`, `random_forest`, `adaboost`, `gbm`, `mlp`, `mlp_balanced`,
-/// `mlp_oversampled`) plus `logreg_smote`, `gbm_balanced` and `scorecard` (WoE binning +
+/// `mlp_oversampled`) plus `logreg_smote`, `gbm_balanced`, `scorecard` (WoE binning +
 /// the plain logistic regression: a credit scorecard, see [`crate::Scorecard`]; it fits in about
-/// the time of `logreg`). Every random choice inside uses `seed`.
+/// the time of `logreg`) and, last, `ensemble` (a stack of the best 3 others of distinct
+/// families, built from their out-of-fold PDs at almost no cost, see [`crate::EnsembleSpec`]).
+/// Every random choice inside uses `seed`.
 ///
 /// Choices: linear models and MLPs get the [`FeaturePreset::Linear`] preprocessing, tree models
 /// the [`FeaturePreset::Trees`] one (native missing values). The decision tree is limited to
@@ -323,6 +366,7 @@ pub fn default_candidates(seed: u64) -> Vec<Candidate> {
         Candidate::new("mlp_oversampled", FeaturePreset::Linear, mlp()).sampler(
             SamplerSpec::RandomOverSampler(RandomOverSamplerParams::new().seed(seed)),
         ),
+        Candidate::stacked(EnsembleSpec::default()),
     ]
 }
 

@@ -13,6 +13,7 @@ use crate::calibration::{CalibrationChoice, TargetRate};
 use crate::candidate::FeaturePreset;
 use crate::compare::{CandidateResult, Comparison};
 use crate::data::DataFingerprint;
+use crate::ensemble::EnsembleCard;
 use crate::error::Result;
 use crate::nested::NestedEvaluation;
 use crate::select::SelectionRule;
@@ -43,8 +44,11 @@ pub struct ModelCard {
     pub threshold: ThresholdCard,
     /// The cross-validated comparison the model was chosen from.
     pub cv: CvCard,
-    /// Which inputs of the model matter most.
+    /// Which inputs of the model matter most (for an ensemble: of its first member).
     pub feature_importance: FeatureImportance,
+    /// For a stacked ensemble: its members and their weights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ensemble: Option<EnsembleCard>,
 }
 
 /// The columns of the training data and their kinds.
@@ -335,6 +339,20 @@ impl ModelCard {
             self.schema.columns.len(),
             self.feature_steps.n_outputs
         );
+        if let Some(e) = &self.ensemble {
+            for m in &e.members {
+                let _ = writeln!(
+                    s,
+                    "  member            {} (weight {:.4}): {}; {}",
+                    m.candidate, m.weight, m.description, m.calibration
+                );
+            }
+            let _ = writeln!(
+                s,
+                "  meta-learner      intercept {:.4}, fitted on {}",
+                e.intercept, e.fitted_on
+            );
+        }
         let _ = writeln!(s, "  resampling        {}", self.resampling);
         if let Some(w) = self.chosen_positive_weight {
             let _ = writeln!(s, "  chosen pos weight {w}");

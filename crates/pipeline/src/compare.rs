@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::candidate::{Candidate, CvSpec};
 use crate::data::{LabelledData, take_rows};
+use crate::ensemble::{FoldStack, stacked_outcomes};
 use crate::error::{PipelineError, Result};
 use crate::fit::fit_calibrated;
 use crate::nested::{NestedEvaluation, nested_evaluation};
@@ -18,12 +19,13 @@ use crate::summary::{FoldOutcome, summarise};
 
 pub use crate::summary::CandidateResult;
 
-/// Progress of a comparison, reported once per finished (candidate, fold) fit.
+/// Progress of a comparison, reported once per finished (candidate, fold) fit (a stacked
+/// ensemble fits nothing per fold and is not counted).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Progress {
     /// Fits finished so far.
     pub done: usize,
-    /// Fits in total (candidates × folds).
+    /// Fits in total (candidates that are not ensembles × folds).
     pub total: usize,
 }
 
@@ -104,6 +106,10 @@ fn grade_table(
 /// all pooled out-of-fold PDs. A candidate whose fit fails is listed in
 /// [`Comparison::failed`] and left out of the selection.
 ///
+/// A stacked candidate ([`Candidate::stacked`], `ensemble` in the default list) is fitted last
+/// on each fold, from the other candidates' held-out PDs only (members chosen and blended on
+/// the inner folds of the training part, see [`crate::EnsembleSpec`]); it refits none of them.
+///
 /// The winner follows `cv.selection` ([`crate::SelectionRule`]). Its figures are optimistic —
 /// it was picked for them — so the same selection is also redone inside each outer training
 /// fold on the inner figures, and [`Comparison::nested`] holds what that procedure scores on
@@ -146,15 +152,28 @@ pub fn compare(
             fold_of_row[i] = k;
         }
     }
-    let total = candidates.len() * folds.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let jobs: Vec<(usize, usize)> = (0..candidates.len())
-        .flat_map(|c| (0..folds.len()).map(move |f| (c, f)))
+    // Stacked candidates fit nothing per fold: they are built below from the others' PDs.
+    let base: Vec<usize> = (0..candidates.len())
+        .filter(|&c| candidates[c].ensemble.is_none())
         .collect();
-    let outcomes: Vec<Result<FoldOutcome>> = jobs
+    let keep_stacks = base.len() < candidates.len();
+    let total = base.len() * folds.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let jobs: Vec<(usize, usize)> = base
+        .iter()
+        .flat_map(|&c| (0..folds.len()).map(move |f| (c, f)))
+        .collect();
+    let outcomes: Vec<Result<(FoldOutcome, Option<FoldStack>)>> = jobs
         .par_iter()
         .map(|&(c, f)| {
-            let outcome = run_fold(&candidates[c], data, cv, &folds[f], cv.seed + f as u64);
+            let outcome = run_fold(
+                &candidates[c],
+                data,
+                cv,
+                &folds[f],
+                cv.seed + f as u64,
+                keep_stacks,
+            );
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(report) = progress {
                 report(Progress {
@@ -167,18 +186,41 @@ pub fn compare(
         .collect();
     let mut per_candidate: Vec<Vec<Result<FoldOutcome>>> =
         (0..candidates.len()).map(|_| Vec::new()).collect();
+    let mut stacks: Vec<Vec<FoldStack>> = (0..candidates.len()).map(|_| Vec::new()).collect();
     for ((c, _), outcome) in jobs.iter().zip(outcomes) {
-        per_candidate[*c].push(outcome);
+        per_candidate[*c].push(outcome.map(|(o, stack)| {
+            stacks[*c].extend(stack);
+            o
+        }));
     }
+    let mut summarised: Vec<Option<Result<CandidateResult>>> =
+        (0..candidates.len()).map(|_| None).collect();
+    for &c in &base {
+        let outcomes = std::mem::take(&mut per_candidate[c]);
+        summarised[c] = Some(summarise(&candidates[c], data, cv, &fold_of_row, outcomes));
+    }
+    let succeeded: Vec<(&Candidate, &[FoldStack])> = base
+        .iter()
+        .filter(|&&c| matches!(summarised[c], Some(Ok(_))) && stacks[c].len() == folds.len())
+        .map(|&c| (&candidates[c], stacks[c].as_slice()))
+        .collect();
+    for (c, candidate) in candidates.iter().enumerate() {
+        if let Some(spec) = &candidate.ensemble {
+            let outcomes = stacked_outcomes(candidate, spec, &succeeded, &folds, &data.y, cv);
+            summarised[c] = Some(summarise(candidate, data, cv, &fold_of_row, outcomes));
+        }
+    }
+    drop(succeeded);
     let mut results = Vec::new();
     let mut failed = Vec::new();
-    for (candidate, outcomes) in candidates.iter().zip(per_candidate) {
-        match summarise(candidate, data, cv, &fold_of_row, outcomes) {
-            Ok(r) => results.push(r),
-            Err(e) => failed.push(FailedCandidate {
+    for (candidate, result) in candidates.iter().zip(summarised) {
+        match result {
+            Some(Ok(r)) => results.push(r),
+            Some(Err(e)) => failed.push(FailedCandidate {
                 name: candidate.name.clone(),
                 error: e.to_string(),
             }),
+            None => {}
         }
     }
     if results.is_empty() {
@@ -230,7 +272,8 @@ fn run_fold(
     cv: &CvSpec,
     fold: &pdscore_resample::Fold,
     seed: u64,
-) -> Result<FoldOutcome> {
+    keep_stack: bool,
+) -> Result<(FoldOutcome, Option<FoldStack>)> {
     let started = Instant::now();
     let train = take_rows(&data.table, &fold.train);
     let y_train: Vec<bool> = fold.train.iter().map(|&i| data.y[i]).collect();
@@ -247,7 +290,13 @@ fn run_fold(
     let x_test = fitted.features.transform(&test)?.matrix;
     let mut pd = fitted.model.predict_proba(x_test.view())?.to_vec();
     fitted.calibration.apply_in_place(&mut pd);
-    Ok(FoldOutcome {
+    let stack = keep_stack.then(|| FoldStack {
+        test_pd: pd.clone(),
+        inner_pd: fitted.inner_pd,
+        inner_fold: fitted.inner_fold_of_row,
+        inner_scores: fitted.inner.clone(),
+    });
+    let outcome = FoldOutcome {
         test: fold.test.clone(),
         pd,
         fit_seconds,
@@ -257,5 +306,7 @@ fn run_fold(
         iterations: fitted.iterations,
         chosen_positive_weight: fitted.chosen_positive_weight,
         inner: fitted.inner,
-    })
+        ensemble: None,
+    };
+    Ok((outcome, stack))
 }

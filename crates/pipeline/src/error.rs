@@ -84,15 +84,15 @@ pub enum PipelineError {
     },
     /// The file was written by a different, incompatible format version.
     #[error(
-        "{path}: pipeline file format version {found} is not supported (this build reads version \
-         {supported}); retrain the model with this pdscore version"
+        "{path}: pipeline file format version {found} is not supported (this build reads versions \
+         2 to {supported}); retrain the model with this pdscore version"
     )]
     UnsupportedVersion {
         /// The file.
         path: PathBuf,
         /// The version in the file.
         found: u64,
-        /// The version this build reads and writes.
+        /// The newest version this build reads (the one it writes).
         supported: u64,
     },
     /// The content does not match its recorded checksum: edited or corrupted.

@@ -16,6 +16,13 @@
 //!
 //! A pipeline whose preprocessing ends in PCA cannot be explained per column (every component
 //! mixes every column): [`Pipeline::explain`] refuses it with a clear error.
+//!
+//! Nor can a stacked ensemble: its PD is a blend of the logits of its members' *calibrated*
+//! PDs, and a member's calibration (isotonic steps, a Platt map of a forest's probability)
+//! is not linear in that member's raw score, so weights × member contributions would not add
+//! up to the ensemble's log-odds. Rather than reasons that do not explain the PD,
+//! [`Pipeline::explain`] refuses an ensemble with [`PipelineError::NotExplainable`] (train a
+//! single model, e.g. `--save gbm`, where reason codes are needed).
 
 use ndarray::Array2;
 use pdscore_ingest::Table;
@@ -110,9 +117,18 @@ impl Pipeline {
     /// ```
     ///
     /// # Errors
-    /// [`PipelineError::NotExplainable`] when the preprocessing ends in PCA or the model file
-    /// predates reason codes; the errors of [`Pipeline::score`] otherwise.
+    /// [`PipelineError::NotExplainable`] when the preprocessing ends in PCA, the model is a
+    /// stacked ensemble or the model file predates reason codes; the errors of [`Pipeline::score`] otherwise.
     pub fn explain(&self, table: &Table) -> Result<Explanation> {
+        if let Some(ensemble) = self.ensemble() {
+            return Err(PipelineError::NotExplainable(format!(
+                "the model is a stacked ensemble of {}: its PD blends the logits of the members' \
+                 calibrated PDs, which no per-column sum reproduces exactly; save a single model \
+                 (e.g. `--save {}`) to get reasons per column",
+                ensemble.members.join(", "),
+                ensemble.members[0]
+            )));
+        }
         let features = self.features();
         let Some(sources) = features.output_columns() else {
             return Err(PipelineError::NotExplainable(

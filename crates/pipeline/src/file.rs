@@ -1,13 +1,13 @@
 //! The pipeline file format: one JSON document, versioned and checksummed.
 //!
 //! ```text
-//! {"format":"pdscore-pipeline","format_version":2,"sha256":"<64 hex>","pipeline":<content>}
+//! {"format":"pdscore-pipeline","format_version":3,"sha256":"<64 hex>","pipeline":<content>}
 //! ```
 //!
 //! `<content>` is the compact JSON of the fitted pipeline, written last so that the exact bytes
 //! the checksum covers can be found again on load. Loading checks, in order: the file parses as
 //! a whole JSON document (a truncated file does not), `format` is `pdscore-pipeline`,
-//! `format_version` is [`FORMAT_VERSION`], and the SHA-256 of the content bytes equals the
+//! `format_version` is between [`MIN_FORMAT_VERSION`] and [`FORMAT_VERSION`], and the SHA-256 of the content bytes equals the
 //! recorded one (an edited file does not). Only then is the content deserialised.
 
 use std::path::Path;
@@ -27,7 +27,15 @@ pub const FORMAT_NAME: &str = "pdscore-pipeline";
 /// Version 2 added the calibration step. Version 1 files hold models whose scores were given
 /// out as PDs uncalibrated; they are refused with [`PipelineError::UnsupportedVersion`] (retrain
 /// them) rather than migrated, because no calibration can be made up for them after the fact.
-pub const FORMAT_VERSION: u64 = 2;
+///
+/// Version 3 added stacked ensembles (an optional `ensemble` field: the other members and the
+/// meta-learner). A version 2 file is a version 3 file without one, so it still loads; a build
+/// that reads only version 2 refuses every version 3 file rather than silently scoring an
+/// ensemble with its first member alone.
+pub const FORMAT_VERSION: u64 = 3;
+
+/// The oldest file format version this build reads (see [`FORMAT_VERSION`]).
+pub const MIN_FORMAT_VERSION: u64 = 2;
 
 const CONTENT_KEY: &str = "\"pipeline\":";
 
@@ -96,7 +104,7 @@ pub fn from_envelope_bytes<T: DeserializeOwned>(bytes: &[u8], path: &Path) -> Re
             envelope.format
         )));
     }
-    if envelope.format_version != FORMAT_VERSION {
+    if !(MIN_FORMAT_VERSION..=FORMAT_VERSION).contains(&envelope.format_version) {
         return Err(PipelineError::UnsupportedVersion {
             path: path.to_path_buf(),
             found: envelope.format_version,
@@ -209,9 +217,10 @@ mod tests {
     #[test]
     fn other_version_is_rejected_with_both_versions() {
         let bytes = to_envelope_bytes(&thing()).unwrap();
-        let text = String::from_utf8(bytes)
-            .unwrap()
-            .replace("\"format_version\":2", "\"format_version\":7");
+        let text = String::from_utf8(bytes).unwrap().replace(
+            &format!("\"format_version\":{FORMAT_VERSION}"),
+            "\"format_version\":7",
+        );
         let err = from_envelope_bytes::<Thing>(text.as_bytes(), Path::new("m.json")).unwrap_err();
         match err {
             PipelineError::UnsupportedVersion {
@@ -238,13 +247,27 @@ mod tests {
                 err,
                 PipelineError::UnsupportedVersion {
                     found: 1,
-                    supported: 2,
+                    supported: FORMAT_VERSION,
                     ..
                 }
             ),
             "{err}"
         );
         assert!(err.to_string().contains("retrain"), "{err}");
+    }
+
+    /// Version 2 files (written before ensembles) keep loading: their content is a version 3
+    /// pipeline without an ensemble.
+    #[test]
+    fn version_2_files_still_load() {
+        let bytes = to_envelope_bytes(&thing()).unwrap();
+        let text = String::from_utf8(bytes).unwrap().replace(
+            &format!("\"format_version\":{FORMAT_VERSION}"),
+            "\"format_version\":2",
+        );
+        assert!(text.contains("\"format_version\":2,"));
+        let back: Thing = from_envelope_bytes(text.as_bytes(), Path::new("m.json")).unwrap();
+        assert_eq!(back, thing());
     }
 
     #[test]

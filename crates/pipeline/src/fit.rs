@@ -232,6 +232,11 @@ pub(crate) struct CalibratedFit {
     /// The candidate's figures on each inner fold (calibrated, cross-validated PDs): what the
     /// nested selection compares.
     pub inner: Vec<FoldScores>,
+    /// The calibrated, cross-validated PD of each row (its inner fold's model and calibrator
+    /// were fitted without it): what an ensemble's meta-learner is fitted on.
+    pub inner_pd: Vec<f64>,
+    /// The inner fold of each row.
+    pub inner_fold_of_row: Vec<usize>,
 }
 
 struct InnerFit {
@@ -365,6 +370,8 @@ pub(crate) fn fit_calibrated(
         iterations,
         tried: chosen.tried,
         inner: inner_scores,
+        inner_pd: chosen.cross_validated_pd,
+        inner_fold_of_row: fold_of_row,
     })
 }
 

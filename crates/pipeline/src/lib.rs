@@ -13,7 +13,9 @@
 //!    inner folds ([`CalibrationSpec`]), so every out-of-fold figure is one of PDs. The
 //!    [`SelectionRule`] picks the best (the simplest candidate within one standard error of the
 //!    highest mean PR AUC by default), and the same selection redone inside each outer fold
-//!    gives honest figures for the procedure ([`NestedEvaluation`]).
+//!    gives honest figures for the procedure ([`NestedEvaluation`]). The default list ends with
+//!    `ensemble`, a stack of the best candidates of distinct families built from their held-out
+//!    PDs ([`EnsembleSpec`]).
 //! 3. [`Pipeline::fit`] refits and recalibrates the chosen candidate on all labelled rows
 //!    (optionally moving the PDs to a long-run default rate), takes the threshold the policy
 //!    chose on its pooled out-of-fold PDs, and writes the [`ModelCard`].
@@ -52,6 +54,7 @@ mod card;
 mod clock;
 mod compare;
 mod data;
+mod ensemble;
 mod error;
 mod evaluate;
 pub mod explain;
@@ -84,6 +87,10 @@ pub use card::{
 pub use clock::{rfc3339_from_unix, utc_now_rfc3339};
 pub use compare::{CandidateResult, Comparison, FailedCandidate, Progress, compare};
 pub use data::{DataFingerprint, LabelledData, row_ids, take_rows};
+pub use ensemble::{
+    EnsembleCard, EnsembleFold, EnsembleMember, EnsembleMemberCard, EnsembleSpec, FittedEnsemble,
+    MAX_MEMBERS, MIN_MEMBERS, member_family,
+};
 pub use error::{PipelineError, Result};
 pub use evaluate::{EvaluateSpec, Evaluated, ResultsJson, evaluate, select_candidates};
 pub use explain::{Explanation, Reason};

@@ -21,6 +21,7 @@ use crate::card::{
 };
 use crate::compare::Comparison;
 use crate::data::{LabelledData, row_ids, take_rows};
+use crate::ensemble::{EnsembleFit, FittedEnsemble, fit_ensemble};
 use crate::error::{PipelineError, Result};
 use crate::fit::{fit_calibrated, fit_candidate};
 use crate::monitor::{MonitorReport, StabilityProfile};
@@ -58,6 +59,11 @@ pub struct Pipeline {
     /// in files saved before monitoring existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     profile: Option<StabilityProfile>,
+    /// For a stacked ensemble: the members after the first (whose parts are `features`,
+    /// `model` and `calibration` above) and the meta-learner. `None` for a single model, and in
+    /// every file of format version 2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ensemble: Option<FittedEnsemble>,
 }
 
 /// Scores of a table: one id, PD and decision per row, in row order.
@@ -104,6 +110,11 @@ impl Pipeline {
     /// `options.target_rate`, the PDs are moved to that default rate and the threshold with
     /// them (by the same prior shift, so the same rows are flagged).
     ///
+    /// An ensemble candidate is refitted member by member (the best candidates of distinct
+    /// families in the comparison, each refitted and recalibrated on all rows), with its
+    /// meta-learner fitted on those members' pooled out-of-fold PDs; see
+    /// [`crate::EnsembleSpec`].
+    ///
     /// `candidates` must be the list `comparison` was run on.
     ///
     /// # Errors
@@ -129,22 +140,38 @@ impl Pipeline {
                     })?
             }
         };
-        let candidate = &result.candidate;
-        let parts = fit_calibrated(
-            candidate,
-            &data.table,
-            &data.schema,
-            &data.y,
-            &comparison.cv.calibration,
-            comparison.cv.seed,
-        )?;
+        let (candidate, parts, mut ensemble, ensemble_card) = match &result.candidate.ensemble {
+            None => {
+                let parts = fit_calibrated(
+                    &result.candidate,
+                    &data.table,
+                    &data.schema,
+                    &data.y,
+                    &comparison.cv.calibration,
+                    comparison.cv.seed,
+                )?;
+                (result.candidate.clone(), parts, None, None)
+            }
+            Some(spec) => {
+                let EnsembleFit {
+                    first: (member, parts),
+                    ensemble,
+                    card,
+                } = fit_ensemble(data, comparison, spec)?;
+                (member, parts, Some(ensemble), Some(card))
+            }
+        };
+        let candidate = &candidate;
         let mut calibration = parts.calibration;
         let mut threshold = result.threshold;
         if let Some(rate) = options.target_rate {
             let sample_rate = data.fingerprint.positives as f64 / data.y.len().max(1) as f64;
             let target = TargetRate::new(sample_rate, rate)?;
             threshold = target.shift.calibrate(threshold);
-            calibration.target_rate = Some(target);
+            match &mut ensemble {
+                Some(e) => e.target_rate = Some(target),
+                None => calibration.target_rate = Some(target),
+            }
         }
         let feature_importance = match parts.model.feature_importance() {
             Some(values) if values.len() == parts.features.n_outputs() => ranked_importance(
@@ -164,23 +191,40 @@ impl Pipeline {
             schema: SchemaCard::new(&data.schema, &data.table),
             feature_steps: parts.features.fit_log().clone(),
             model: ModelInfo {
-                candidate: candidate.name.clone(),
-                family: candidate.model.family().to_owned(),
-                description: parts.model.describe(),
-                parameters: candidate.model.clone(),
+                candidate: result.candidate.name.clone(),
+                family: result.candidate.family().to_owned(),
+                description: match &ensemble {
+                    Some(e) => e.describe(),
+                    None => parts.model.describe(),
+                },
+                parameters: result.candidate.model.clone(),
                 feature_preset: candidate.features.clone(),
             },
-            resampling: candidate.resampling(),
+            resampling: result.candidate.resampling(),
             chosen_positive_weight: parts.chosen_positive_weight,
-            calibration: CalibrationCard {
-                method: calibration.calibrator.method(),
-                description: calibration.describe(),
-                selected_by: comparison.cv.calibration.method,
-                tried: parts.tried,
-                inner_folds: comparison.cv.calibration.inner_folds,
-                iterations: parts.iterations,
-                pd_floor: calibration.pd_floor,
-                target_rate: calibration.target_rate.clone(),
+            calibration: match &ensemble {
+                None => CalibrationCard {
+                    method: calibration.calibrator.method(),
+                    description: calibration.describe(),
+                    selected_by: comparison.cv.calibration.method,
+                    tried: parts.tried,
+                    inner_folds: comparison.cv.calibration.inner_folds,
+                    iterations: parts.iterations,
+                    pd_floor: calibration.pd_floor,
+                    target_rate: calibration.target_rate.clone(),
+                },
+                Some(e) => CalibrationCard {
+                    // The meta-learner is a logistic (Platt) map of the members' logits,
+                    // fitted on held-out PDs; each member keeps its own calibration step.
+                    method: pdscore_models::calibration::CalibrationMethod::Sigmoid,
+                    description: ensemble_calibration_text(e),
+                    selected_by: comparison.cv.calibration.method,
+                    tried: Vec::new(),
+                    inner_folds: comparison.cv.calibration.inner_folds,
+                    iterations: None,
+                    pd_floor: e.pd_floor,
+                    target_rate: e.target_rate.clone(),
+                },
             },
             threshold: ThresholdCard {
                 value: threshold,
@@ -188,6 +232,7 @@ impl Pipeline {
             },
             cv: CvCard::new(comparison)?,
             feature_importance,
+            ensemble: ensemble_card,
         };
         let mut pipeline = Pipeline {
             schema: data.schema.clone(),
@@ -197,6 +242,7 @@ impl Pipeline {
             threshold,
             card,
             profile: None,
+            ensemble,
         };
         let training_pd = pipeline.predict_proba(&data.table)?;
         pipeline.profile = Some(StabilityProfile::new(
@@ -248,12 +294,7 @@ impl Pipeline {
     /// # Errors
     /// As [`Pipeline::score`].
     pub fn score_from(&self, table: &Table, first_row: u64) -> Result<Scored> {
-        let transformed = self.features.transform(table)?;
-        let mut pd = self
-            .model
-            .predict_proba(transformed.matrix.view())?
-            .to_vec();
-        self.calibration.apply_in_place(&mut pd);
+        let (pd, log) = self.pd_and_log(table)?;
         let decision = pd.iter().map(|&p| self.decide(p)).collect();
         let evaluation = self.evaluate(table, &pd)?;
         Ok(Scored {
@@ -261,7 +302,7 @@ impl Pipeline {
             pd,
             decision,
             threshold: self.threshold,
-            transform_log: transformed.log,
+            transform_log: log,
             evaluation,
         })
     }
@@ -272,13 +313,22 @@ impl Pipeline {
     /// # Errors
     /// As [`Pipeline::score`].
     pub fn predict_proba(&self, table: &Table) -> Result<Vec<f64>> {
+        Ok(self.pd_and_log(table)?.0)
+    }
+
+    /// The PDs of `table` and the (first) model's preprocessing log: the model's calibrated
+    /// PDs, blended with the other members' for an ensemble.
+    fn pd_and_log(&self, table: &Table) -> Result<(Vec<f64>, TransformLog)> {
         let transformed = self.features.transform(table)?;
         let mut pd = self
             .model
             .predict_proba(transformed.matrix.view())?
             .to_vec();
         self.calibration.apply_in_place(&mut pd);
-        Ok(pd)
+        if let Some(ensemble) = &self.ensemble {
+            pd = ensemble.blend(&pd, table)?;
+        }
+        Ok((pd, transformed.log))
     }
 
     fn evaluate(&self, table: &Table, pd: &[f64]) -> Result<Option<Evaluation>> {
@@ -369,17 +419,26 @@ impl Pipeline {
         &self.schema
     }
 
-    /// The fitted preprocessing.
+    /// For a stacked ensemble: the members after the first and the meta-learner (`None` for a
+    /// single model). The first member is [`Pipeline::features`], [`Pipeline::model`] and
+    /// [`Pipeline::calibration`].
+    pub fn ensemble(&self) -> Option<&FittedEnsemble> {
+        self.ensemble.as_ref()
+    }
+
+    /// The fitted preprocessing (of the first member, for an ensemble).
     pub fn features(&self) -> &FittedFeatures {
         &self.features
     }
 
-    /// The fitted model. Its scores are not PDs until [`Pipeline::calibration`] maps them.
+    /// The fitted model (the first member, for an ensemble). Its scores are not PDs until
+    /// [`Pipeline::calibration`] maps them.
     pub fn model(&self) -> &FittedModel {
         &self.model
     }
 
-    /// The fitted calibration step that turns the model's scores into PDs.
+    /// The fitted calibration step that turns the model's scores into PDs (the first
+    /// member's, for an ensemble: its PDs are then blended, see [`Pipeline::ensemble`]).
     pub fn calibration(&self) -> &Calibration {
         &self.calibration
     }
@@ -416,6 +475,27 @@ impl Pipeline {
     pub fn from_bytes(bytes: &[u8], name: &str) -> Result<Pipeline> {
         crate::file::from_envelope_bytes(bytes, Path::new(name))
     }
+}
+
+/// The calibration line of an ensemble's model card.
+fn ensemble_calibration_text(e: &FittedEnsemble) -> String {
+    use std::fmt::Write as _;
+    let mut s = format!(
+        "stacked: non-negative logistic regression on the logits of the members' calibrated \
+         PDs ({}), fitted on their out-of-fold PDs",
+        e.stack.describe()
+    );
+    if let Some(t) = &e.target_rate {
+        let _ = write!(
+            s,
+            "; moved from the sample's default rate {:.4} to {:.4}",
+            t.sample_rate, t.target_rate
+        );
+    }
+    if e.pd_floor > 0.0 {
+        let _ = write!(s, "; PD floor {}", e.pd_floor);
+    }
+    s
 }
 
 fn ranked_importance(

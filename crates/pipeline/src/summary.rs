@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::candidate::{Candidate, CvSpec};
 use crate::data::LabelledData;
+use crate::ensemble::EnsembleFold;
 use crate::error::Result;
 use crate::select::FoldScores;
 use crate::stats::{add_confusion, mean_std};
@@ -23,6 +24,8 @@ pub(crate) struct FoldOutcome {
     pub iterations: Option<usize>,
     pub chosen_positive_weight: Option<f64>,
     pub inner: Vec<FoldScores>,
+    /// An ensemble's members and weights on this fold.
+    pub ensemble: Option<EnsembleFold>,
 }
 
 /// How one fold's model was calibrated.
@@ -94,6 +97,10 @@ pub struct CandidateResult {
     pub inner: Vec<Vec<FoldScores>>,
     /// Out-of-fold calibrated PD of every labelled row, in row order.
     pub oof: Vec<f64>,
+    /// For an ensemble: its members and meta-learner weights on each outer fold (empty for
+    /// other candidates).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ensemble_folds: Vec<EnsembleFold>,
 }
 
 impl CandidateResult {
@@ -182,6 +189,7 @@ pub(crate) fn summarise(
         fit_seconds,
         chosen_positive_weights,
         inner: outcomes.iter().map(|o| o.inner.clone()).collect(),
+        ensemble_folds: outcomes.iter().filter_map(|o| o.ensemble.clone()).collect(),
         folds,
         fold_roc_auc,
         fold_pr_auc,

@@ -220,6 +220,13 @@ impl Scorecard {
             candidate: candidate.clone(),
             reason,
         };
+        if let Some(ensemble) = pipeline.ensemble() {
+            return Err(not(format!(
+                "it is a stacked ensemble of {}, not one logistic regression on WoE bins; train \
+                 the `scorecard` candidate",
+                ensemble.members.join(", ")
+            )));
+        }
         let FittedModel::LogisticRegression(model) = pipeline.model() else {
             return Err(not(format!(
                 "its model is `{}`, not a logistic regression",
