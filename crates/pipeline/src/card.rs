@@ -13,7 +13,7 @@ use crate::calibration::{CalibrationChoice, TargetRate};
 use crate::candidate::FeaturePreset;
 use crate::compare::{CandidateResult, Comparison};
 use crate::data::DataFingerprint;
-use crate::ensemble::EnsembleCard;
+use crate::ensemble::{EnsembleCard, EnsembleFold};
 use crate::error::Result;
 use crate::nested::NestedEvaluation;
 use crate::select::SelectionRule;
@@ -254,8 +254,12 @@ pub struct CvRow {
     /// False negatives at cross-fitted thresholds.
     #[serde(rename = "fn")]
     pub fn_: u64,
-    /// Fit seconds summed over folds.
+    /// Fit seconds summed over folds (for an ensemble: its meta-learner fits only; the
+    /// members' fits are in their own rows).
     pub fit_seconds: f64,
+    /// For an ensemble: its members and meta-learner weights on each outer fold.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ensemble: Vec<EnsembleFold>,
 }
 
 impl CvRow {
@@ -286,6 +290,7 @@ impl CvRow {
             tn: r.confusion.true_negatives as u64,
             fn_: r.confusion.false_negatives as u64,
             fit_seconds: r.fit_seconds,
+            ensemble: r.ensemble_folds.clone(),
         }
     }
 }

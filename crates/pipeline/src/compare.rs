@@ -146,6 +146,18 @@ pub fn compare(
         .shuffle(true)
         .seed(cv.seed)
         .split(&data.y)?;
+    compare_on_folds(data, candidates, cv, &folds, progress, started)
+}
+
+/// [`compare`] on given outer folds (`folds.len()` must be `cv.folds`).
+pub(crate) fn compare_on_folds(
+    data: &LabelledData,
+    candidates: &[Candidate],
+    cv: &CvSpec,
+    folds: &[pdscore_resample::Fold],
+    progress: Option<&(dyn Fn(Progress) + Sync)>,
+    started: Instant,
+) -> Result<Comparison> {
     let mut fold_of_row = vec![0; data.y.len()];
     for (k, fold) in folds.iter().enumerate() {
         for &i in &fold.test {
@@ -206,7 +218,7 @@ pub fn compare(
         .collect();
     for (c, candidate) in candidates.iter().enumerate() {
         if let Some(spec) = &candidate.ensemble {
-            let outcomes = stacked_outcomes(candidate, spec, &succeeded, &folds, &data.y, cv);
+            let outcomes = stacked_outcomes(candidate, spec, &succeeded, folds, &data.y, cv);
             summarised[c] = Some(summarise(candidate, data, cv, &fold_of_row, outcomes));
         }
     }

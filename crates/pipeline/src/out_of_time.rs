@@ -6,11 +6,14 @@
 use pdscore_ingest::{ColumnData, Table};
 use pdscore_metrics::{average_precision_score, log_loss, mean_pd_ratio, roc_auc_score};
 use pdscore_models::FittedClassifier;
+use pdscore_resample::Fold;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::candidate::Candidate;
 use crate::compare::Comparison;
 use crate::data::{LabelledData, take_rows};
+use crate::ensemble::{FoldStack, stacked_outcomes};
 use crate::error::{PipelineError, Result};
 use crate::fit::fit_calibrated;
 
@@ -99,7 +102,8 @@ pub fn split_by_time(table: &Table, spec: &OutOfTimeSpec) -> Result<Vec<Option<b
 }
 
 /// Fits every candidate of `comparison` (calibrated as in the comparison) on the rows of
-/// `data` before the cut-off and measures it on the rows from it on.
+/// `data` before the cut-off and measures it on the rows from it on. An ensemble is stacked
+/// from the other candidates' fits on the training period, as in one fold of the comparison.
 ///
 /// # Errors
 /// The errors of [`split_by_time`], and [`PipelineError::InvalidParam`] when either period
@@ -137,11 +141,22 @@ pub fn out_of_time(
     }
     let train_table = take_rows(&data.table, &train);
     let test_table = take_rows(&data.table, &test);
-    let outcomes: Vec<std::result::Result<OutOfTimeRow, (String, String)>> = comparison
+    let measure = |name: &str, pd: &[f64]| -> Result<OutOfTimeRow> {
+        Ok(OutOfTimeRow {
+            name: name.to_owned(),
+            roc_auc: roc_auc_score(&y_test, pd, None)?,
+            pr_auc: average_precision_score(&y_test, pd, None)?,
+            log_loss: log_loss(&y_test, pd, None)?,
+            mean_pd_ratio: mean_pd_ratio(&y_test, pd)?,
+        })
+    };
+    // Single models first; each keeps what an ensemble needs (no member is fitted twice).
+    let single: Vec<(usize, Result<FoldStack>)> = comparison
         .results
         .par_iter()
-        .map(|r| {
-            let name = r.candidate.name.clone();
+        .enumerate()
+        .filter(|(_, r)| r.candidate.ensemble.is_none())
+        .map(|(c, r)| {
             let fitted = fit_calibrated(
                 &r.candidate,
                 &train_table,
@@ -154,23 +169,56 @@ pub fn out_of_time(
                 let x = fit.features.transform(&test_table)?.matrix;
                 let mut pd = fit.model.predict_proba(x.view())?.to_vec();
                 fit.calibration.apply_in_place(&mut pd);
-                Ok(OutOfTimeRow {
-                    name: name.clone(),
-                    roc_auc: roc_auc_score(&y_test, &pd, None)?,
-                    pr_auc: average_precision_score(&y_test, &pd, None)?,
-                    log_loss: log_loss(&y_test, &pd, None)?,
-                    mean_pd_ratio: mean_pd_ratio(&y_test, &pd)?,
+                Ok(FoldStack {
+                    test_pd: pd,
+                    inner_pd: fit.inner_pd,
+                    inner_fold: fit.inner_fold_of_row,
+                    inner_scores: fit.inner,
                 })
             });
-            fitted.map_err(|e| (name, e.to_string()))
+            (c, fitted)
         })
         .collect();
+    let period_fold = Fold {
+        train: train.clone(),
+        test: test.clone(),
+    };
     let mut rows = Vec::new();
     let mut failed = Vec::new();
-    for outcome in outcomes {
+    let mut stacks: Vec<(&Candidate, Vec<FoldStack>)> = Vec::new();
+    for (c, outcome) in single {
+        let name = &comparison.results[c].candidate.name;
+        match outcome.and_then(|stack| {
+            let row = measure(name, &stack.test_pd)?;
+            Ok((row, stack))
+        }) {
+            Ok((row, stack)) => {
+                rows.push(row);
+                stacks.push((&comparison.results[c].candidate, vec![stack]));
+            }
+            Err(e) => failed.push((name.clone(), e.to_string())),
+        }
+    }
+    let base: Vec<(&Candidate, &[FoldStack])> =
+        stacks.iter().map(|(c, s)| (*c, s.as_slice())).collect();
+    for r in &comparison.results {
+        let Some(ensemble) = &r.candidate.ensemble else {
+            continue;
+        };
+        let outcome = stacked_outcomes(
+            &r.candidate,
+            ensemble,
+            &base,
+            std::slice::from_ref(&period_fold),
+            &data.y,
+            &comparison.cv,
+        )
+        .pop()
+        .unwrap_or_else(|| Err(too_few_rows()))
+        .and_then(|o| measure(&r.candidate.name, &o.pd));
         match outcome {
             Ok(row) => rows.push(row),
-            Err(f) => failed.push(f),
+            Err(e) => failed.push((r.candidate.name.clone(), e.to_string())),
         }
     }
     Ok(OutOfTime {
@@ -183,6 +231,15 @@ pub fn out_of_time(
         rows,
         failed,
     })
+}
+
+/// Never met: one period gives one stacked outcome.
+fn too_few_rows() -> PipelineError {
+    PipelineError::InvalidParam {
+        name: "out_of_time",
+        value: "no period".into(),
+        reason: "no training period to stack on".into(),
+    }
 }
 
 impl OutOfTime {

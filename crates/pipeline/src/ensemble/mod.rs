@@ -179,46 +179,4 @@ pub(crate) fn too_few_members(found: &[String]) -> PipelineError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::candidate::default_candidates;
-
-    #[test]
-    fn members_are_the_best_of_distinct_families() {
-        let all = default_candidates(0);
-        let refs: Vec<&Candidate> = all.iter().collect();
-        let pos = |name: &str| all.iter().position(|c| c.name == name).unwrap();
-        let mut score = vec![0.1; all.len()];
-        score[pos("gbm_balanced")] = 0.9;
-        score[pos("gbm")] = 0.85;
-        score[pos("logreg")] = 0.8;
-        score[pos("scorecard")] = 0.7;
-        score[pos("random_forest")] = 0.6;
-        score[pos("ensemble")] = 1.0;
-        let members = choose_members(&refs, &score, 3);
-        let names: Vec<&str> = members.iter().map(|&i| all[i].name.as_str()).collect();
-        assert_eq!(names, ["gbm_balanced", "logreg", "random_forest"]);
-        let two = choose_members(&refs, &score, 2);
-        assert_eq!(two.len(), 2);
-    }
-
-    #[test]
-    fn the_spec_checks_its_member_count() {
-        for k in [2, 3, 5] {
-            assert!(EnsembleSpec::default().members(k).check().is_ok());
-        }
-        for k in [0, 1, 6] {
-            assert!(EnsembleSpec::default().members(k).check().is_err());
-        }
-        let fold = EnsembleFold {
-            members: vec!["gbm".into(), "logreg".into()],
-            intercept: -0.1,
-            weights: vec![0.7, 0.25],
-        };
-        assert_eq!(fold.name(), "ensemble(gbm, logreg)");
-        assert_eq!(
-            fold.weights_text(),
-            "gbm 0.700, logreg 0.250; intercept -0.100"
-        );
-    }
-}
+mod tests;

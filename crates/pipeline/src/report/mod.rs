@@ -47,6 +47,7 @@ pub fn markdown(comparison: &Comparison, card: &ModelCard) -> Result<String> {
     for f in &comparison.failed {
         let _ = writeln!(s, "\n- `{}` failed: {}", f.name, f.error);
     }
+    s.push_str(&ensemble_markdown(comparison));
     let _ = writeln!(
         s,
         "\n## Calibration\n\nEach model's PDs are calibrated inside each training fold on \
@@ -84,6 +85,37 @@ pub fn markdown(comparison: &Comparison, card: &ModelCard) -> Result<String> {
         importance_markdown(card, 15)
     );
     Ok(s)
+}
+
+/// The members and weights of each ensemble on each fold (empty without an ensemble).
+fn ensemble_markdown(comparison: &Comparison) -> String {
+    let mut s = String::new();
+    for r in comparison
+        .results
+        .iter()
+        .filter(|r| !r.ensemble_folds.is_empty())
+    {
+        let _ = writeln!(
+            s,
+            "\n### {}: members and weights per fold\n\n{ENSEMBLE_NOTE}\n\n{}",
+            r.candidate.name,
+            ensemble_table(r)
+        );
+    }
+    s
+}
+
+const ENSEMBLE_NOTE: &str = "Chosen and fitted inside each training fold on its inner folds \
+     (the held-out fold plays no part); the weights multiply the logits of the members' \
+     calibrated PDs.";
+
+/// One ensemble's members and weights per fold as a Markdown table.
+fn ensemble_table(r: &crate::CandidateResult) -> String {
+    let mut s = String::from("| fold | members | weights |\n|---|---|---|\n");
+    for (k, f) in r.ensemble_folds.iter().enumerate() {
+        let _ = writeln!(s, "| {k} | {} | {} |", f.name(), f.weights_text());
+    }
+    s
 }
 
 /// The sentence that opens both reports.
@@ -185,6 +217,18 @@ pub fn html(comparison: &Comparison, card: &ModelCard) -> Result<String> {
             "<p class=\"failed\">{} failed: {}</p>",
             escape(&f.name),
             escape(&f.error)
+        );
+    }
+    for r in comparison
+        .results
+        .iter()
+        .filter(|r| !r.ensemble_folds.is_empty())
+    {
+        let _ = writeln!(
+            s,
+            "<h3>{}: members and weights per fold</h3><p>{ENSEMBLE_NOTE}</p>{}",
+            escape(&r.candidate.name),
+            markdown_table_to_html(&ensemble_table(r))
         );
     }
     let _ = writeln!(

@@ -149,6 +149,23 @@ pub(super) fn card_markdown(card: &ModelCard) -> String {
     for (k, v) in rows {
         let _ = writeln!(s, "| {k} | {} |", v.replace('|', "\\|"));
     }
+    if let Some(e) = &card.ensemble {
+        for m in &e.members {
+            let _ = writeln!(
+                s,
+                "| ensemble member | {} (weight {:.4}): {}; {} |",
+                m.candidate,
+                m.weight,
+                m.description.replace('|', "\\|"),
+                m.calibration.replace('|', "\\|")
+            );
+        }
+        let _ = writeln!(
+            s,
+            "| meta-learner | intercept {:.4}, fitted on {} |",
+            e.intercept, e.fitted_on
+        );
+    }
     s
 }
 
