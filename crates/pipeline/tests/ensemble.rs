@@ -170,7 +170,7 @@ fn fit(data: &LabelledData, comparison: &pdscore_pipeline::Comparison) -> Pipeli
             target_rate: None,
         },
     )
-    .unwrap()
+    .expect("the ensemble refits")
 }
 
 /// With one model family among the candidates there is nothing to stack: the ensemble fails
