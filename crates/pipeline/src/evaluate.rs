@@ -13,6 +13,7 @@ use crate::candidate::{Candidate, CvSpec, default_candidates};
 use crate::card::CvRow;
 use crate::compare::{Comparison, Progress, compare};
 use crate::data::{LabelledData, take_rows};
+use crate::ensemble::EnsembleSpec;
 use crate::error::{PipelineError, Result};
 use crate::input::{InputSpec, TrainingInput, read_training_csv};
 use crate::nested::NestedEvaluation;
@@ -27,8 +28,11 @@ pub struct EvaluateSpec {
     pub input: InputSpec,
     /// Cross-validation, threshold policy and selection rule. Default: [`CvSpec::default`].
     pub cv: CvSpec,
-    /// Restrict the default candidates to these names (in this order). Default: all.
+    /// Restrict the default candidates to these names (in this order). Default: all. A list
+    /// of nothing but `ensemble` stacks every other default candidate (they are compared too).
     pub models: Option<Vec<String>>,
+    /// How the `ensemble` candidate is built. Default: [`EnsembleSpec::default`] (3 members).
+    pub ensemble: EnsembleSpec,
     /// Which candidate to save: `None` (default) for the best.
     pub save: Option<String>,
     /// A long-run default rate to move the saved model's PDs to (see
@@ -48,6 +52,7 @@ impl EvaluateSpec {
             input,
             cv: CvSpec::default(),
             models: None,
+            ensemble: EnsembleSpec::default(),
             save: None,
             target_rate: None,
             created_at: None,
@@ -55,13 +60,29 @@ impl EvaluateSpec {
         }
     }
 
-    /// The candidate list: the default candidates (seeded with the CV seed), filtered by
-    /// `models`.
+    /// The candidate list: the default candidates (seeded with the CV seed, the ensemble built
+    /// by `ensemble`), filtered by `models`; when only ensembles are named, every other default
+    /// candidate comes first, to stack.
     ///
     /// # Errors
-    /// [`PipelineError::UnknownCandidate`] for a name that is not a default candidate.
+    /// [`PipelineError::UnknownCandidate`] for a name that is not a default candidate;
+    /// [`PipelineError::InvalidParam`] for a bad ensemble spec.
     pub fn candidates(&self) -> Result<Vec<Candidate>> {
-        select_candidates(default_candidates(self.cv.seed), self.models.as_deref())
+        self.ensemble.check()?;
+        let mut all = default_candidates(self.cv.seed);
+        for c in &mut all {
+            if c.ensemble.is_some() {
+                c.ensemble = Some(self.ensemble);
+            }
+        }
+        let chosen = select_candidates(all.clone(), self.models.as_deref())?;
+        if !chosen.is_empty() && chosen.iter().all(|c| c.ensemble.is_some()) {
+            let mut members: Vec<Candidate> =
+                all.into_iter().filter(|c| c.ensemble.is_none()).collect();
+            members.extend(chosen);
+            return Ok(members);
+        }
+        Ok(chosen)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Train on the shipped synthetic Klarna-format sample, score the 10,000 real (unlabelled)
 //! Klarna rows: a row's PD is the same bit for bit alone and inside the whole file, and every
-//! model family survives a save/load round trip. The real file lives in the shared data
+//! model family (and the stacked ensemble) survives a save/load round trip. The real file lives in the shared data
 //! (`pdscore_testkit::require_shared_data`); the test prints a reason and returns when it is
 //! absent, or fails when `PDSCORE_REQUIRE_SHARED_DATA=1`.
 
@@ -74,6 +74,10 @@ fn row_alone_equals_row_in_the_real_file_and_every_family_round_trips() {
             assert_eq!(alone.ids[0], whole.ids[row]);
         }
     }
+    assert!(
+        families.remove("ensemble"),
+        "the stacked ensemble saved and loaded too: {families:?}"
+    );
     assert_eq!(
         families.len(),
         pdscore_models::ModelSpec::FAMILIES.len(),

@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use pdscore::metrics::{MasterScale, ThresholdObjective};
 use pdscore::pipeline::{
-    CalibrationChoice, CalibrationSpec, CvSpec, DEFAULT_PD_FLOOR, InputSpec, Progress,
-    SelectionMetric, SelectionRule,
+    CalibrationChoice, CalibrationSpec, CvSpec, DEFAULT_PD_FLOOR, EnsembleSpec, InputSpec,
+    Progress, SelectionMetric, SelectionRule,
 };
 
 /// The labelled input file and the roles of its columns.
@@ -87,6 +87,10 @@ pub struct CvArgs {
     /// wins.
     #[arg(long, default_value = "pr_auc", value_parser = parse_select)]
     pub select: SelectionMetric,
+    /// Members of the `ensemble` candidate: the best this many candidates of distinct model
+    /// families (2 to 5), stacked by a non-negative logistic regression on their logits.
+    #[arg(long, default_value_t = 3)]
+    pub ensemble_members: usize,
     /// Upper PD edges of the rating grades, comma-separated and increasing [default:
     /// 0.005,0.01,0.02,0.04,0.08,0.16, i.e. 7 grades].
     #[arg(long, value_delimiter = ',')]
@@ -104,6 +108,16 @@ fn parse_select(s: &str) -> Result<SelectionMetric, String> {
 }
 
 impl CvArgs {
+    /// The ensemble spec of `--ensemble-members`.
+    ///
+    /// # Errors
+    /// A member count outside 2..=5.
+    pub fn ensemble_spec(&self) -> anyhow::Result<EnsembleSpec> {
+        let spec = EnsembleSpec::default().members(self.ensemble_members);
+        spec.check().context("--ensemble-members")?;
+        Ok(spec)
+    }
+
     /// The CV spec (validated later by the pipeline).
     ///
     /// # Errors

@@ -47,6 +47,7 @@ pub struct EvaluateArgs {
 pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
     let mut spec = EvaluateSpec::new(args.data.input_spec());
     spec.cv = args.cv.cv_spec()?;
+    spec.ensemble = args.cv.ensemble_spec()?;
     spec.target_rate = args.target_rate;
     if let (Some(column), Some(test_from)) = (&args.time_column, &args.test_from) {
         spec.out_of_time = Some(OutOfTimeSpec {

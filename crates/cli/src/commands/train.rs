@@ -33,9 +33,12 @@ pub struct TrainArgs {
 pub fn run(args: &TrainArgs, quiet: bool) -> anyhow::Result<()> {
     let mut spec = EvaluateSpec::new(args.data.input_spec());
     spec.cv = args.cv.cv_spec()?;
+    spec.ensemble = args.cv.ensemble_spec()?;
     spec.target_rate = args.target_rate;
     if args.model != "best" {
+        // (`ensemble` alone brings every other candidate in to stack: save it by name)
         spec.models = Some(vec![args.model.clone()]);
+        spec.save = Some(args.model.clone());
     }
     let (bar, progress) = fit_progress(quiet);
     let evaluated = evaluate(&spec, Some(&progress))
