@@ -398,3 +398,70 @@ fn bad_inputs_are_one_clear_error() {
         "{e}"
     );
 }
+
+/// `train --model ensemble` compares every candidate and saves the stacked ensemble; the card
+/// names its members; reasons are refused with a clear message; a bad member count is an error.
+#[test]
+fn the_ensemble_from_the_command_line() {
+    let d = dir("ensemble");
+    let data = klarna_synth(&d);
+    let e = fails(&[
+        "evaluate",
+        "--data",
+        s(&data),
+        "--target",
+        "default",
+        "--ensemble-members",
+        "7",
+    ]);
+    assert!(
+        e.contains("ensemble_members") && e.contains("between 2 and 5"),
+        "{e}"
+    );
+
+    let model = d.join("ensemble.json");
+    let stdout = ok(&[
+        "train",
+        "--data",
+        s(&data),
+        "--target",
+        "default",
+        "--model",
+        "ensemble",
+        "--ensemble-members",
+        "2",
+        "--folds",
+        "3",
+        "--out",
+        s(&model),
+    ]);
+    assert!(stdout.contains("trained ensemble"), "{stdout}");
+    let card = ok(&["inspect", s(&model)]);
+    assert_eq!(card.matches("  member            ").count(), 2, "{card}");
+    assert!(
+        card.contains("model             ensemble (ensemble): ensemble("),
+        "{card}"
+    );
+    let scored = d.join("pd.csv");
+    ok(&[
+        "predict",
+        "--model",
+        s(&model),
+        "--input",
+        s(&data),
+        "--output",
+        s(&scored),
+    ]);
+    let rows = std::fs::read_to_string(&scored).expect("scored rows");
+    assert_eq!(rows.lines().count(), 731, "a header and one line per row");
+    let e = fails(&[
+        "predict",
+        "--model",
+        s(&model),
+        "--input",
+        s(&data),
+        "--reasons",
+        "2",
+    ]);
+    assert!(e.contains("stacked ensemble"), "{e}");
+}
