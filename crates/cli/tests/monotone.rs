@@ -55,13 +55,13 @@ fn train_with_monotone_records_the_constraints_in_the_card() {
         "age=-1, avg_payment_span_0_12m=+1",
         s(&model),
     ));
-    let card = String::from_utf8(ok(&["inspect", "--model", s(&model)])).expect("UTF-8");
+    let card = String::from_utf8(ok(&["inspect", s(&model)])).expect("UTF-8");
     assert!(
         card.contains("monotone          age=-1,avg_payment_span_0_12m=+1"),
         "{card}"
     );
     let json: serde_json::Value =
-        serde_json::from_slice(&ok(&["inspect", "--model", s(&model), "--json"])).expect("JSON");
+        serde_json::from_slice(&ok(&["inspect", s(&model), "--json"])).expect("JSON");
     assert_eq!(
         json["model"]["monotone"]["columns"][0],
         serde_json::json!({"column": "age", "direction": -1})
