@@ -316,3 +316,52 @@ fn all_zero_constraints_fit_the_unconstrained_model() {
     );
     assert_eq!(p, q);
 }
+
+mod conformance;
+
+/// Constrained models pass the conformance suite too (its toy label rises with features 0 and
+/// 1, so the constraints agree with the data and the models must still learn it).
+#[test]
+fn constrained_models_conform() {
+    let agree = || vec![1, 1, 0, 0];
+    let trees = conformance::Expect {
+        native_missing: true,
+        ..conformance::Expect::default()
+    };
+    conformance::run_conformance_suite(
+        "gbm_monotone",
+        |seed| {
+            GbmParams::new()
+                .n_estimators(30)
+                .monotone_constraints(agree())
+                .seed(seed)
+        },
+        trees,
+    );
+    conformance::run_conformance_suite(
+        "random_forest_monotone",
+        |seed| {
+            RandomForestParams::new()
+                .n_estimators(30)
+                .min_samples_leaf(5)
+                .monotone_constraints(agree())
+                .seed(seed)
+        },
+        trees,
+    );
+    conformance::run_conformance_suite(
+        "adaboost_monotone",
+        |seed| {
+            AdaBoostParams::new()
+                .n_estimators(100)
+                .monotone_constraints(agree())
+                .seed(seed)
+        },
+        trees,
+    );
+    conformance::run_conformance_suite(
+        "logistic_regression_monotone",
+        |_seed| LogisticRegressionParams::new().monotone_constraints(agree()),
+        conformance::Expect::default(),
+    );
+}
