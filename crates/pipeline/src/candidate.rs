@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::calibration::CalibrationSpec;
 use crate::error::{PipelineError, Result};
+use crate::monotone::MonotoneSpec;
 use crate::select::SelectionRule;
 
 /// Which preprocessing a candidate fits on its training rows.
@@ -145,6 +146,10 @@ pub struct Candidate {
     pub sampler: Option<SamplerSpec>,
     /// The model.
     pub model: ModelSpec,
+    /// Monotone constraints on input columns, resolved against each fitted preprocessing (see
+    /// [`MonotoneSpec`]). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monotone: Option<MonotoneSpec>,
 }
 
 impl Candidate {
@@ -156,6 +161,7 @@ impl Candidate {
             weighting: None,
             sampler: None,
             model,
+            monotone: None,
         }
     }
 
@@ -168,6 +174,12 @@ impl Candidate {
     /// Sets the sampler. Default: none.
     pub fn sampler(mut self, sampler: SamplerSpec) -> Self {
         self.sampler = Some(sampler);
+        self
+    }
+
+    /// Sets monotone constraints on input columns (see [`MonotoneSpec`]). Default: none.
+    pub fn monotone(mut self, spec: MonotoneSpec) -> Self {
+        self.monotone = Some(spec);
         self
     }
 
@@ -190,6 +202,15 @@ impl Candidate {
         }
         if let Some(s) = &self.sampler {
             s.build()?;
+        }
+        if self.monotone.is_some()
+            && let Some(reason) = MonotoneSpec::supports(self)
+        {
+            return Err(PipelineError::InvalidParam {
+                name: "monotone",
+                value: self.name.clone(),
+                reason,
+            });
         }
         Ok(())
     }

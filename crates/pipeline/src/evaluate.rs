@@ -15,6 +15,7 @@ use crate::compare::{Comparison, Progress, compare};
 use crate::data::{LabelledData, take_rows};
 use crate::error::{PipelineError, Result};
 use crate::input::{InputSpec, TrainingInput, read_training_csv};
+use crate::monotone::{MonotoneSpec, apply_to_candidates};
 use crate::nested::NestedEvaluation;
 use crate::out_of_time::{OutOfTime, OutOfTimeSpec};
 use crate::output::ScoredCsv;
@@ -39,6 +40,10 @@ pub struct EvaluateSpec {
     /// Out-of-time validation beside the CV: the time column (then never a feature) and the
     /// start of the test period. Default: `None`.
     pub out_of_time: Option<OutOfTimeSpec>,
+    /// Monotone constraints on input columns (`--monotone`), for every candidate that can
+    /// honour them; the others are left out of a default comparison with a warning, and are an
+    /// error when named in `models`. Default: `None`.
+    pub monotone: Option<MonotoneSpec>,
 }
 
 impl EvaluateSpec {
@@ -52,16 +57,30 @@ impl EvaluateSpec {
             target_rate: None,
             created_at: None,
             out_of_time: None,
+            monotone: None,
         }
     }
 
     /// The candidate list: the default candidates (seeded with the CV seed), filtered by
-    /// `models`.
+    /// `models`, with the monotone constraints set (see [`EvaluateSpec::monotone`]).
     ///
     /// # Errors
-    /// [`PipelineError::UnknownCandidate`] for a name that is not a default candidate.
+    /// [`PipelineError::UnknownCandidate`] for a name that is not a default candidate;
+    /// [`PipelineError::InvalidParam`] for a named candidate that cannot honour the
+    /// constraints.
     pub fn candidates(&self) -> Result<Vec<Candidate>> {
-        select_candidates(default_candidates(self.cv.seed), self.models.as_deref())
+        Ok(self.candidates_and_warnings()?.0)
+    }
+
+    /// [`EvaluateSpec::candidates`] and a warning for each candidate left out because it cannot
+    /// honour the monotone constraints.
+    fn candidates_and_warnings(&self) -> Result<(Vec<Candidate>, Vec<String>)> {
+        let candidates =
+            select_candidates(default_candidates(self.cv.seed), self.models.as_deref())?;
+        match &self.monotone {
+            None => Ok((candidates, Vec::new())),
+            Some(spec) => apply_to_candidates(candidates, spec, self.models.is_some()),
+        }
     }
 }
 
@@ -141,11 +160,15 @@ pub fn evaluate(
     spec: &EvaluateSpec,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Evaluated> {
-    let candidates = spec.candidates()?;
+    let (candidates, left_out) = spec.candidates_and_warnings()?;
     let mut input = read_training_csv(&spec.input)?;
     if let Some(oot) = &spec.out_of_time {
         // The time column orders the rows; it is never a feature.
         input.schema.features.retain(|f| f.name != oot.column);
+    }
+    if let Some(monotone) = &spec.monotone {
+        monotone.check(&input.schema)?;
+        input.warnings.extend(left_out);
     }
     let data = LabelledData::new(&input.table, &input.schema, Some(input.sha256.clone()))?;
     let comparison = compare(&data, &candidates, &spec.cv, progress)?;

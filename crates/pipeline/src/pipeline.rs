@@ -169,6 +169,7 @@ impl Pipeline {
                 description: parts.model.describe(),
                 parameters: candidate.model.clone(),
                 feature_preset: candidate.features.clone(),
+                monotone: candidate.monotone.clone(),
             },
             resampling: candidate.resampling(),
             chosen_positive_weight: parts.chosen_positive_weight,
