@@ -34,6 +34,14 @@
 //! module has the details. The contributions explain the model's raw score, before any
 //! calibration the pipeline applies on top of it.
 //!
+//! # Monotone constraints
+//!
+//! The GBM, the CART family (tree, forest, AdaBoost) and the logistic regression take a
+//! per-feature list of `-1 / 0 / +1` (`monotone_constraints`) and then fit a model whose
+//! probability is non-increasing / free / non-decreasing in each feature, LightGBM's "basic"
+//! method for trees and sign-bounded coefficients for the regression; [`monotone`] explains
+//! the method, the handling of missing values, and checks a fitted model on a grid.
+//!
 //! # Calibration
 //!
 //! A model's score ranks rows; the PD a user sees must also be on the right scale. The
@@ -72,6 +80,7 @@ pub mod explain;
 pub mod gbm;
 pub mod linear;
 pub mod mlp;
+pub mod monotone;
 pub mod registry;
 pub mod serde_nan;
 pub mod stacking;

@@ -59,6 +59,7 @@
 //! # Ok::<(), pdscore_models::ModelError>(())
 //! ```
 
+use ndarray::linalg::general_mat_mul;
 use ndarray::{Array1, Array2, ArrayView2, Axis, Zip};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
@@ -432,7 +433,10 @@ fn loss_and_gradients(
         grad.weights.scaled_add(penalty_scale, &layers[l].weights);
         grad.bias = delta.sum_axis(Axis(0));
         if l > 0 {
-            let mut upstream = delta.dot(&layers[l].weights.t());
+            // Row-major like `input`, so the mask below walks both in one contiguous pass
+            // (`delta.dot(..)` returns a column-major matrix for a one-unit output layer).
+            let mut upstream = Array2::<f64>::zeros((delta.nrows(), layers[l].weights.nrows()));
+            general_mat_mul(1.0, &delta, &layers[l].weights.t(), 0.0, &mut upstream);
             Zip::from(&mut upstream).and(input).for_each(|d, &a| {
                 *d = if a > 0.0 { *d * keep_scale } else { 0.0 };
             });

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::calibration::CalibrationSpec;
 use crate::ensemble::EnsembleSpec;
 use crate::error::{PipelineError, Result};
+use crate::monotone::MonotoneSpec;
 use crate::select::SelectionRule;
 
 /// Which preprocessing a candidate fits on its training rows.
@@ -151,6 +152,10 @@ pub struct Candidate {
     /// then `features`, `weighting` and `sampler` are unused, each member brings its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ensemble: Option<EnsembleSpec>,
+    /// Monotone constraints on input columns, resolved against each fitted preprocessing (see
+    /// [`MonotoneSpec`]). Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monotone: Option<MonotoneSpec>,
 }
 
 impl Candidate {
@@ -163,6 +168,7 @@ impl Candidate {
             sampler: None,
             model,
             ensemble: None,
+            monotone: None,
         }
     }
 
@@ -202,6 +208,12 @@ impl Candidate {
         self
     }
 
+    /// Sets monotone constraints on input columns (see [`MonotoneSpec`]). Default: none.
+    pub fn monotone(mut self, spec: MonotoneSpec) -> Self {
+        self.monotone = Some(spec);
+        self
+    }
+
     /// Validates the candidate.
     ///
     /// # Errors
@@ -224,6 +236,15 @@ impl Candidate {
         }
         if let Some(s) = &self.sampler {
             s.build()?;
+        }
+        if self.monotone.is_some()
+            && let Some(reason) = MonotoneSpec::supports(self)
+        {
+            return Err(PipelineError::InvalidParam {
+                name: "monotone",
+                value: self.name.clone(),
+                reason,
+            });
         }
         Ok(())
     }

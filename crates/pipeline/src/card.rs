@@ -125,6 +125,10 @@ pub struct ModelInfo {
     pub parameters: ModelSpec,
     /// The preprocessing preset.
     pub feature_preset: FeaturePreset,
+    /// The monotone constraints the model was fitted under, by input column (absent when
+    /// none, and in files saved before they existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monotone: Option<crate::monotone::MonotoneSpec>,
 }
 
 /// How a pipeline's PDs are calibrated.
@@ -357,6 +361,9 @@ impl ModelCard {
                 "  meta-learner      intercept {:.4}, fitted on {}",
                 e.intercept, e.fitted_on
             );
+        }
+        if let Some(m) = &self.model.monotone {
+            let _ = writeln!(s, "  monotone          {m}");
         }
         let _ = writeln!(s, "  resampling        {}", self.resampling);
         if let Some(w) = self.chosen_positive_weight {

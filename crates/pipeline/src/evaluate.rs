@@ -16,6 +16,7 @@ use crate::data::{LabelledData, take_rows};
 use crate::ensemble::EnsembleSpec;
 use crate::error::{PipelineError, Result};
 use crate::input::{InputSpec, TrainingInput, read_training_csv};
+use crate::monotone::{MonotoneSpec, apply_to_candidates};
 use crate::nested::NestedEvaluation;
 use crate::out_of_time::{OutOfTime, OutOfTimeSpec};
 use crate::output::ScoredCsv;
@@ -43,6 +44,10 @@ pub struct EvaluateSpec {
     /// Out-of-time validation beside the CV: the time column (then never a feature) and the
     /// start of the test period. Default: `None`.
     pub out_of_time: Option<OutOfTimeSpec>,
+    /// Monotone constraints on input columns (`--monotone`), for every candidate that can
+    /// honour them; the others are left out of a default comparison with a warning, and are an
+    /// error when named in `models`. Default: `None`.
+    pub monotone: Option<MonotoneSpec>,
 }
 
 impl EvaluateSpec {
@@ -57,17 +62,26 @@ impl EvaluateSpec {
             target_rate: None,
             created_at: None,
             out_of_time: None,
+            monotone: None,
         }
     }
 
     /// The candidate list: the default candidates (seeded with the CV seed, the ensemble built
-    /// by `ensemble`), filtered by `models`; when only ensembles are named, every other default
-    /// candidate comes first, to stack.
+    /// by `ensemble`), filtered by `models` (when only ensembles are named, every other default
+    /// candidate comes first, to stack), with the monotone constraints set (see
+    /// [`EvaluateSpec::monotone`]).
     ///
     /// # Errors
     /// [`PipelineError::UnknownCandidate`] for a name that is not a default candidate;
-    /// [`PipelineError::InvalidParam`] for a bad ensemble spec.
+    /// [`PipelineError::InvalidParam`] for a bad ensemble spec or a named candidate that cannot
+    /// honour the constraints.
     pub fn candidates(&self) -> Result<Vec<Candidate>> {
+        Ok(self.candidates_and_warnings()?.0)
+    }
+
+    /// [`EvaluateSpec::candidates`] and a warning for each candidate left out because it cannot
+    /// honour the monotone constraints.
+    fn candidates_and_warnings(&self) -> Result<(Vec<Candidate>, Vec<String>)> {
         self.ensemble.check()?;
         let mut all = default_candidates(self.cv.seed);
         for c in &mut all {
@@ -75,14 +89,20 @@ impl EvaluateSpec {
                 c.ensemble = Some(self.ensemble);
             }
         }
-        let chosen = select_candidates(all.clone(), self.models.as_deref())?;
-        if !chosen.is_empty() && chosen.iter().all(|c| c.ensemble.is_some()) {
+        let mut candidates = select_candidates(all.clone(), self.models.as_deref())?;
+        let mut named = self.models.is_some();
+        if !candidates.is_empty() && candidates.iter().all(|c| c.ensemble.is_some()) {
             let mut members: Vec<Candidate> =
                 all.into_iter().filter(|c| c.ensemble.is_none()).collect();
-            members.extend(chosen);
-            return Ok(members);
+            members.extend(candidates);
+            candidates = members;
+            // the members were not named: those that cannot honour constraints are left out
+            named = false;
         }
-        Ok(chosen)
+        match &self.monotone {
+            None => Ok((candidates, Vec::new())),
+            Some(spec) => apply_to_candidates(candidates, spec, named),
+        }
     }
 }
 
@@ -162,11 +182,15 @@ pub fn evaluate(
     spec: &EvaluateSpec,
     progress: Option<&(dyn Fn(Progress) + Sync)>,
 ) -> Result<Evaluated> {
-    let candidates = spec.candidates()?;
+    let (candidates, left_out) = spec.candidates_and_warnings()?;
     let mut input = read_training_csv(&spec.input)?;
     if let Some(oot) = &spec.out_of_time {
         // The time column orders the rows; it is never a feature.
         input.schema.features.retain(|f| f.name != oot.column);
+    }
+    if let Some(monotone) = &spec.monotone {
+        monotone.check(&input.schema)?;
+        input.warnings.extend(left_out);
     }
     let data = LabelledData::new(&input.table, &input.schema, Some(input.sha256.clone()))?;
     let comparison = compare(&data, &candidates, &spec.cv, progress)?;

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::calibration::{Calibration, CalibrationSpec, CrossFitted, choose_calibration};
 use crate::candidate::{Candidate, Weighting};
 use crate::data::take_rows;
-use crate::error::Result;
+use crate::error::{PipelineError, Result};
 use crate::select::FoldScores;
 
 /// A candidate's model fitted on some rows, before calibration.
@@ -58,7 +58,8 @@ pub(crate) fn fit_candidate(
         .params()
         .fit_with_labels(table, schema, y)?;
     let x = features.transform(table)?.matrix;
-    let raw = fit_raw(candidate, x.view(), y, seed, None)?;
+    let candidate = crate::monotone::constrain(candidate, &features)?;
+    let raw = fit_raw(&candidate, x.view(), y, seed, None)?;
     Ok(FittedParts {
         features,
         model: raw.model,
@@ -74,8 +75,19 @@ impl Candidate {
     /// [`Weighting::Grid`]; a model that stops early watches its own held-out share.
     ///
     /// # Errors
-    /// The weighting, sampler and model errors.
+    /// The weighting, sampler and model errors; [`PipelineError::InvalidParam`] for a
+    /// candidate with [`Candidate::monotone`] constraints, which name input columns that a
+    /// bare matrix does not have (set the model's own `monotone_constraints` instead).
     pub fn fit_matrix(&self, x: ArrayView2<'_, f64>, y: &[bool], seed: u64) -> Result<FittedModel> {
+        if let Some(spec) = &self.monotone {
+            return Err(PipelineError::InvalidParam {
+                name: "monotone",
+                value: spec.to_string(),
+                reason: "a preprocessed matrix has no input columns to resolve the names \
+                         against; set the model's monotone_constraints instead"
+                    .into(),
+            });
+        }
         Ok(fit_raw(self, x, y, seed, None)?.model)
     }
 }
@@ -275,7 +287,10 @@ pub(crate) fn fit_calibrated(
     let features = params.fit_with_labels(table, schema, y)?;
     let x = features.transform(table)?.matrix;
     let refit_features = params.uses_labels();
-    let (candidate, chosen_positive_weight) = resolve_weight_grid(candidate, x.view(), y, seed)?;
+    // Constraints are resolved against these features; a candidate with constraints never
+    // learns its features from the labels, so the inner folds share them.
+    let candidate = crate::monotone::constrain(candidate, &features)?;
+    let (candidate, chosen_positive_weight) = resolve_weight_grid(&candidate, x.view(), y, seed)?;
     let candidate = &candidate;
     let folds = StratifiedKFold::new(spec.inner_folds_for(y))
         .shuffle(true)

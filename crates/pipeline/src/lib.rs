@@ -62,6 +62,7 @@ pub mod file;
 mod fit;
 mod input;
 mod monitor;
+mod monotone;
 mod nested;
 mod out_of_time;
 pub mod output;
@@ -99,6 +100,7 @@ pub use monitor::{
     Bins, ColumnProfile, Distribution, MAX_PROFILE_LEVELS, MonitorReport, PROFILE_QUANTILES,
     Stability, StabilityProfile,
 };
+pub use monotone::{MonotoneColumn, MonotoneSpec};
 pub use nested::NestedEvaluation;
 pub use out_of_time::{OutOfTime, OutOfTimeRow, OutOfTimeSpec, out_of_time, split_by_time};
 pub use output::{ScoredCsv, ScoredWriter, write_scored_csv};

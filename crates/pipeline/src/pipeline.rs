@@ -199,6 +199,7 @@ impl Pipeline {
                 },
                 parameters: result.candidate.model.clone(),
                 feature_preset: candidate.features.clone(),
+                monotone: candidate.monotone.clone(),
             },
             resampling: result.candidate.resampling(),
             chosen_positive_weight: parts.chosen_positive_weight,

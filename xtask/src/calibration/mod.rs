@@ -17,8 +17,11 @@
 //!    pooled log loss, Brier, ECE over 10 equal-count bins, mean PD, per-fold log loss and the
 //!    paired fold differences of pdscore's selected model against the best peer by log loss)
 //!    into `referee.json` ([`RefereeReport`]);
-//! 4. this module prints the table ([`markdown_table`]) and the verdict ([`verdict_line`]) and
-//!    writes everything to `target/bench-peers/calibration/<data>.json` ([`CalibrationReport`]).
+//! 4. this module prints the table ([`markdown_table`]), the verdict ([`verdict_line`]) and the
+//!    "beat the peers" verdicts ([`beat`]: the selected model and the nested selection against
+//!    the best peer on ROC AUC, PR AUC and log loss, and the time against the peers doing the
+//!    same job) and writes everything to `target/bench-peers/calibration/<data>.json`
+//!    ([`CalibrationReport`]).
 //!
 //! The script runs with `OMP_NUM_THREADS=--threads` and `OMP_WAIT_POLICY=PASSIVE`, and holds BLAS
 //! to one thread (its docstring says why).
@@ -40,6 +43,8 @@ use pdscore::pipeline::{CvSpec, EvaluateSpec, InputSpec, Progress, evaluate};
 use serde::{Deserialize, Serialize};
 
 use crate::peer_setup::{BenchPeersArgs, Dataset};
+
+pub mod beat;
 
 /// The peer pipelines wrapped in `CalibratedClassifierCV` (`peer_baseline.py` names).
 pub const CALIBRATED_PEERS: &[&str] = &["lightgbm_300", "rf_200_balsub", "logreg_balanced"];
@@ -454,7 +459,10 @@ pub fn run_pdscore(
         "  pdscore: {:.1} s (comparison {:.1} s), selected {} by {}",
         run.evaluate_wall_s, run.comparison_wall_s, run.selected, run.selection_metric
     );
-    write_atomic(&dir.join("pdscore_oof.csv"), evaluated.oof_csv().as_bytes())?;
+    // The nested selection's PDs ride along as one more model, so the referee scores them too.
+    let mut oof = evaluated.oof_csv();
+    oof.push_str(&beat::nested_oof_rows(&evaluated));
+    write_atomic(&dir.join("pdscore_oof.csv"), oof.as_bytes())?;
     write_atomic(
         &dir.join("pdscore_run.json"),
         &serde_json::to_vec_pretty(&run)?,
@@ -600,6 +608,7 @@ pub fn report_text(r: &CalibrationReport) -> String {
     );
     s.push_str(&markdown_table(f));
     let _ = writeln!(s, "\n{}", verdict_line(f));
+    s.push_str(&beat::beat_lines(&r.pdscore, f));
     let _ = writeln!(
         s,
         "fit s: pdscore per candidate, summed over folds, while {} (candidate, fold) fit(s) ran at \

@@ -221,3 +221,93 @@ fn mode_flags_say_which_parts_run() {
     assert_eq!(parts(CalibrationMode::Also), (true, true));
     assert_eq!(parts(CalibrationMode::Skip), (true, false));
 }
+
+fn with_folds(mut m: ModelFigures, roc: [f64; 3], pr: [f64; 3], ll: [f64; 3]) -> ModelFigures {
+    let mean = |v: &[f64; 3]| v.iter().sum::<f64>() / 3.0;
+    m.roc = [mean(&roc), 0.0];
+    m.pr = [mean(&pr), 0.0];
+    m.log_loss = mean(&ll);
+    m.fold_roc = roc.to_vec();
+    m.fold_pr = pr.to_vec();
+    m.fold_log_loss = ll.to_vec();
+    m
+}
+
+#[test]
+fn beat_verdicts_take_the_best_peer_of_each_figure_and_pair_the_folds() {
+    let mut r = referee();
+    r.models = vec![
+        with_folds(
+            figures("pdscore", "gbm", None, 0.0),
+            [0.80, 0.82, 0.84],
+            [0.50, 0.52, 0.54],
+            [0.40, 0.41, 0.42],
+        ),
+        // Best ROC AUC and log loss, worse PR AUC.
+        with_folds(
+            figures("peer", "histgb", None, 0.0),
+            [0.81, 0.83, 0.85],
+            [0.40, 0.40, 0.40],
+            [0.39, 0.40, 0.41],
+        ),
+        // Best PR AUC of the peers, calibrated.
+        with_folds(
+            figures("peer", "lightgbm_300+isotonic", Some("isotonic"), 0.0),
+            [0.70, 0.70, 0.70],
+            [0.49, 0.51, 0.53],
+            [0.50, 0.50, 0.50],
+        ),
+    ];
+    let v = beat::figure_verdicts(&r, "gbm");
+    assert_eq!(v.len(), 3);
+    let roc = &v[0];
+    assert_eq!(
+        (roc.figure, roc.peer.as_str()),
+        (beat::Figure::RocAuc, "histgb")
+    );
+    assert!((roc.diff_mean + 0.01).abs() < 1e-12 && roc.diff_se.abs() < 1e-12);
+    assert!(!roc.met);
+    let pr = &v[1];
+    assert_eq!(pr.peer, "lightgbm_300+isotonic");
+    assert!((pr.diff_mean - 0.01).abs() < 1e-12 && pr.met);
+    let ll = &v[2];
+    assert_eq!(
+        (ll.figure, ll.peer.as_str()),
+        (beat::Figure::LogLoss, "histgb")
+    );
+    assert!(
+        (ll.diff_mean - 0.01).abs() < 1e-12 && !ll.met,
+        "lower log loss wins"
+    );
+    assert!(beat::figure_verdicts(&r, "no_such_model").is_empty());
+}
+
+#[test]
+fn beat_lines_judge_the_selected_and_the_nested_model_and_the_time() {
+    let mut r = referee();
+    let mut nested = figures("pdscore", beat::NESTED_MODEL, None, 0.45);
+    nested.roc = [0.95, 0.0];
+    r.models.push(nested);
+    r.models.push(figures("peer", "stacking(a+b)", None, 0.3));
+    let run = PdscoreRun {
+        selected: "gbm".into(),
+        selection_metric: "pr_auc".into(),
+        evaluate_wall_s: 2.25,
+        comparison_wall_s: 2.0,
+        fit_seconds: BTreeMap::new(),
+        failed: Vec::new(),
+        labelled_rows: 1000,
+        delimiter: ",".into(),
+        id: None,
+        threads: 2,
+    };
+    let text = beat::beat_lines(&run, &r);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3 + 3 + 1, "{text}");
+    assert!(lines[0].starts_with("beat the peers, ROC AUC: pdscore gbm 0.9000"));
+    assert!(lines[3].contains(&format!("pdscore {} 0.9500", beat::NESTED_MODEL)));
+    assert!(lines[3].ends_with("-> at least as good"), "{}", lines[3]);
+    // Uncalibrated peers only (logreg 2.25 s, stacking 2.25 s): 2.25 / 4.5.
+    assert_eq!(beat::peer_same_work_seconds(&r), (4.5, 2));
+    assert!(lines[6].ends_with("= 0.50x"), "{}", lines[6]);
+}

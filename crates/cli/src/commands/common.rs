@@ -102,6 +102,12 @@ fn parse_calibration(s: &str) -> Result<CalibrationChoice, String> {
         .map_err(|e: pdscore::pipeline::PipelineError| e.to_string())
 }
 
+/// Parses `--monotone column=+1,column=-1`.
+pub(crate) fn parse_monotone(s: &str) -> Result<pdscore::pipeline::MonotoneSpec, String> {
+    s.parse()
+        .map_err(|e: pdscore::pipeline::PipelineError| e.to_string())
+}
+
 fn parse_select(s: &str) -> Result<SelectionMetric, String> {
     s.parse()
         .map_err(|e: pdscore::pipeline::PipelineError| e.to_string())

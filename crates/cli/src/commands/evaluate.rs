@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Args;
 use pdscore::pipeline::{EvaluateSpec, OutOfTimeSpec, evaluate};
 
-use super::common::{CvArgs, DataArgs, fit_progress};
+use super::common::{CvArgs, DataArgs, fit_progress, parse_monotone};
 
 /// Arguments of `pdscore evaluate`.
 #[derive(Debug, Args)]
@@ -31,6 +31,11 @@ pub struct EvaluateArgs {
     /// Comma-separated candidate names [default: all].
     #[arg(long, value_delimiter = ',')]
     pub models: Option<Vec<String>>,
+    /// Monotone constraints on numeric input columns, e.g. `loan_int_rate=+1,person_income=-1`:
+    /// the PD never falls (+1) or never rises (-1) as the column grows. Candidates that cannot
+    /// honour them (MLP, scorecard) are left out with a warning.
+    #[arg(long, value_parser = parse_monotone)]
+    pub monotone: Option<pdscore::pipeline::MonotoneSpec>,
     /// Directory for report.md, report.html, results.json, oof.csv, model.json and
     /// predictions.csv.
     #[arg(long)]
@@ -56,6 +61,7 @@ pub fn run(args: &EvaluateArgs, quiet: bool) -> anyhow::Result<()> {
         });
     }
     spec.models.clone_from(&args.models);
+    spec.monotone.clone_from(&args.monotone);
     let (bar, progress) = fit_progress(quiet);
     let evaluated = evaluate(&spec, Some(&progress))
         .with_context(|| format!("cannot evaluate `{}`", args.data.data.display()))?;

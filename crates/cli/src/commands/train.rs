@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Args;
 use pdscore::pipeline::{EvaluateSpec, evaluate};
 
-use super::common::{CvArgs, DataArgs, fit_progress};
+use super::common::{CvArgs, DataArgs, fit_progress, parse_monotone};
 
 /// Arguments of `pdscore train`.
 #[derive(Debug, Args)]
@@ -24,6 +24,10 @@ pub struct TrainArgs {
     /// candidate is still cross-validated alone, to choose its threshold.
     #[arg(long, default_value = "best")]
     pub model: String,
+    /// Monotone constraints on numeric input columns, e.g. `loan_int_rate=+1,person_income=-1`
+    /// (see `pdscore evaluate --help`); a named --model that cannot honour them is an error.
+    #[arg(long, value_parser = parse_monotone)]
+    pub monotone: Option<pdscore::pipeline::MonotoneSpec>,
     /// Where to write the pipeline file.
     #[arg(long)]
     pub out: PathBuf,
@@ -40,10 +44,17 @@ pub fn run(args: &TrainArgs, quiet: bool) -> anyhow::Result<()> {
         spec.models = Some(vec![args.model.clone()]);
         spec.save = Some(args.model.clone());
     }
+    spec.monotone.clone_from(&args.monotone);
     let (bar, progress) = fit_progress(quiet);
     let evaluated = evaluate(&spec, Some(&progress))
         .with_context(|| format!("cannot train on `{}`", args.data.data.display()))?;
     bar.finish_and_clear();
+    if !quiet && args.monotone.is_some() {
+        // Which candidates were left out of the comparison for the constraints.
+        for w in &evaluated.input.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
     evaluated
         .pipeline
         .save(&args.out)

@@ -114,6 +114,7 @@ impl GbmParams {
         valid: Option<ValidationInput<'_, '_>>,
     ) -> Result<FittedGbm> {
         let n = x.nrows();
+        crate::monotone::check_constraints(&self.monotone_constraints, x.ncols())?;
         let data = BinnedMatrix::fit(x, self.max_bin)?;
         let bin_codes = self.category_codes_of_bins(x, &data)?;
         let weights = self.training_weights(y, sample_weight);
@@ -145,7 +146,7 @@ impl GbmParams {
             min_split_gain: self.min_split_gain,
             learning_rate: self.learning_rate,
         };
-        let mut grower = TreeGrower::new(&data, &bin_codes, config);
+        let mut grower = TreeGrower::new(&data, &bin_codes, &self.monotone_constraints, config);
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
         let bagging = self.subsample_freq > 0 && self.subsample < 1.0;
         let all_rows: Vec<u32> = (0..n as u32).collect();

@@ -16,7 +16,11 @@
 
 use rayon::prelude::*;
 
+use super::split::{
+    Constraint, Split, best_categorical_split, best_split_of_feature, bounded_gain,
+};
 use super::tree::{RegressionTree, bitset_contains};
+use crate::monotone::{self, Bounds};
 use crate::trees::binning::{BinnedMatrix, MISSING_BIN};
 
 /// Number of bins reserved per feature in a histogram (`u8` bins).
@@ -35,14 +39,14 @@ pub(crate) struct BinStats {
 
 impl BinStats {
     #[inline]
-    fn add(&mut self, other: &BinStats) {
+    pub(super) fn add(&mut self, other: &BinStats) {
         self.grad += other.grad;
         self.hess += other.hess;
         self.count += other.count;
     }
 
     #[inline]
-    fn minus(&self, other: &BinStats) -> BinStats {
+    pub(super) fn minus(&self, other: &BinStats) -> BinStats {
         BinStats {
             grad: self.grad - other.grad,
             hess: self.hess - other.hess,
@@ -65,12 +69,12 @@ pub(crate) struct GrowConfig {
 
 impl GrowConfig {
     #[inline]
-    fn leaf_gain(&self, s: &BinStats) -> f64 {
+    pub(super) fn leaf_gain(&self, s: &BinStats) -> f64 {
         s.grad * s.grad / (s.hess + self.reg_lambda)
     }
 
     #[inline]
-    fn admissible(&self, s: &BinStats) -> bool {
+    pub(super) fn admissible(&self, s: &BinStats) -> bool {
         s.count as usize >= self.min_child_samples.max(1) && s.hess >= self.min_child_weight
     }
 
@@ -82,20 +86,11 @@ impl GrowConfig {
             0.0
         }
     }
-}
 
-/// The best split found for a leaf.
-#[derive(Debug, Clone, Copy)]
-struct Split {
-    feature: usize,
-    /// Value bins `1..=threshold_bin` go left (numeric splits).
-    threshold_bin: u8,
-    missing_left: bool,
-    /// Bins going left, for a categorical split (missing and other bins go right).
-    categories: Option<[u64; 4]>,
-    gain: f64,
-    left: BinStats,
-    right: BinStats,
+    /// The leaf value of a leaf whose output (before shrinkage) must stay in `bounds`.
+    fn bounded_leaf_value(&self, s: &BinStats, bounds: Bounds) -> f64 {
+        bounded_gain(s, s.hess + self.reg_lambda, bounds).1 * self.learning_rate
+    }
 }
 
 /// A leaf of the tree being grown.
@@ -109,6 +104,8 @@ struct Leaf {
     best: Option<Split>,
     /// The internal node whose child this leaf is, and whether it is the left child.
     parent: Option<(usize, bool)>,
+    /// The interval the leaf's output (before shrinkage) must stay in (monotone constraints).
+    bounds: Bounds,
 }
 
 /// Grows trees on one binned matrix; owns every buffer reused from tree to tree.
@@ -117,6 +114,10 @@ pub(crate) struct TreeGrower<'a> {
     n_bins: Vec<usize>,
     /// Per feature: empty for a numeric feature, else the category code of each bin.
     bin_codes: &'a [Vec<u32>],
+    /// Monotone constraint per feature (`-1`, `0`, `1`); empty when none.
+    monotone: &'a [i8],
+    /// Whether any feature is constrained (else the unconstrained search, bit for bit).
+    constrained: bool,
     config: GrowConfig,
     /// Row indices of the bag, partitioned by leaf.
     rows: Vec<u32>,
@@ -130,10 +131,12 @@ pub(crate) struct TreeGrower<'a> {
 
 impl<'a> TreeGrower<'a> {
     /// A grower over `data`; `bin_codes[j]` is empty for a numeric feature and the category
-    /// code of each bin for a categorical one.
+    /// code of each bin for a categorical one; `monotone` is empty or holds each feature's
+    /// monotone constraint (`-1`, `0`, `1`; checked by the caller).
     pub(crate) fn new(
         data: &'a BinnedMatrix,
         bin_codes: &'a [Vec<u32>],
+        monotone: &'a [i8],
         config: GrowConfig,
     ) -> Self {
         let n_bins = data
@@ -145,6 +148,8 @@ impl<'a> TreeGrower<'a> {
             data,
             n_bins,
             bin_codes,
+            monotone,
+            constrained: monotone::any(monotone),
             config,
             rows: Vec::with_capacity(data.n_rows()),
             scratch: vec![0; data.n_rows()],
@@ -189,6 +194,7 @@ impl<'a> TreeGrower<'a> {
             hist_slot: Some(root_slot),
             best: None,
             parent: None,
+            bounds: Bounds::UNBOUNDED,
         }];
         self.evaluate(&mut leaves[0], use_feature);
         let mut tree = RegressionTree::leaf(0.0);
@@ -244,6 +250,10 @@ impl<'a> TreeGrower<'a> {
             let mid = self.partition(&parent, &split);
             debug_assert_eq!(mid - parent.begin, split.left.count as usize);
             let depth = parent.depth + 1;
+            let (left_bounds, right_bounds) =
+                parent
+                    .bounds
+                    .children(split.direction, split.left_output, split.right_output);
             let can_split = |s: &BinStats| {
                 cfg.max_depth.is_none_or(|d| depth < d)
                     && s.count as usize >= 2 * cfg.min_child_samples.max(1)
@@ -277,6 +287,7 @@ impl<'a> TreeGrower<'a> {
                 hist_slot: left_slot,
                 best: None,
                 parent: Some((node, true)),
+                bounds: left_bounds,
             };
             let mut right = Leaf {
                 begin: mid,
@@ -286,6 +297,7 @@ impl<'a> TreeGrower<'a> {
                 hist_slot: right_slot,
                 best: None,
                 parent: Some((node, false)),
+                bounds: right_bounds,
             };
             for (leaf, ok) in [(&mut left, left_ok), (&mut right, right_ok)] {
                 if ok {
@@ -301,7 +313,14 @@ impl<'a> TreeGrower<'a> {
             leaves.push(right);
         }
 
-        tree.leaf_value = leaves.iter().map(|l| cfg.leaf_value(&l.stats)).collect();
+        tree.leaf_value = if self.constrained {
+            leaves
+                .iter()
+                .map(|l| cfg.bounded_leaf_value(&l.stats, l.bounds))
+                .collect()
+        } else {
+            leaves.iter().map(|l| cfg.leaf_value(&l.stats)).collect()
+        };
         tree.leaf_count = leaves.iter().map(|l| l.stats.count).collect();
         self.leaf_ranges.clear();
         self.leaf_ranges
@@ -383,12 +402,21 @@ impl<'a> TreeGrower<'a> {
         let Some(slot) = leaf.hist_slot else { return };
         let hist = &self.pool[slot];
         let cfg = &self.config;
-        let parent_gain = cfg.leaf_gain(&leaf.stats);
+        let bounds = leaf.bounds;
+        let parent_gain = if self.constrained {
+            bounded_gain(&leaf.stats, leaf.stats.hess + cfg.reg_lambda, bounds).0
+        } else {
+            cfg.leaf_gain(&leaf.stats)
+        };
         let stats = leaf.stats;
         let search = |j: usize| -> Option<Split> {
             if !use_feature[j] || self.n_bins[j] < 2 {
                 return None;
             }
+            let constraint = self.constrained.then(|| Constraint {
+                bounds,
+                direction: monotone::direction(self.monotone, j),
+            });
             if !self.bin_codes[j].is_empty() {
                 return best_categorical_split(
                     cfg,
@@ -396,6 +424,7 @@ impl<'a> TreeGrower<'a> {
                     &hist[j * BINS..j * BINS + self.n_bins[j]],
                     &stats,
                     parent_gain,
+                    constraint,
                 );
             }
             best_split_of_feature(
@@ -404,6 +433,7 @@ impl<'a> TreeGrower<'a> {
                 &hist[j * BINS..j * BINS + self.n_bins[j]],
                 &stats,
                 parent_gain,
+                constraint,
             )
         };
         let n_features = self.n_bins.len();
@@ -518,157 +548,6 @@ fn accumulate_lanes<const B: usize>(
     }
 }
 
-/// The best split of one feature: scans thresholds over the value bins, trying missing rows
-/// (bin 0) on each side; `None` when no split satisfies the constraints with a positive gain
-/// above `min_split_gain`.
-fn best_split_of_feature(
-    cfg: &GrowConfig,
-    feature: usize,
-    hist: &[BinStats],
-    total: &BinStats,
-    parent_gain: f64,
-) -> Option<Split> {
-    let missing = hist[MISSING_BIN as usize];
-    let values_total = total.minus(&missing);
-    let mut best: Option<Split> = None;
-    let mut left_values = BinStats::default();
-    let mut consider = |left: BinStats, right: BinStats, t: usize, missing_left: bool| {
-        if !(cfg.admissible(&left) && cfg.admissible(&right)) {
-            return;
-        }
-        let gain = cfg.leaf_gain(&left) + cfg.leaf_gain(&right) - parent_gain;
-        if gain > cfg.min_split_gain && best.is_none_or(|b| gain > b.gain) {
-            best = Some(Split {
-                feature,
-                threshold_bin: t as u8,
-                missing_left,
-                categories: None,
-                gain,
-                left,
-                right,
-            });
-        }
-    };
-    for (t, bin) in hist.iter().enumerate().skip(1) {
-        left_values.add(bin);
-        if left_values.count == 0 {
-            continue;
-        }
-        let right_values = values_total.minus(&left_values);
-        if missing.count == 0 {
-            if right_values.count == 0 {
-                break;
-            }
-            // No missing rows here: at predict time missing values follow the larger side.
-            let missing_left = left_values.count >= right_values.count;
-            consider(left_values, right_values, t, missing_left);
-        } else {
-            let mut with_missing = left_values;
-            with_missing.add(&missing);
-            consider(with_missing, right_values, t, true);
-            let mut right_with_missing = right_values;
-            right_with_missing.add(&missing);
-            consider(left_values, right_with_missing, t, false);
-            if right_values.count == 0 {
-                break;
-            }
-        }
-    }
-    best
-}
-
-/// LightGBM's smoothing of the category ordering statistic `G / (H + CAT_SMOOTH)`; categories
-/// with fewer rows are not candidates for the left set.
-const CAT_SMOOTH: f64 = 10.0;
-/// Extra L2 regularisation in the gain of many-vs-many categorical splits (LightGBM `cat_l2`).
-const CAT_L2: f64 = 10.0;
-/// Most categories on the left of a many-vs-many split (LightGBM `max_cat_threshold`).
-const MAX_CAT_THRESHOLD: usize = 32;
-/// Rows a prefix must add before it is evaluated again (LightGBM `min_data_per_group`).
-const MIN_DATA_PER_GROUP: u32 = 100;
-/// Up to this many categories, splits are one-vs-rest (LightGBM `max_cat_to_onehot`).
-const MAX_CAT_TO_ONEHOT: usize = 4;
-
-/// The best categorical split of one feature: one category against the rest when there are few,
-/// else the best prefix (from either end, up to [`MAX_CAT_THRESHOLD`] categories) of the
-/// categories sorted by `G / (H + CAT_SMOOTH)`. Missing rows always go right.
-fn best_categorical_split(
-    cfg: &GrowConfig,
-    feature: usize,
-    hist: &[BinStats],
-    total: &BinStats,
-    parent_gain: f64,
-) -> Option<Split> {
-    let used: Vec<usize> = (1..hist.len()).filter(|&b| hist[b].count > 0).collect();
-    let mut best: Option<Split> = None;
-    let mut consider = |left: BinStats, set: [u64; 4], lambda_extra: f64| {
-        let right = total.minus(&left);
-        if !(cfg.admissible(&left) && cfg.admissible(&right)) {
-            return;
-        }
-        let gain_of = |s: &BinStats| s.grad * s.grad / (s.hess + cfg.reg_lambda + lambda_extra);
-        let gain = gain_of(&left) + gain_of(&right) - parent_gain;
-        if gain > cfg.min_split_gain && best.is_none_or(|b| gain > b.gain) {
-            best = Some(Split {
-                feature,
-                threshold_bin: 0,
-                missing_left: false,
-                categories: Some(set),
-                gain,
-                left,
-                right,
-            });
-        }
-    };
-    let set_of = |bins: &[usize]| {
-        let mut set = [0u64; 4];
-        for &b in bins {
-            set[b / 64] |= 1 << (b % 64);
-        }
-        set
-    };
-    if used.len() <= MAX_CAT_TO_ONEHOT {
-        for &b in &used {
-            consider(hist[b], set_of(&[b]), 0.0);
-        }
-        return best;
-    }
-    let mut candidates: Vec<usize> = used
-        .into_iter()
-        .filter(|&b| f64::from(hist[b].count) >= CAT_SMOOTH)
-        .collect();
-    let ratio = |b: usize| hist[b].grad / (hist[b].hess + CAT_SMOOTH);
-    candidates.sort_by(|&a, &b| ratio(a).total_cmp(&ratio(b)).then(a.cmp(&b)));
-    let max_left = MAX_CAT_THRESHOLD.min(candidates.len().div_ceil(2));
-    for reverse in [false, true] {
-        let mut left = BinStats::default();
-        let mut since_last = 0u32;
-        let mut taken = Vec::with_capacity(max_left);
-        for k in 0..max_left {
-            let b = if reverse {
-                candidates[candidates.len() - 1 - k]
-            } else {
-                candidates[k]
-            };
-            left.add(&hist[b]);
-            taken.push(b);
-            since_last += hist[b].count;
-            if !cfg.admissible(&left) {
-                continue;
-            }
-            if !cfg.admissible(&total.minus(&left)) {
-                break;
-            }
-            if since_last < MIN_DATA_PER_GROUP {
-                continue;
-            }
-            since_last = 0;
-            consider(left, set_of(&taken), CAT_L2);
-        }
-    }
-    best
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -704,6 +583,7 @@ mod tests {
         let mut grower = TreeGrower::new(
             &data,
             &numeric,
+            &[],
             GrowConfig {
                 num_leaves: 2,
                 ..config()
@@ -738,7 +618,7 @@ mod tests {
             .collect();
         let bag: Vec<u32> = (0..n as u32).collect();
         let numeric = vec![Vec::new(); 3];
-        let mut grower = TreeGrower::new(&data, &numeric, config());
+        let mut grower = TreeGrower::new(&data, &numeric, &[], config());
         let used = [true; 3];
         grower.rows = bag.clone();
         let parent = grower.take_slot();
@@ -801,6 +681,7 @@ mod tests {
         let mut grower = TreeGrower::new(
             &data,
             &numeric,
+            &[],
             GrowConfig {
                 num_leaves: 7,
                 ..config()
@@ -810,6 +691,7 @@ mod tests {
         let mut shallow = TreeGrower::new(
             &data,
             &numeric,
+            &[],
             GrowConfig {
                 num_leaves: 100,
                 max_depth: Some(2),

@@ -69,11 +69,13 @@
 //! | `max_bin` | `max_bin` (missing bin included, ≤ 256) | 255 |
 //! | `scale_pos_weight` | `scale_pos_weight` | 1.0 |
 //! | `early_stopping_round`, `metric` | `early_stopping` ([`EarlyStopping`]) | `None` |
+//! | `monotone_constraints` | `monotone_constraints` | none |
 //! | `random_state` / `seed` | `seed` | 0 |
 //!
 //! [`GbmParams::lightgbm_300`] is the peer baseline's `lightgbm_300` (300 trees, learning rate
-//! 0.05, 31 leaves). Not offered: `reg_alpha` (L1), `max_delta_step`, GOSS, DART, monotone
-//! constraints, exclusive feature bundling.
+//! 0.05, 31 leaves). [`GbmParams::monotone_constraints`] is LightGBM's `monotone_constraints`
+//! with its "basic" method (see [`crate::monotone`]). Not offered: `reg_alpha` (L1),
+//! `max_delta_step`, GOSS, DART, exclusive feature bundling.
 //!
 //! # How it is fast (the LightGBM design)
 //!
@@ -111,6 +113,7 @@ mod booster;
 mod grower;
 mod model;
 mod params;
+mod split;
 mod tree;
 
 pub use model::{FittedGbm, ImportanceKind};

@@ -78,6 +78,9 @@ pub struct GbmParams {
     pub(crate) scale_pos_weight: f64,
     pub(crate) early_stopping: Option<EarlyStopping>,
     pub(crate) categorical_features: Vec<usize>,
+    /// Per feature `-1`, `0` or `1`; empty = none. Absent from files saved before it existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) monotone_constraints: Vec<i8>,
     pub(crate) seed: u64,
 }
 
@@ -99,6 +102,7 @@ impl Default for GbmParams {
             scale_pos_weight: 1.0,
             early_stopping: None,
             categorical_features: Vec::new(),
+            monotone_constraints: Vec::new(),
             seed: 0,
         }
     }
@@ -217,6 +221,26 @@ impl GbmParams {
         self
     }
 
+    /// Monotone constraints (LightGBM's `monotone_constraints`, "basic" method): one entry per
+    /// feature, `1` for a score non-decreasing in the feature, `-1` non-increasing, `0` free;
+    /// empty (the default) constrains nothing. A constrained feature cannot be categorical.
+    /// Missing values are outside the constraint (see [`crate::monotone`]).
+    ///
+    /// ```
+    /// use pdscore_models::gbm::GbmParams;
+    /// assert!(GbmParams::new().monotone_constraints(vec![1, 0, -1]).check().is_ok());
+    /// assert!(GbmParams::new().monotone_constraints(vec![2]).check().is_err());
+    /// ```
+    pub fn monotone_constraints(mut self, constraints: Vec<i8>) -> Self {
+        self.monotone_constraints = constraints;
+        self
+    }
+
+    /// The monotone constraints (empty when none).
+    pub fn monotone_constraints_setting(&self) -> &[i8] {
+        &self.monotone_constraints
+    }
+
     /// Seed of every random choice (bagging, feature subsampling, held-out split). Default `0`.
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
@@ -290,6 +314,17 @@ impl GbmParams {
                 format!("must be finite and > 0, got {}", self.scale_pos_weight),
             );
         }
+        crate::monotone::check_values(&self.monotone_constraints)?;
+        if let Some(&j) = self
+            .categorical_features
+            .iter()
+            .find(|&&j| crate::monotone::direction(&self.monotone_constraints, j) != 0)
+        {
+            return bad(
+                "monotone_constraints",
+                format!("column {j} is categorical: a category code has no order to follow"),
+            );
+        }
         if let Some(es) = &self.early_stopping {
             if es.patience == 0 {
                 return bad("early_stopping.patience", "must be at least 1".into());
@@ -340,6 +375,10 @@ mod tests {
             GbmParams::new().max_bin(300),
             GbmParams::new().scale_pos_weight(0.0),
             GbmParams::new().early_stopping(Some(EarlyStopping::new(0))),
+            GbmParams::new().monotone_constraints(vec![0, -2]),
+            GbmParams::new()
+                .categorical_features(vec![1])
+                .monotone_constraints(vec![0, 1]),
             GbmParams::new().early_stopping(Some(EarlyStopping::new(5).validation_fraction(1.0))),
         ];
         for p in cases {

@@ -198,6 +198,12 @@ impl MlpParams {
         let mut training_loss_curve = Vec::new();
         let mut validation_loss_curve = Vec::new();
         let mut stopped_early = false;
+        // Row-major once, so every batch is gathered by copying whole rows.
+        let row_major = x.as_standard_layout();
+        let flat = row_major
+            .as_slice()
+            .expect("a standard-layout matrix is one slice");
+        let mut batch_buffer: Vec<f64> = Vec::with_capacity(batch_size * p);
         let mut batch_y = Vec::with_capacity(batch_size);
         let mut batch_w = Vec::with_capacity(batch_size);
         // Without validation rows, the training loss may stop training too (unless switched
@@ -207,20 +213,20 @@ impl MlpParams {
             order.shuffle(&mut rng);
             let mut epoch_loss = 0.0;
             for rows in order.chunks(batch_size) {
-                let batch_x = x.select(Axis(0), rows);
+                // The batch's rows, copied row by row into one reused row-major buffer.
+                batch_buffer.clear();
+                for &i in rows {
+                    batch_buffer.extend_from_slice(&flat[i * p..(i + 1) * p]);
+                }
+                let batch_x = ArrayView2::from_shape((rows.len(), p), &batch_buffer)
+                    .expect("the buffer holds rows.len() rows of p values");
                 batch_y.clear();
                 batch_w.clear();
                 batch_y.extend(rows.iter().map(|&i| targets[i]));
                 batch_w.extend(rows.iter().map(|&i| weights[i]));
                 let dropout = (self.dropout > 0.0).then_some((self.dropout, &mut rng));
-                let (loss, gradients) = loss_and_gradients(
-                    &layers,
-                    batch_x.view(),
-                    &batch_y,
-                    &batch_w,
-                    self.alpha,
-                    dropout,
-                );
+                let (loss, gradients) =
+                    loss_and_gradients(&layers, batch_x, &batch_y, &batch_w, self.alpha, dropout);
                 epoch_loss += loss * rows.len() as f64;
                 adam.update(&mut layers, &gradients, self);
             }

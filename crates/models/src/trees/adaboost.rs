@@ -110,6 +110,14 @@ impl AdaBoostParams {
         self
     }
 
+    /// Monotone constraints of the base trees (see
+    /// [`DecisionTreeParams::monotone_constraints`]): every tree is monotone and its vote weight
+    /// is positive, so the decision function, and the probability, are monotone too.
+    pub fn monotone_constraints(mut self, constraints: Vec<i8>) -> Self {
+        self.tree = self.tree.monotone_constraints(constraints);
+        self
+    }
+
     /// Maximum number of bins per feature, missing bin included, `2..=256` (default 255).
     pub fn max_bin(mut self, max_bin: usize) -> Self {
         self.tree = self.tree.max_bin(max_bin);
@@ -151,6 +159,7 @@ impl Classifier for AdaBoostParams {
         sample_weight: Option<&[f64]>,
     ) -> Result<FittedAdaBoost> {
         self.check()?;
+        self.tree.check_for(x.ncols())?;
         check_fit_input(x, y, sample_weight, true)?;
         let binned = BinnedMatrix::fit(x, self.tree.bins())?;
         let n = y.len();

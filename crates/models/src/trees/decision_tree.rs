@@ -24,7 +24,7 @@ impl Classifier for DecisionTreeParams {
         y: &[bool],
         sample_weight: Option<&[f64]>,
     ) -> Result<FittedDecisionTree> {
-        self.check()?;
+        self.check_for(x.ncols())?;
         check_fit_input(x, y, sample_weight, true)?;
         let binned = BinnedMatrix::fit(x, self.max_bin)?;
         let weights: Cow<'_, [f64]> =

@@ -153,6 +153,13 @@ impl RandomForestParams {
         self
     }
 
+    /// Monotone constraints of every tree (see [`DecisionTreeParams::monotone_constraints`]):
+    /// each tree is monotone, so their mean is too.
+    pub fn monotone_constraints(mut self, constraints: Vec<i8>) -> Self {
+        self.tree = self.tree.monotone_constraints(constraints);
+        self
+    }
+
     /// Maximum number of bins per feature, missing bin included, `2..=256` (default 255).
     pub fn max_bin(mut self, max_bin: usize) -> Self {
         self.tree = self.tree.max_bin(max_bin);
@@ -204,6 +211,7 @@ impl Classifier for RandomForestParams {
         sample_weight: Option<&[f64]>,
     ) -> Result<FittedRandomForest> {
         self.check()?;
+        self.tree.check_for(x.ncols())?;
         check_fit_input(x, y, sample_weight, true)?;
         let binned = BinnedMatrix::fit(x, self.tree.bins())?;
         let n = y.len();

@@ -10,6 +10,7 @@ use super::binning::{BinnedMatrix, MISSING_BIN};
 use super::node::Node;
 use super::params::{DecisionTreeParams, SplitCriterion};
 use super::tree::Tree;
+use crate::monotone::{self, Bounds};
 
 impl SplitCriterion {
     /// Weighted impurity of a node times its weight (`0` for a pure node).
@@ -46,12 +47,14 @@ impl DecisionTreeParams {
             min_weight_leaf: self.min_weight_fraction_leaf * total_weight,
             max_features: self.max_features.resolve(n_features),
             parallel,
+            constrained: monotone::any(&self.monotone_constraints),
+            monotone: self.monotone_constraints.clone(),
         }
     }
 }
 
 /// Settings of one tree growth, resolved for the data at hand.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct GrowConfig {
     pub(crate) criterion: SplitCriterion,
     pub(crate) max_depth: usize,
@@ -63,6 +66,10 @@ pub(crate) struct GrowConfig {
     pub(crate) max_features: usize,
     /// Build histograms of one node in parallel over features.
     pub(crate) parallel: bool,
+    /// Monotone constraint per feature (`-1`, `0`, `1`), empty when none.
+    pub(crate) monotone: Vec<i8>,
+    /// Whether any feature is constrained (else the unconstrained growth, bit for bit).
+    pub(crate) constrained: bool,
 }
 
 /// Weighted label sums and row counts of a set of rows.
@@ -137,6 +144,11 @@ struct Split {
     missing_left: bool,
     left: BinStat,
     right: BinStat,
+    /// Monotone direction the children's intervals follow (`0`: both inherit the node's).
+    direction: i8,
+    /// The children's leaf fractions clamped to the node's interval (constrained trees only).
+    left_value: f64,
+    right_value: f64,
 }
 
 /// A node waiting to be split.
@@ -148,6 +160,8 @@ struct Pending {
     stat: BinStat,
     /// Histograms of every feature (only when every feature is a candidate).
     hist: Option<Vec<BinStat>>,
+    /// The interval the node's value must stay in (monotone constraints).
+    bounds: Bounds,
 }
 
 /// Grows one tree on `binned` with labels `y` and per-row weights `w` (rows of weight 0 are
@@ -223,6 +237,7 @@ impl Grower<'_> {
             depth: 0,
             stat: root_stat,
             hist: None,
+            bounds: Bounds::UNBOUNDED,
         }];
         if all_features && self.can_split(&root_stat, 0) {
             stack[0].hist = Some(self.full_histogram(&rows));
@@ -237,16 +252,22 @@ impl Grower<'_> {
             |rows: &[u32]| -> f64 { rows.iter().map(|&r| self.rows_stat[r as usize].w).sum() };
 
         while let Some(task) = stack.pop() {
-            nodes[task.node] = Node::leaf(task.stat.value());
+            nodes[task.node] = Node::leaf(self.node_value(&task.stat, task.bounds));
             if !self.can_split(&task.stat, task.depth) {
                 cover[task.node] = rows_weight(&rows[task.start..task.end]);
                 continue;
             }
             let node_rows = &rows[task.start..task.end];
             let split = if let Some(hist) = &task.hist {
-                self.best_split_all(hist)
+                self.best_split_all(hist, task.bounds)
             } else {
-                self.best_split_sampled(node_rows, rng, &mut feature_order, &mut feature_hist)
+                self.best_split_sampled(
+                    node_rows,
+                    rng,
+                    &mut feature_order,
+                    &mut feature_hist,
+                    task.bounds,
+                )
             };
             let Some(split) = split else {
                 cover[task.node] = rows_weight(node_rows);
@@ -289,8 +310,11 @@ impl Grower<'_> {
             };
             nodes[task.node] =
                 Node::split(split.feature, threshold, split.missing_left, left_id as u32);
-            nodes.push(Node::leaf(split.left.value()));
-            nodes.push(Node::leaf(split.right.value()));
+            let (left_bounds, right_bounds) =
+                task.bounds
+                    .children(split.direction, split.left_value, split.right_value);
+            nodes.push(Node::leaf(self.node_value(&split.left, left_bounds)));
+            nodes.push(Node::leaf(self.node_value(&split.right, right_bounds)));
             cover.extend([0.0, 0.0]);
             let gain = config.criterion.cost(&task.stat) - split.cost;
             impurity_decrease[split.feature] += gain.max(0.0);
@@ -317,6 +341,7 @@ impl Grower<'_> {
                 depth,
                 stat: split.right,
                 hist: right_hist,
+                bounds: right_bounds,
             });
             stack.push(Pending {
                 node: left_id,
@@ -325,6 +350,7 @@ impl Grower<'_> {
                 depth,
                 stat: split.left,
                 hist: left_hist,
+                bounds: left_bounds,
             });
         }
         // Children come after their parent: one backward pass sums the splits' covers.
@@ -334,6 +360,16 @@ impl Grower<'_> {
             }
         }
         Tree::new(nodes, p, impurity_decrease, cover)
+    }
+
+    /// A node's value: its weighted positive fraction, clamped to its interval when the tree
+    /// has monotone constraints.
+    fn node_value(&self, stat: &BinStat, bounds: Bounds) -> f64 {
+        if self.config.constrained {
+            bounds.clamp(stat.value())
+        } else {
+            stat.value()
+        }
     }
 
     /// Whether a node with these statistics at this depth may be split at all.
@@ -423,10 +459,11 @@ impl Grower<'_> {
     }
 
     /// The best split over every feature, from the node's full histograms.
-    fn best_split_all(&self, hist: &[BinStat]) -> Option<Split> {
+    fn best_split_all(&self, hist: &[BinStat], bounds: Bounds) -> Option<Split> {
         let p = self.n_features();
-        let per_feature =
-            |f: usize| self.best_split_of_feature(f, &hist[self.offsets[f]..self.offsets[f + 1]]);
+        let per_feature = |f: usize| {
+            self.best_split_of_feature(f, &hist[self.offsets[f]..self.offsets[f + 1]], bounds)
+        };
         let candidates: Vec<Option<Split>> = if self.config.parallel && hist.len() >= 1 << 12 {
             (0..p).into_par_iter().map(per_feature).collect()
         } else {
@@ -452,6 +489,7 @@ impl Grower<'_> {
         rng: &mut ChaCha8Rng,
         order: &mut [usize],
         hist: &mut Vec<BinStat>,
+        bounds: Bounds,
     ) -> Option<Split> {
         let p = order.len();
         let mut best: Option<Split> = None;
@@ -471,7 +509,7 @@ impl Grower<'_> {
                 continue; // constant in this node: does not count
             }
             visited += 1;
-            if let Some(s) = self.best_split_of_feature(f, hist)
+            if let Some(s) = self.best_split_of_feature(f, hist, bounds)
                 && best.is_none_or(|b| s.cost < b.cost)
             {
                 best = Some(s);
@@ -480,9 +518,13 @@ impl Grower<'_> {
         best
     }
 
-    /// The best split of one feature from its histogram `h` (bin 0 = missing).
-    fn best_split_of_feature(&self, f: usize, h: &[BinStat]) -> Option<Split> {
+    /// The best split of one feature from its histogram `h` (bin 0 = missing). In a tree with
+    /// monotone constraints, a split of a constrained feature is skipped when its children's
+    /// values, clamped to `bounds`, go against the feature's direction (a split of the missing
+    /// values from the rest is not constrained).
+    fn best_split_of_feature(&self, f: usize, h: &[BinStat], bounds: Bounds) -> Option<Split> {
         let c = self.config;
+        let direction = monotone::direction(&c.monotone, f);
         let missing = h[0];
         let mut values = BinStat::default();
         for b in &h[1..] {
@@ -495,7 +537,7 @@ impl Grower<'_> {
         total.add(&missing);
         let min_n = c.min_samples_leaf as u32;
         let mut best: Option<Split> = None;
-        let mut consider = |left: BinStat, bin: usize, missing_left: bool| {
+        let mut consider = |left: BinStat, bin: usize, missing_left: bool, ordered: bool| {
             let right = total.minus(&left);
             if left.n < min_n
                 || right.n < min_n
@@ -504,6 +546,16 @@ impl Grower<'_> {
             {
                 return;
             }
+            let (direction, left_value, right_value) = if c.constrained {
+                let (lv, rv) = (bounds.clamp(left.value()), bounds.clamp(right.value()));
+                let direction = if ordered { direction } else { 0 };
+                if !Bounds::ordered(direction, lv, rv) {
+                    return;
+                }
+                (direction, lv, rv)
+            } else {
+                (0, 0.0, 0.0)
+            };
             let cost = c.criterion.cost(&left) + c.criterion.cost(&right);
             if best.is_none_or(|b| cost < b.cost) {
                 best = Some(Split {
@@ -513,6 +565,9 @@ impl Grower<'_> {
                     missing_left,
                     left,
                     right,
+                    direction,
+                    left_value,
+                    right_value,
                 });
             }
         };
@@ -529,17 +584,17 @@ impl Grower<'_> {
             if missing.n > 0 {
                 let mut with_missing = cum;
                 with_missing.add(&missing);
-                consider(with_missing, t, true);
-                consider(cum, t, false);
+                consider(with_missing, t, true, true);
+                consider(cum, t, false, true);
             } else {
                 // No missing values seen here: at prediction they follow the heavier side.
                 let heavier_left = cum.tot >= values.tot - cum.tot;
-                consider(cum, t, heavier_left);
+                consider(cum, t, heavier_left, true);
             }
         }
         if missing.n > 0 {
             // Every value left, missing values right.
-            consider(values, last, false);
+            consider(values, last, false, false);
         }
         best
     }

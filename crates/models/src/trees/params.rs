@@ -71,6 +71,9 @@ pub struct DecisionTreeParams {
     pub(super) min_weight_fraction_leaf: f64,
     pub(super) max_features: MaxFeatures,
     pub(super) max_bin: usize,
+    /// Per feature `-1`, `0` or `1`; empty = none. Absent from files saved before it existed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(super) monotone_constraints: Vec<i8>,
     pub(super) seed: u64,
 }
 
@@ -92,6 +95,7 @@ impl DecisionTreeParams {
             min_weight_fraction_leaf: 0.0,
             max_features: MaxFeatures::All,
             max_bin: 255,
+            monotone_constraints: Vec::new(),
             seed: 0,
         }
     }
@@ -142,6 +146,22 @@ impl DecisionTreeParams {
         self
     }
 
+    /// Monotone constraints: one entry per feature, `1` for a probability non-decreasing in the
+    /// feature, `-1` non-increasing, `0` free; empty (the default) constrains nothing. Grown by
+    /// LightGBM's basic method (see [`crate::monotone`]): a split on a constrained feature is
+    /// kept only if its children's leaf fractions, clamped to the node's interval, are ordered,
+    /// and leaf fractions are clamped to intervals cut at the mid-points. Missing values are
+    /// outside the constraint.
+    pub fn monotone_constraints(mut self, constraints: Vec<i8>) -> Self {
+        self.monotone_constraints = constraints;
+        self
+    }
+
+    /// The monotone constraints (empty when none).
+    pub fn monotone_constraints_setting(&self) -> &[i8] {
+        &self.monotone_constraints
+    }
+
     /// Seed of the per-node feature sampling (default 0; unused with [`MaxFeatures::All`]).
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
@@ -172,6 +192,7 @@ impl DecisionTreeParams {
             ));
         }
         self.max_features.check()?;
+        crate::monotone::check_values(&self.monotone_constraints)?;
         if !(2..=256).contains(&self.max_bin) {
             return Err(invalid(
                 "max_bin",
@@ -179,6 +200,13 @@ impl DecisionTreeParams {
             ));
         }
         Ok(())
+    }
+
+    /// Checks the parameters against the data: [`DecisionTreeParams::check`] and one monotone
+    /// constraint per feature (or none).
+    pub(crate) fn check_for(&self, n_features: usize) -> Result<()> {
+        self.check()?;
+        crate::monotone::check_constraints(&self.monotone_constraints, n_features)
     }
 
     /// The `max_features` setting.
