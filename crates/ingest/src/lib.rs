@@ -13,6 +13,8 @@
 //!   ([`ColumnKind`]), inferred from the data ([`Schema::infer`]) or declared (the built-in
 //!   [`Schema::klarna`]).
 //! - [`labels`]: the target column as `Option<bool>` per row, with the checks training needs.
+//! - [`table_from_record_batch`] and [`table_to_record_batch`]: Arrow record batches (arrow-rs)
+//!   in and out, by the same cell rules as CSV; the Python bindings and Parquet go through them.
 //! - [`synth`]: synthetic data in the original Klarna file format, seeded.
 //! - `read_parquet` (cargo feature `parquet`, off by default: it builds polars): a Parquet file
 //!   into the same [`Table`].
@@ -47,6 +49,7 @@
 //! # Ok::<(), pdscore_ingest::IngestError>(())
 //! ```
 
+mod arrow;
 mod csv;
 mod error;
 pub mod labels;
@@ -56,7 +59,9 @@ mod parquet;
 mod schema;
 pub mod synth;
 mod table;
+mod typed;
 
+pub use arrow::{arrow_type, column_to_array, table_from_record_batch, table_to_record_batch};
 pub use csv::{
     CsvChunks, CsvRead, CsvSource, DEFAULT_MISSING_TOKENS, ReadOptions, TableChunk,
     canonical_level, read_csv, read_csv_with_report,
@@ -70,3 +75,6 @@ pub use levels::{Levels, LevelsIter};
 pub use parquet::read_parquet;
 pub use schema::{FeatureSpec, KLARNA_COLUMNS, Schema, TargetSpec};
 pub use table::{CategoricalColumn, Column, ColumnData, ColumnKind, MISSING_CODE, Table};
+/// The arrow-rs crates this crate's Arrow API speaks, re-exported so callers use the same
+/// versions.
+pub use {arrow_array, arrow_schema};
