@@ -16,8 +16,8 @@
 //! - [`table_from_record_batch`] and [`table_to_record_batch`]: Arrow record batches (arrow-rs)
 //!   in and out, by the same cell rules as CSV; the Python bindings and Parquet go through them.
 //! - [`synth`]: synthetic data in the original Klarna file format, seeded.
-//! - `read_parquet` (cargo feature `parquet`, off by default: it builds polars): a Parquet file
-//!   into the same [`Table`].
+//! - `table_from_polars` (cargo feature `polars`, off by default: it builds polars): a polars
+//!   `DataFrame` into the same [`Table`], by the same rules as Arrow batches.
 //!
 //! ## Parsing rules
 //! - Missing: the tokens of [`DEFAULT_MISSING_TOKENS`] (configurable), an empty cell, and a
@@ -54,8 +54,8 @@ mod csv;
 mod error;
 pub mod labels;
 mod levels;
-#[cfg(feature = "parquet")]
-mod parquet;
+#[cfg(feature = "polars")]
+mod polars;
 mod schema;
 pub mod synth;
 mod table;
@@ -71,8 +71,8 @@ pub use error::{
     listed_name,
 };
 pub use levels::{Levels, LevelsIter};
-#[cfg(feature = "parquet")]
-pub use parquet::read_parquet;
+#[cfg(feature = "polars")]
+pub use polars::table_from_polars;
 pub use schema::{FeatureSpec, KLARNA_COLUMNS, Schema, TargetSpec};
 pub use table::{CategoricalColumn, Column, ColumnData, ColumnKind, MISSING_CODE, Table};
 /// The arrow-rs crates this crate's Arrow API speaks, re-exported so callers use the same

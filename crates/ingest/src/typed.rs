@@ -11,8 +11,10 @@
 //!   (`3.0` is level `3`), other numbers in Rust's shortest round-trip form.
 //! - Booleans read as numbers are `1`/`0`; a boolean column cannot be read as levels.
 
-use crate::csv::{MissingTokens, canonical_level, parse_bool, parse_number};
-use crate::error::IngestError;
+use std::collections::{HashMap, HashSet};
+
+use crate::csv::{MissingTokens, ReadOptions, canonical_level, parse_bool, parse_number};
+use crate::error::{IngestError, MAX_EXAMPLES, listed_name};
 use crate::table::{CategoricalColumn, ColumnData, ColumnKind};
 
 /// How an output column is built from a typed input column.
@@ -259,5 +261,57 @@ pub(crate) fn all_missing(want: Want, n: usize) -> ColumnData {
             dictionary: crate::levels::Levels::new(),
             codes: vec![crate::table::MISSING_CODE; n],
         }),
+    }
+}
+
+/// Duplicate column names are an error, as in a CSV header.
+pub(crate) fn check_duplicates(names: &[&str]) -> Result<(), IngestError> {
+    let mut seen = HashSet::with_capacity(names.len());
+    let mut dups: Vec<String> = Vec::new();
+    for name in names {
+        if !seen.insert(*name) && dups.len() < MAX_EXAMPLES && !dups.contains(&listed_name(name)) {
+            dups.push(listed_name(name));
+        }
+    }
+    if dups.is_empty() {
+        Ok(())
+    } else {
+        Err(IngestError::DuplicateColumns { names: dups })
+    }
+}
+
+/// Which batch column feeds each output column and how (`None`: the kind its type gives).
+pub(crate) fn plan(
+    names: &[&str],
+    options: &ReadOptions,
+) -> Result<Vec<(usize, Option<Want>)>, IngestError> {
+    let Some(schema) = &options.schema else {
+        return Ok((0..names.len()).map(|i| (i, None)).collect());
+    };
+    let position: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let mut out = Vec::new();
+    let mut absent = Vec::new();
+    let mut want = |name: &str, how: Want, required: bool| match position.get(name) {
+        Some(&i) => out.push((i, Some(how))),
+        None if required => absent.push(name.to_owned()),
+        None => {}
+    };
+    if let Some(id) = &schema.id {
+        want(id, Want::Raw, true);
+    }
+    if let Some(target) = &schema.target {
+        want(
+            &target.column,
+            Want::Kind(ColumnKind::Categorical),
+            options.require_target,
+        );
+    }
+    for feature in &schema.features {
+        want(&feature.name, Want::Kind(feature.kind), true);
+    }
+    if absent.is_empty() {
+        Ok(out)
+    } else {
+        Err(IngestError::MissingColumns { names: absent })
     }
 }

@@ -1,7 +1,5 @@
 //! An Arrow [`RecordBatch`] into a [`Table`].
 
-use std::collections::{HashMap, HashSet};
-
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Float16Type, Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type,
@@ -11,9 +9,12 @@ use arrow_array::{Array, RecordBatch};
 use arrow_schema::DataType;
 
 use crate::csv::{MissingTokens, ReadOptions};
-use crate::error::{IngestError, MAX_EXAMPLES, listed_name};
+use crate::error::IngestError;
 use crate::table::{Column, ColumnKind, Table};
-use crate::typed::{Cells, Want, all_missing, from_bools, from_floats, from_integers, from_strs};
+use crate::typed::{
+    Cells, Want, all_missing, check_duplicates, from_bools, from_floats, from_integers, from_strs,
+    plan,
+};
 
 /// Reads an Arrow record batch into a [`Table`], by the rules of the [module docs](super).
 ///
@@ -68,55 +69,6 @@ pub fn table_from_record_batch(
         });
     }
     Table::new(columns).map_err(|reason| IngestError::InvalidOptions { reason })
-}
-
-/// Duplicate column names are an error, as in a CSV header.
-fn check_duplicates(names: &[&str]) -> Result<(), IngestError> {
-    let mut seen = HashSet::with_capacity(names.len());
-    let mut dups: Vec<String> = Vec::new();
-    for name in names {
-        if !seen.insert(*name) && dups.len() < MAX_EXAMPLES && !dups.contains(&listed_name(name)) {
-            dups.push(listed_name(name));
-        }
-    }
-    if dups.is_empty() {
-        Ok(())
-    } else {
-        Err(IngestError::DuplicateColumns { names: dups })
-    }
-}
-
-/// Which batch column feeds each output column and how (`None`: the kind its type gives).
-fn plan(names: &[&str], options: &ReadOptions) -> Result<Vec<(usize, Option<Want>)>, IngestError> {
-    let Some(schema) = &options.schema else {
-        return Ok((0..names.len()).map(|i| (i, None)).collect());
-    };
-    let position: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let mut out = Vec::new();
-    let mut absent = Vec::new();
-    let mut want = |name: &str, how: Want, required: bool| match position.get(name) {
-        Some(&i) => out.push((i, Some(how))),
-        None if required => absent.push(name.to_owned()),
-        None => {}
-    };
-    if let Some(id) = &schema.id {
-        want(id, Want::Raw, true);
-    }
-    if let Some(target) = &schema.target {
-        want(
-            &target.column,
-            Want::Kind(ColumnKind::Categorical),
-            options.require_target,
-        );
-    }
-    for feature in &schema.features {
-        want(&feature.name, Want::Kind(feature.kind), true);
-    }
-    if absent.is_empty() {
-        Ok(out)
-    } else {
-        Err(IngestError::MissingColumns { names: absent })
-    }
 }
 
 /// The kind a column gets from its type when no schema says otherwise.
