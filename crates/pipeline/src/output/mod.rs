@@ -22,6 +22,10 @@
 //! form (`0.0123`, never an exponent) and `decision` as `1` (flagged) or `0`; lines end with
 //! `\n`.
 
+mod arrow;
+
+pub use arrow::ScoredArrow;
+
 use std::borrow::Cow;
 use std::io::{self, Write};
 
