@@ -16,6 +16,9 @@
 //! - [`table_from_record_batch`] and [`table_to_record_batch`]: Arrow record batches (arrow-rs)
 //!   in and out, by the same cell rules as CSV; the Python bindings and Parquet go through them.
 //! - [`synth`]: synthetic data in the original Klarna file format, seeded.
+//! - `ParquetChunks`, `ParquetTableWriter` and `write_parquet` (cargo feature `parquet`, on by
+//!   default): Parquet files streamed batch by batch in constant memory and written, through
+//!   arrow-rs, by the same rules as Arrow batches.
 //! - `table_from_polars` (cargo feature `polars`, off by default: it builds polars): a polars
 //!   `DataFrame` into the same [`Table`], by the same rules as Arrow batches.
 //!
@@ -54,6 +57,8 @@ mod csv;
 mod error;
 pub mod labels;
 mod levels;
+#[cfg(feature = "parquet")]
+mod parquet_file;
 #[cfg(feature = "polars")]
 mod polars;
 mod schema;
@@ -61,6 +66,10 @@ pub mod synth;
 mod table;
 mod typed;
 
+/// The arrow-rs Parquet crate this crate reads and writes with, re-exported so callers use the
+/// same version (feature `parquet`).
+#[cfg(feature = "parquet")]
+pub use ::parquet;
 pub use arrow::{arrow_type, column_to_array, table_from_record_batch, table_to_record_batch};
 pub use csv::{
     CsvChunks, CsvRead, CsvSource, DEFAULT_MISSING_TOKENS, ReadOptions, TableChunk,
@@ -71,6 +80,8 @@ pub use error::{
     listed_name,
 };
 pub use levels::{Levels, LevelsIter};
+#[cfg(feature = "parquet")]
+pub use parquet_file::{ParquetChunks, ParquetTableWriter, is_parquet_path, write_parquet};
 #[cfg(feature = "polars")]
 pub use polars::table_from_polars;
 pub use schema::{FeatureSpec, KLARNA_COLUMNS, Schema, TargetSpec};

@@ -23,8 +23,12 @@
 //! `\n`.
 
 mod arrow;
+#[cfg(feature = "parquet")]
+mod parquet;
 
 pub use arrow::ScoredArrow;
+#[cfg(feature = "parquet")]
+pub use parquet::ScoredParquetWriter;
 
 use std::borrow::Cow;
 use std::io::{self, Write};
