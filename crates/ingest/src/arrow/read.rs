@@ -16,7 +16,11 @@ use crate::typed::{
     plan,
 };
 
-/// Reads an Arrow record batch into a [`Table`], by the rules of the [module docs](super).
+/// Reads an Arrow record batch into a [`Table`] by the cell rules of CSV: every integer and
+/// float width is numeric (null and `NaN` missing, an infinity an [`IngestError::BadValueAt`]
+/// naming column and row), `Boolean` boolean, `Utf8`/`LargeUtf8`/`Utf8View` and dictionaries
+/// of them categorical (trimmed, missing tokens, `1.0` is level `1`), `Null` all missing; any
+/// other type is an [`IngestError::UnsupportedType`] naming the column.
 ///
 /// With a schema in `options` ([`ReadOptions::schema`]), the table has the schema's columns in
 /// schema order (id, target when present or required, features), each read as the kind the
