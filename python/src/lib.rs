@@ -1,10 +1,18 @@
 //! Python bindings of pdscore (module `pdscore._pdscore`); the public API is the pure-Python
 //! package `pdscore` around it.
+//!
+//! Data crosses as Arrow (module `arrow`): the Python side turns pandas, polars and pyarrow
+//! inputs into a pyarrow `Table`, whose batches are imported here through the C Data
+//! Interface and read by `pdscore_ingest::table_from_record_batch` with the model's schema;
+//! scoring runs with the GIL released. CSV bytes are still accepted (`*_csv` methods).
+
+mod arrow;
 
 use std::path::PathBuf;
 
-use pdscore::ingest::read_csv;
-use pdscore::pipeline::{CvSpec, EvaluateSpec, InputSpec, Pipeline, evaluate};
+use arrow_array::RecordBatch;
+use pdscore::ingest::{read_csv, table_from_record_batch};
+use pdscore::pipeline::{CvSpec, EvaluateSpec, InputSpec, Pipeline, Reason, ScoredArrow, evaluate};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -37,10 +45,83 @@ fn read(pipeline: &Pipeline, csv: &[u8]) -> PyResult<pdscore::ingest::Table> {
     read_csv(csv, &pipeline.read_options()).map_err(|e| err("cannot read the input", &e))
 }
 
+/// Reads each batch with the model's schema and passes it to `each` with its first row number.
+fn each_table(
+    pipeline: &Pipeline,
+    batches: &[RecordBatch],
+    mut each: impl FnMut(&pdscore::ingest::Table, u64) -> PyResult<()>,
+) -> PyResult<()> {
+    let options = pipeline.read_options();
+    let mut first_row = 0u64;
+    for batch in batches {
+        let table = table_from_record_batch(batch, &options, first_row)
+            .map_err(|e| err("cannot read the input", &e))?;
+        each(&table, first_row)?;
+        first_row += batch.num_rows() as u64;
+    }
+    Ok(())
+}
+
 #[pymethods]
 impl RawModel {
+    /// P(default) of each row of an object with `__arrow_c_stream__` (a pyarrow Table).
+    fn predict_proba(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Vec<f64>> {
+        let batches = arrow::import_stream(data)?;
+        py.allow_threads(|| {
+            let mut pd = Vec::new();
+            each_table(&self.pipeline, &batches, |table, _| {
+                let part = self
+                    .pipeline
+                    .predict_proba(table)
+                    .map_err(|e| err("cannot score the input", &e))?;
+                pd.extend(part);
+                Ok(())
+            })?;
+            Ok(pd)
+        })
+    }
+
+    /// The scored rows of an object with `__arrow_c_stream__` as one Arrow batch: `id_name`
+    /// (string), `pd` (float64), `decision` (bool), and `reason_1..reason_{reasons}`.
+    #[pyo3(signature = (data, reasons=0, id_name="id"))]
+    fn score(
+        &self,
+        py: Python<'_>,
+        data: &Bound<'_, PyAny>,
+        reasons: usize,
+        id_name: &str,
+    ) -> PyResult<arrow::ArrowBatch> {
+        let batches = arrow::import_stream(data)?;
+        py.allow_threads(|| {
+            let (mut ids, mut pd, mut decision) = (Vec::new(), Vec::new(), Vec::new());
+            let mut explained: Vec<Vec<Reason>> = Vec::new();
+            each_table(&self.pipeline, &batches, |table, first_row| {
+                let fail = |e: pdscore::pipeline::PipelineError| err("cannot score the input", &e);
+                let scored = self.pipeline.score_from(table, first_row).map_err(fail)?;
+                if reasons > 0 {
+                    let explanation = self.pipeline.explain(table).map_err(fail)?;
+                    explained.extend((0..table.n_rows()).map(|r| explanation.reasons(r, reasons)));
+                }
+                ids.extend(scored.ids);
+                pd.extend(scored.pd);
+                decision.extend(scored.decision);
+                Ok(())
+            })?;
+            let batch = ScoredArrow::new(id_name)
+                .with_reasons(reasons)
+                .batch(
+                    ids.iter().map(|s| Some(s.as_str())),
+                    &pd,
+                    &decision,
+                    &explained,
+                )
+                .map_err(|e| err("cannot build the scored batch", &e))?;
+            Ok(arrow::ArrowBatch::new(batch))
+        })
+    }
+
     /// P(default) of each row of the CSV bytes.
-    fn predict_proba(&self, py: Python<'_>, csv: &[u8]) -> PyResult<Vec<f64>> {
+    fn predict_proba_csv(&self, py: Python<'_>, csv: &[u8]) -> PyResult<Vec<f64>> {
         py.allow_threads(|| {
             let table = read(&self.pipeline, csv)?;
             self.pipeline
@@ -50,7 +131,11 @@ impl RawModel {
     }
 
     /// (ids, pd, decision) of each row of the CSV bytes.
-    fn score(&self, py: Python<'_>, csv: &[u8]) -> PyResult<(Vec<String>, Vec<f64>, Vec<bool>)> {
+    fn score_csv(
+        &self,
+        py: Python<'_>,
+        csv: &[u8],
+    ) -> PyResult<(Vec<String>, Vec<f64>, Vec<bool>)> {
         py.allow_threads(|| {
             let table = read(&self.pipeline, csv)?;
             let s = self
@@ -168,6 +253,7 @@ fn train_json(
 fn _pdscore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("PdscoreError", m.py().get_type::<PdscoreError>())?;
     m.add_class::<RawModel>()?;
+    m.add_class::<arrow::ArrowBatch>()?;
     m.add_function(wrap_pyfunction!(load, m)?)?;
     m.add_function(wrap_pyfunction!(evaluate_json, m)?)?;
     m.add_function(wrap_pyfunction!(train_json, m)?)?;

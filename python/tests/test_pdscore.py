@@ -151,3 +151,83 @@ def test_evaluate(tmp_path):
     for key in ("best", "leader", "models", "selection_metric", "calibration", "grades"):
         assert key in results, (key, sorted(results))
     assert any(out.iterdir()), "no reports written"
+
+
+def test_typed_inputs_of_every_kind_equal_cli(model, rows_csv, cli_output):
+    # Typed columns (floats, ints, bools, strings, dictionaries, string views) cross as Arrow
+    # and are read by the model's schema: the PDs are the CLI's to the bit.
+    expected = np.array([r["pd"] for r in cli_output], dtype=np.float64)
+    df = pd.read_csv(rows_csv, sep=";")
+    categorical = df.copy()
+    for col in ("merchant_category", "merchant_group", "name_in_email"):
+        categorical[col] = categorical[col].astype("category")
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    inputs = {
+        "pandas category dtype": categorical,
+        "polars typed": pl.read_csv(rows_csv, separator=";"),
+        "pyarrow typed table": table,
+        "pyarrow dictionary batch": pa.Table.from_pandas(categorical, preserve_index=False)
+        .combine_chunks()
+        .to_batches()[0],
+        "record batch reader": pa.RecordBatchReader.from_batches(
+            table.schema, table.to_batches(max_chunksize=97)
+        ),
+        "string view": table.cast(
+            pa.schema(
+                [
+                    pa.field(f.name, pa.string_view()) if pa.types.is_string(f.type) else f
+                    for f in table.schema
+                ]
+            )
+        ),
+    }
+    for name, data in inputs.items():
+        got = model.predict_proba(data)
+        assert got.tobytes() == expected.tobytes(), name
+
+
+def test_score_batch_over_several_batches_keeps_order(model, rows_csv, cli_output):
+    table = pa.Table.from_pandas(pd.read_csv(rows_csv, sep=";"), preserve_index=False)
+    scored = model.score_batch(table.to_batches(max_chunksize=50)[0])
+    assert scored.num_rows == 50
+    whole = model.score_batch(pa.Table.from_batches(table.to_batches(max_chunksize=33)))
+    assert whole.column("id").to_pylist() == [r["id"] for r in cli_output]
+    assert whole.column("pd").to_pylist() == [r["pd"] for r in cli_output]
+
+
+def test_score_batch_reasons_equal_cli(model_path, model, rows_csv):
+    if not Path(PDSCORE_BIN).exists():
+        pytest.skip(f"no pdscore CLI at {PDSCORE_BIN} (set PDSCORE_BIN)")
+    out = subprocess.run(
+        [PDSCORE_BIN, "predict", "--quiet", "--model", str(model_path),
+         "--input", str(rows_csv), "--format", "json", "--reasons", "3"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    cli = json.loads(out)
+    batch = model.score_batch(
+        pa.Table.from_pandas(pd.read_csv(rows_csv, sep=";"), preserve_index=False), reasons=3
+    )
+    assert batch.schema.names == ["id", "pd", "decision", "reason_1", "reason_2", "reason_3"]
+    assert batch.column("pd").to_pylist() == [r["pd"] for r in cli]
+    for k in range(3):
+        want = [
+            f"{r['reasons'][k]['column']} ({r['reasons'][k]['contribution']:+.3f})"
+            if k < len(r["reasons"]) else None
+            for r in cli
+        ]
+        assert batch.column(f"reason_{k + 1}").to_pylist() == want, k
+    assert any(r["reasons"] for r in cli)
+
+
+def test_unsupported_types_and_bad_values_name_the_column(model, rows_csv):
+    df = pd.read_csv(rows_csv, sep=";").head(3)
+    dated = df.copy()
+    dated["age"] = pd.to_datetime("2020-01-01")
+    with pytest.raises(pdscore.PdscoreError, match="`age`.*timestamp|`age`.*Timestamp"):
+        model.predict_proba(dated)
+    infinite = df.copy()
+    infinite["time_hours"] = [1.0, np.inf, 2.0]
+    with pytest.raises(pdscore.PdscoreError, match=r"`time_hours`.*row 1"):
+        model.predict_proba(infinite)
+    with pytest.raises(pdscore.PdscoreError, match="missing required columns"):
+        model.score_batch(pa.table({"uuid": ["a"]}))

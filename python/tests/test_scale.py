@@ -130,6 +130,23 @@ def test_spark_id_column(spark, model_path, parquet_dir, cli_pd):
         pdscore.spark.score(df, model_path, id_column="nope")
 
 
+def test_spark_reasons_equal_local_scoring(spark, model_path, parquet_dir):
+    import pdscore.spark
+
+    df = spark.read.parquet(str(parquet_dir))
+    out = pdscore.spark.score(df, model_path, reasons=2)
+    assert [f.name for f in out.schema.fields] == ["id", "pd", "decision", "reason_1", "reason_2"]
+    got = {r["id"]: (r["pd"], r["reason_1"], r["reason_2"]) for r in out.collect()}
+    local = pdscore.load(model_path).score_batch(pq.read_table(parquet_dir), reasons=2)
+    want = {
+        i: (p, r1, r2)
+        for i, p, r1, r2 in zip(*(local.column(n).to_pylist()
+                                 for n in ("id", "pd", "reason_1", "reason_2")))
+    }
+    assert got == want
+    assert any(v[1] for v in got.values())
+
+
 @pytest.fixture(scope="module")
 def ray_local():
     ray = pytest.importorskip("ray")
@@ -151,6 +168,10 @@ def test_ray_equals_cli(ray_local, model_path, parquet_dir, cli_pd):
     assert table.schema.field("pd").type == pa.float64()
     rows = list(zip(*(table.column(n).to_pylist() for n in ("id", "pd", "decision"))))
     assert_equal_to_cli(rows, cli_pd)
+    with_reasons = pa.concat_tables(ray_local.get(
+        pdscore.ray.score(ds, model_path, concurrency=2, num_cpus=0.5, reasons=1).to_arrow_refs()))
+    assert with_reasons.schema.names == ["id", "pd", "decision", "reason_1"]
+    assert with_reasons.num_rows == N_ROWS
 
 
 def test_model_without_id_needs_id_column(spark, tmp_path, rows_csv, parquet_dir, cli_pd):

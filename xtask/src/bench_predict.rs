@@ -8,7 +8,13 @@
 //! ```text
 //! cargo xtask bench-predict --rows 500000
 //! cargo xtask bench-predict --rows 5000000
+//! cargo xtask bench-predict --rows 5000000 --parquet   # also Parquet to Parquet, same rows
 //! ```
+//!
+//! With `--parquet`, the same rows are also written as a Parquet file next to the CSV (typed by
+//! the model's schema: ids and levels as strings, numbers as doubles, flags as booleans;
+//! snappy, kept for the next run) and scored Parquet to Parquet in the same run; MB/s is always
+//! the input file's size over the wall time, so the two MB/s figures are of different bytes.
 //!
 //! Measured 2026-11-28 01:55 UTC on the 2-vCPU machine (load average 1.3-1.6, no other build
 //! running), `gbm_balanced` from `cargo xtask evaluate` (400 trees of up to 31 leaves):
@@ -23,6 +29,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
+use pdscore::ingest::{CsvChunks, ParquetChunks, ParquetTableWriter, ReadOptions};
+use pdscore::pipeline::Pipeline;
 
 /// What to run.
 #[derive(Debug, clap::Args)]
@@ -43,6 +51,17 @@ pub struct BenchPredictArgs {
     /// Rows per chunk passed to `pdscore predict` [default: its own].
     #[arg(long)]
     pub rows_per_chunk: Option<usize>,
+    /// Also score the same rows Parquet to Parquet (the Parquet copy is written when missing).
+    #[arg(long)]
+    pub parquet: bool,
+}
+
+/// What `/usr/bin/time` and the clock measured of one `pdscore predict` run.
+struct Run {
+    wall: f64,
+    user: f64,
+    system: f64,
+    max_rss_kb: f64,
 }
 
 /// The target directory cargo builds into.
@@ -92,26 +111,66 @@ pub fn run(args: &BenchPredictArgs, root: &Path) -> anyhow::Result<()> {
             bail!("pdscore generate failed");
         }
     }
-    let bytes = std::fs::metadata(&input)
-        .with_context(|| format!("cannot read `{}`", input.display()))?
-        .len();
-    let output = work.join("predictions.csv");
+    let mut inputs = vec![(input.clone(), work.join("predictions.csv"))];
+    if args.parquet {
+        let parquet = input.with_extension("parquet");
+        if !parquet.exists() {
+            eprintln!("writing {} ...", parquet.display());
+            write_parquet_copy(&input, &parquet, &model)?;
+        }
+        inputs.push((parquet, work.join("predictions.parquet")));
+    }
+    for (input, output) in &inputs {
+        let bytes = std::fs::metadata(input)
+            .with_context(|| format!("cannot read `{}`", input.display()))?
+            .len();
+        eprintln!("scoring {} ({:.1} MB) ...", input.display(), mb(bytes));
+        let run = time_predict(&pdscore, &model, input, output, args.rows_per_chunk, &work)?;
+        let rows = scored_rows(output)?;
+        std::fs::remove_file(output).ok();
+        println!("input        {} ({:.1} MB)", input.display(), mb(bytes));
+        println!("rows scored  {rows}");
+        println!(
+            "wall         {:.2} s   cpu {:.2} s (user {:.2} + sys {:.2})",
+            run.wall,
+            run.user + run.system,
+            run.user,
+            run.system
+        );
+        println!(
+            "throughput   {:.0} rows/s   {:.1} MB/s",
+            rows as f64 / run.wall,
+            mb(bytes) / run.wall
+        );
+        println!("peak RSS     {:.1} MB", run.max_rss_kb / 1024.0);
+    }
+    Ok(())
+}
+
+/// Runs `pdscore predict` under `/usr/bin/time`.
+fn time_predict(
+    pdscore: &Path,
+    model: &Path,
+    input: &Path,
+    output: &Path,
+    rows_per_chunk: Option<usize>,
+    work: &Path,
+) -> anyhow::Result<Run> {
     let times = work.join("time.txt");
     let mut command = Command::new("/usr/bin/time");
     command
         .args(["-f", "%e %U %S %M", "-o"])
         .arg(&times)
-        .arg(&pdscore)
+        .arg(pdscore)
         .args(["--quiet", "predict", "--model"])
-        .arg(&model)
+        .arg(model)
         .arg("--input")
-        .arg(&input)
+        .arg(input)
         .arg("--output")
-        .arg(&output);
-    if let Some(n) = args.rows_per_chunk {
+        .arg(output);
+    if let Some(n) = rows_per_chunk {
         command.args(["--rows-per-chunk", &n.to_string()]);
     }
-    eprintln!("scoring {} ({:.1} MB) ...", input.display(), mb(bytes));
     let started = Instant::now();
     let status = command
         .status()
@@ -129,24 +188,45 @@ pub fn run(args: &BenchPredictArgs, root: &Path) -> anyhow::Result<()> {
     let [_, user, system, max_rss_kb] = fields[..] else {
         bail!("unexpected /usr/bin/time output: {text}");
     };
-    let scored = std::fs::File::open(&output)
+    Ok(Run {
+        wall,
+        user,
+        system,
+        max_rss_kb,
+    })
+}
+
+/// Rows of a scored output: lines less the header (CSV) or the footer's count (Parquet).
+fn scored_rows(output: &Path) -> anyhow::Result<u64> {
+    if pdscore::ingest::is_parquet_path(output) {
+        let chunks = ParquetChunks::open(output, &ReadOptions::new(), 1)
+            .with_context(|| format!("cannot read `{}`", output.display()))?;
+        return Ok(chunks.n_rows());
+    }
+    let scored = std::fs::File::open(output)
         .with_context(|| format!("cannot read `{}`", output.display()))?;
-    let rows = std::io::BufRead::lines(std::io::BufReader::new(scored))
+    Ok(std::io::BufRead::lines(std::io::BufReader::new(scored))
         .count()
-        .saturating_sub(1);
-    std::fs::remove_file(&output).ok();
-    println!("input        {} ({:.1} MB)", input.display(), mb(bytes));
-    println!("rows scored  {rows}");
-    println!(
-        "wall         {wall:.2} s   cpu {:.2} s (user {user:.2} + sys {system:.2})",
-        user + system
-    );
-    println!(
-        "throughput   {:.0} rows/s   {:.1} MB/s",
-        rows as f64 / wall,
-        mb(bytes) / wall
-    );
-    println!("peak RSS     {:.1} MB", max_rss_kb / 1024.0);
+        .saturating_sub(1) as u64)
+}
+
+/// Writes the rows of `csv` as a Parquet file, chunk by chunk, typed by the model's schema.
+fn write_parquet_copy(csv: &Path, parquet: &Path, model: &Path) -> anyhow::Result<()> {
+    let pipeline =
+        Pipeline::load(model).with_context(|| format!("cannot load `{}`", model.display()))?;
+    let chunks = CsvChunks::open(csv, &pipeline.read_options(), 200_000)
+        .with_context(|| format!("cannot read `{}`", csv.display()))?;
+    let partial = parquet.with_extension("parquet.partial");
+    let file = std::fs::File::create(&partial)
+        .with_context(|| format!("cannot create `{}`", partial.display()))?;
+    let mut writer = ParquetTableWriter::new(std::io::BufWriter::new(file));
+    for chunk in chunks {
+        let chunk = chunk.with_context(|| format!("cannot read `{}`", csv.display()))?;
+        writer.write(&chunk.table)?;
+    }
+    std::io::Write::flush(&mut writer.finish()?)?;
+    std::fs::rename(&partial, parquet)
+        .with_context(|| format!("cannot write `{}`", parquet.display()))?;
     Ok(())
 }
 

@@ -186,6 +186,33 @@ pub enum IngestError {
     /// A schema JSON document could not be parsed or written.
     #[error("schema JSON: {0}")]
     SchemaJson(#[from] serde_json::Error),
+    /// A column of a typed input (an Arrow record batch, a Parquet file, a polars frame) has a
+    /// data type pdscore cannot read as the kind wanted (`None`: any kind).
+    #[error("column `{column}` has type {data_type}, which pdscore cannot read{}", kind.map_or_else(String::new, |k| format!(" as {k:?}")))]
+    UnsupportedType {
+        /// Column name.
+        column: String,
+        /// The input's type, as its library prints it (e.g. `Date32`).
+        data_type: String,
+        /// The kind the schema wants for the column, if any.
+        kind: Option<ColumnKind>,
+    },
+    /// Cells of a typed input (an Arrow record batch, a Parquet file, a polars frame) that are
+    /// not values of the column's kind: an infinity in a numeric column (as in CSV), `2` in a
+    /// boolean one, text that is not a number. The first offending row is named.
+    #[error("column `{column}` ({kind:?}), row {row}: bad value `{value}`{}", if *total > 1 { format!(" ({total} bad values in all)") } else { String::new() })]
+    BadValueAt {
+        /// Column name.
+        column: String,
+        /// The kind the column is read as.
+        kind: ColumnKind,
+        /// Row of the first offending cell, 0-based, counted from the start of the input.
+        row: u64,
+        /// The first offending cell, as text.
+        value: String,
+        /// Number of offending cells in the column (of this batch).
+        total: usize,
+    },
     /// Reading a Parquet file failed (feature `parquet`).
     #[error("parquet: {message}")]
     Parquet {

@@ -13,9 +13,14 @@
 //!   ([`ColumnKind`]), inferred from the data ([`Schema::infer`]) or declared (the built-in
 //!   [`Schema::klarna`]).
 //! - [`labels`]: the target column as `Option<bool>` per row, with the checks training needs.
+//! - [`table_from_record_batch`] and [`table_to_record_batch`]: Arrow record batches (arrow-rs)
+//!   in and out, by the same cell rules as CSV; the Python bindings and Parquet go through them.
 //! - [`synth`]: synthetic data in the original Klarna file format, seeded.
-//! - `read_parquet` (cargo feature `parquet`, off by default: it builds polars): a Parquet file
-//!   into the same [`Table`].
+//! - `ParquetChunks`, `ParquetTableWriter` and `write_parquet` (cargo feature `parquet`, on by
+//!   default): Parquet files streamed batch by batch in constant memory and written, through
+//!   arrow-rs, by the same rules as Arrow batches.
+//! - `table_from_polars` (cargo feature `polars`, off by default: it builds polars): a polars
+//!   `DataFrame` into the same [`Table`], by the same rules as Arrow batches.
 //!
 //! ## Parsing rules
 //! - Missing: the tokens of [`DEFAULT_MISSING_TOKENS`] (configurable), an empty cell, and a
@@ -47,16 +52,25 @@
 //! # Ok::<(), pdscore_ingest::IngestError>(())
 //! ```
 
+mod arrow;
 mod csv;
 mod error;
 pub mod labels;
 mod levels;
 #[cfg(feature = "parquet")]
-mod parquet;
+mod parquet_file;
+#[cfg(feature = "polars")]
+mod polars;
 mod schema;
 pub mod synth;
 mod table;
+mod typed;
 
+/// The arrow-rs Parquet crate this crate reads and writes with, re-exported so callers use the
+/// same version (feature `parquet`).
+#[cfg(feature = "parquet")]
+pub use ::parquet;
+pub use arrow::{arrow_type, column_to_array, table_from_record_batch, table_to_record_batch};
 pub use csv::{
     CsvChunks, CsvRead, CsvSource, DEFAULT_MISSING_TOKENS, ReadOptions, TableChunk,
     canonical_level, read_csv, read_csv_with_report,
@@ -67,6 +81,11 @@ pub use error::{
 };
 pub use levels::{Levels, LevelsIter};
 #[cfg(feature = "parquet")]
-pub use parquet::read_parquet;
+pub use parquet_file::{ParquetChunks, ParquetTableWriter, is_parquet_path, write_parquet};
+#[cfg(feature = "polars")]
+pub use polars::table_from_polars;
 pub use schema::{FeatureSpec, KLARNA_COLUMNS, Schema, TargetSpec};
 pub use table::{CategoricalColumn, Column, ColumnData, ColumnKind, MISSING_CODE, Table};
+/// The arrow-rs crates this crate's Arrow API speaks, re-exported so callers use the same
+/// versions.
+pub use {arrow_array, arrow_schema};

@@ -131,6 +131,9 @@ pub enum PipelineError {
     /// The table does not fit the pipeline (e.g. rows of different lengths).
     #[error("table: {0}")]
     Table(String),
+    /// Building, reading or writing Arrow data (record batches, Parquet files) failed.
+    #[error("arrow: {0}")]
+    Arrow(String),
 }
 
 /// Result alias of this crate.

@@ -103,7 +103,9 @@ pub use monitor::{
 pub use monotone::{MonotoneColumn, MonotoneSpec};
 pub use nested::NestedEvaluation;
 pub use out_of_time::{OutOfTime, OutOfTimeRow, OutOfTimeSpec, out_of_time, split_by_time};
-pub use output::{ScoredCsv, ScoredWriter, write_scored_csv};
+#[cfg(feature = "parquet")]
+pub use output::ScoredParquetWriter;
+pub use output::{ScoredArrow, ScoredCsv, ScoredWriter, write_scored_csv};
 pub use pipeline::{Evaluation, Pipeline, Scored, TrainOptions};
 pub use scorecard::sql as scorecard_sql;
 pub use scorecard::{PointsRow, Scorecard, ScorecardColumn, ScorecardParams};

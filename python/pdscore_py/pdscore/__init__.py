@@ -1,13 +1,15 @@
 """pdscore: calibrated probability of default per row, from Python.
 
-The scoring goes through the same Rust code path as the ``pdscore predict`` CLI: the
-data is written to CSV bytes here and read by ``pdscore::ingest::read_csv`` with the
-model's read options, so the PDs equal the CLI's to the bit.
+Data crosses into Rust as Arrow, without a copy of its cells: pandas frames through
+``pyarrow.Table.from_pandas``, polars frames through ``.to_arrow()``, pyarrow tables and
+batches as they are (anything with ``__arrow_c_stream__`` too). The Rust side reads each
+batch with the model's schema by the same cell rules as the CSV reader of the
+``pdscore predict`` CLI and scores it with the GIL released, so the PDs equal the CLI's to
+the bit. CSV bytes (or a str) are still accepted and read by the CLI's CSV reader.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from typing import Any, List, Optional, Sequence, Union
@@ -20,28 +22,41 @@ __all__ = ["Model", "PdscoreError", "load", "evaluate", "train"]
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-def _to_csv_bytes(data: Any) -> bytes:
-    """CSV bytes of a pandas/polars DataFrame, a pyarrow Table/RecordBatch, or bytes/str."""
-    if isinstance(data, (bytes, bytearray, memoryview)):
-        return bytes(data)
-    if isinstance(data, str):
-        return data.encode("utf-8")
+def _to_arrow(data: Any) -> Any:
+    """A pyarrow Table (or another ``__arrow_c_stream__`` object) for `data`, without copying
+    cells where pyarrow can avoid it."""
     module = type(data).__module__.split(".")[0]
     if module == "pandas":
-        # Missing values (NaN, None, NaT) become empty cells: na_rep defaults to "".
-        return data.to_csv(index=False, na_rep="").encode("utf-8")
-    if module == "polars":
-        return data.write_csv().encode("utf-8")
-    if module == "pyarrow":
-        import pyarrow.csv as pacsv
+        import pyarrow as pa
 
-        sink = io.BytesIO()
-        pacsv.write_csv(data, sink)
-        return sink.getvalue()
+        return pa.Table.from_pandas(data, preserve_index=False)
+    if module == "polars":
+        return data.to_arrow()
+    if module == "pyarrow":
+        import pyarrow as pa
+
+        if isinstance(data, pa.RecordBatch):
+            return pa.Table.from_batches([data])
+        if isinstance(data, (pa.Table, pa.RecordBatchReader)):
+            return data
+    if hasattr(data, "__arrow_c_stream__"):
+        return data
+    if hasattr(data, "__arrow_c_array__"):
+        import pyarrow as pa
+
+        return pa.Table.from_batches([pa.record_batch(data)])
     raise TypeError(
         "pdscore: expected a pandas or polars DataFrame, a pyarrow Table or RecordBatch, "
-        f"or CSV bytes; got {type(data).__name__}"
+        f"an Arrow stream, or CSV bytes; got {type(data).__name__}"
     )
+
+
+def _is_csv(data: Any) -> bool:
+    return isinstance(data, (bytes, bytearray, memoryview, str))
+
+
+def _csv_bytes(data: Any) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
 
 
 def _as_array(values: List[float]) -> Any:
@@ -60,22 +75,40 @@ class Model:
         self._card: Optional[dict] = None
 
     def predict_proba(self, data: Any) -> Any:
-        """P(default) of each row, as a float64 numpy array (a list without numpy)."""
-        return _as_array(self._raw.predict_proba(_to_csv_bytes(data)))
+        """P(default) of each row, as a float64 numpy array (a list without numpy).
 
-    def score_batch(self, batch: Any) -> Any:
-        """A ``pyarrow.RecordBatch`` with ``id`` (string), ``pd`` (float64), ``decision`` (bool)."""
+        `data`: a pandas or polars DataFrame, a pyarrow Table or RecordBatch, any object with
+        ``__arrow_c_stream__``, or CSV bytes/str. The model's columns are read by its schema
+        (other columns are ignored); a column of a type pdscore cannot read (dates, lists,
+        ...) or a required column that is absent raises :class:`PdscoreError`.
+        """
+        if _is_csv(data):
+            return _as_array(self._raw.predict_proba_csv(_csv_bytes(data)))
+        return _as_array(self._raw.predict_proba(_to_arrow(data)))
+
+    def score_batch(self, batch: Any, reasons: int = 0) -> Any:
+        """A ``pyarrow.RecordBatch`` with ``id`` (string), ``pd`` (float64), ``decision`` (bool)
+        and, with ``reasons=N``, ``reason_1..reason_N`` (string, ``column (+0.412)`` as in
+        ``pdscore predict --reasons N``; null past a row's last reason).
+
+        `batch`: anything :meth:`predict_proba` accepts except CSV (usually a pyarrow
+        RecordBatch or Table). The ids are the model's id column (row numbers without one).
+        """
         import pyarrow as pa
 
-        ids, pd, decision = self._raw.score(_to_csv_bytes(batch))
-        return pa.RecordBatch.from_arrays(
-            [
-                pa.array(ids, type=pa.string()),
-                pa.array(pd, type=pa.float64()),
-                pa.array(decision, type=pa.bool_()),
-            ],
-            names=["id", "pd", "decision"],
-        )
+        if _is_csv(batch):
+            if reasons:
+                raise ValueError("pdscore: reasons need Arrow input, not CSV bytes")
+            ids, pd, decision = self._raw.score_csv(_csv_bytes(batch))
+            return pa.RecordBatch.from_arrays(
+                [
+                    pa.array(ids, type=pa.string()),
+                    pa.array(pd, type=pa.float64()),
+                    pa.array(decision, type=pa.bool_()),
+                ],
+                names=["id", "pd", "decision"],
+            )
+        return pa.record_batch(self._raw.score(_to_arrow(batch), reasons=reasons))
 
     @property
     def card(self) -> dict:

@@ -36,8 +36,9 @@ def check_ids(model: Model, id_column: Optional[str]) -> None:
         )
 
 
-def score_arrow(model: Model, batch: Any, id_column: Optional[str]) -> Any:
-    """Scores a pyarrow RecordBatch or Table; a RecordBatch (id, pd, decision) back.
+def score_arrow(model: Model, batch: Any, id_column: Optional[str], reasons: int = 0) -> Any:
+    """Scores a pyarrow RecordBatch or Table; a RecordBatch (id, pd, decision, and
+    reason_1..reason_N with `reasons`) back.
 
     Only the columns the model reads are passed on (the id and the features): the other
     columns are ignored by the model anyway, and leaving out the target spares a per-batch
@@ -57,13 +58,13 @@ def score_arrow(model: Model, batch: Any, id_column: Optional[str]) -> Any:
         if source is not None:
             names.append(model_id)
             arrays.append(batch.column(source))
-    scored = model.score_batch(type(batch).from_arrays(arrays, names=names))
+    scored = model.score_batch(type(batch).from_arrays(arrays, names=names), reasons=reasons)
     if id_column is not None:
         ids = batch.column(id_column)
         if isinstance(ids, pa.ChunkedArray):
             ids = ids.combine_chunks()
         scored = pa.RecordBatch.from_arrays(
-            [ids.cast(pa.string()), scored.column(1), scored.column(2)],
-            names=["id", "pd", "decision"],
+            [ids.cast(pa.string())] + scored.columns[1:],
+            names=scored.schema.names,
         )
     return scored

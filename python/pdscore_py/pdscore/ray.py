@@ -16,14 +16,15 @@ __all__ = ["Scorer", "score"]
 class Scorer:
     """The callable class of :func:`score`: one model per Ray actor, pyarrow batches in and out."""
 
-    def __init__(self, model_path: str, id_column: Optional[str] = None) -> None:
+    def __init__(self, model_path: str, id_column: Optional[str] = None, reasons: int = 0) -> None:
         self.model = cached_model(model_path)
         self.id_column = id_column
+        self.reasons = reasons
 
     def __call__(self, batch: Any) -> Any:
         import pyarrow as pa
 
-        return pa.Table.from_batches([score_arrow(self.model, batch, self.id_column)])
+        return pa.Table.from_batches([score_arrow(self.model, batch, self.id_column, self.reasons)])
 
 
 def score(
@@ -31,6 +32,7 @@ def score(
     model_path: Union[str, "os.PathLike[str]"],
     *,
     id_column: Optional[str] = None,
+    reasons: int = 0,
     concurrency: Union[int, Tuple[int, int], None] = None,
     batch_size: Optional[int] = None,
     num_cpus: Optional[float] = None,
@@ -45,7 +47,7 @@ def score(
     an autoscaling pool (default: Ray's autoscaling pool from 1 actor); each actor reserves
     `num_cpus` CPUs (Ray's default: 1; leave room for the read tasks when the pool fills the
     cluster). Further keyword arguments go to ``map_batches`` as Ray remote arguments.
-    `id_column` as in :func:`pdscore.spark.score`.
+    `id_column` and `reasons` as in :func:`pdscore.spark.score`.
     """
     import ray
 
@@ -63,7 +65,7 @@ def score(
         batch_format="pyarrow",
         batch_size=batch_size,
         compute=compute,
-        fn_constructor_args=(path, id_column),
+        fn_constructor_args=(path, id_column, reasons),
         num_cpus=num_cpus,
         **ray_remote_args,
     )

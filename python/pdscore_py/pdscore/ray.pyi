@@ -2,7 +2,9 @@ import os
 from typing import Any, Optional, Tuple, Union
 
 class Scorer:
-    def __init__(self, model_path: str, id_column: Optional[str] = ...) -> None: ...
+    def __init__(
+        self, model_path: str, id_column: Optional[str] = ..., reasons: int = ...
+    ) -> None: ...
     def __call__(self, batch: Any) -> Any: ...
 
 def score(
@@ -10,6 +12,7 @@ def score(
     model_path: Union[str, os.PathLike[str]],
     *,
     id_column: Optional[str] = ...,
+    reasons: int = ...,
     concurrency: Union[int, Tuple[int, int], None] = ...,
     batch_size: Optional[int] = ...,
     num_cpus: Optional[float] = ...,

@@ -11,10 +11,15 @@ from typing import Any, Iterator, Optional, Union
 
 from ._arrow import cached_model, check_ids, score_arrow
 
-__all__ = ["OUTPUT_SCHEMA", "score"]
+__all__ = ["OUTPUT_SCHEMA", "output_schema", "score"]
 
 #: The schema of the DataFrame that :func:`score` returns (a Spark DDL string).
 OUTPUT_SCHEMA = "id string, pd double, decision boolean"
+
+
+def output_schema(reasons: int = 0) -> str:
+    """The DDL schema of :func:`score`'s result with `reasons` reason columns."""
+    return OUTPUT_SCHEMA + "".join(f", reason_{k} string" for k in range(1, reasons + 1))
 
 
 def score(
@@ -22,6 +27,7 @@ def score(
     model_path: Union[str, "os.PathLike[str]"],
     *,
     id_column: Optional[str] = None,
+    reasons: int = 0,
 ) -> Any:
     """A DataFrame (id, pd, decision) with one row per row of `df`, scored by pdscore.
 
@@ -33,7 +39,9 @@ def score(
 
     The id is the model's id column (as the CLI); `id_column` names another input column to
     use instead (cast to string), and is required when the model was trained without an id.
-    The model is loaded on the driver too, to check it before the job starts.
+    With `reasons=N`, the columns ``reason_1..reason_N`` follow (as in
+    ``pdscore predict --reasons N``). The model is loaded on the driver too, to check it
+    before the job starts.
     """
     path = os.fspath(model_path)
     check_ids(cached_model(path), id_column)
@@ -44,6 +52,6 @@ def score(
         model = cached_model(path)
         for batch in batches:
             if batch.num_rows:
-                yield score_arrow(model, batch, id_column)
+                yield score_arrow(model, batch, id_column, reasons)
 
-    return df.mapInArrow(score_batches, OUTPUT_SCHEMA)
+    return df.mapInArrow(score_batches, output_schema(reasons))

@@ -1,4 +1,6 @@
-//! `pdscore predict`: score a CSV of any size with a saved pipeline, in constant memory.
+//! `pdscore predict`: score a CSV or Parquet file of any size with a saved pipeline, in
+//! constant memory. The input and output formats follow the file extensions (`.parquet` or
+//! `.pq` is Parquet, anything else CSV), so CSV in and Parquet out, and the reverse, work.
 //!
 //! Three stages run at once, joined by bounded queues (so at most a few chunks are in memory,
 //! whatever the file size): a reader thread parses chunk k+1 while the main thread scores
@@ -20,8 +22,12 @@ use std::sync::mpsc::sync_channel;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
-use pdscore::ingest::{ColumnData, CsvChunks, TableChunk};
-use pdscore::pipeline::{AtomicFile, Pipeline, Reason, ScoredCsv, row_ids};
+use pdscore::ingest::{
+    ColumnData, CsvChunks, IngestError, ParquetChunks, TableChunk, is_parquet_path,
+};
+use pdscore::pipeline::{
+    AtomicFile, Pipeline, Reason, ScoredArrow, ScoredCsv, ScoredParquetWriter, row_ids,
+};
 
 /// Default rows per chunk: large enough to amortise the per-chunk work, small enough for
 /// constant memory (a few tens of MB for the Klarna layout).
@@ -47,13 +53,15 @@ pub struct PredictArgs {
     /// Pipeline file written by `pdscore train`.
     #[arg(long)]
     pub model: PathBuf,
-    /// CSV to score (needs the id and feature columns of the training file; others are ignored).
+    /// CSV or Parquet (`.parquet`, `.pq`) file to score (needs the id and feature columns of the
+    /// training file; others are ignored).
     #[arg(long)]
     pub input: PathBuf,
-    /// Output file [default: standard output].
+    /// Output file [default: standard output]; a `.parquet` or `.pq` file is written as Parquet
+    /// (`id`, `pd`, `decision` as string, double and boolean columns, `reason_k` strings).
     #[arg(long)]
     pub output: Option<PathBuf>,
-    /// Output format.
+    /// Output format (for a Parquet output file, leave the default).
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     pub format: Format,
     /// Add the N principal reasons of each row's score: the input columns that moved the
@@ -76,13 +84,51 @@ struct Scored {
     reasons: Vec<Vec<Reason>>,
 }
 
-/// Streams the input chunk by chunk and writes one line per row.
+/// The input, chunk by chunk, whichever its format.
+enum Chunks {
+    Csv(CsvChunks<std::fs::File>),
+    Parquet(ParquetChunks),
+}
+
+impl Iterator for Chunks {
+    type Item = Result<TableChunk, IngestError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Chunks::Csv(c) => c.next(),
+            Chunks::Parquet(p) => p.next(),
+        }
+    }
+}
+
+/// Where a chunk starts, for error messages: a line of a CSV file, a row of a Parquet file.
+fn chunk_start(chunk: &TableChunk) -> String {
+    if chunk.first_line > 0 {
+        format!("line {}", chunk.first_line)
+    } else {
+        format!("row {}", chunk.first_row)
+    }
+}
+
+/// Streams the input chunk by chunk and writes one line (or Parquet row) per row.
 pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
     let pipeline = Pipeline::load(&args.model)
         .with_context(|| format!("cannot load `{}`", args.model.display()))?;
-    let chunks = CsvChunks::open(&args.input, &pipeline.read_options(), args.rows_per_chunk)
-        .with_context(|| format!("cannot read `{}`", args.input.display()))?;
-    let delimiter = chunks.delimiter();
+    let parquet_out = args.output.as_ref().is_some_and(is_parquet_path);
+    if parquet_out && args.format == Format::Json {
+        anyhow::bail!("--format json cannot be written to a Parquet file (`.parquet`, `.pq`)");
+    }
+    let options = pipeline.read_options();
+    let (chunks, delimiter) = if is_parquet_path(&args.input) {
+        let chunks = ParquetChunks::open(&args.input, &options, args.rows_per_chunk)
+            .with_context(|| format!("cannot read `{}`", args.input.display()))?;
+        (Chunks::Parquet(chunks), b',')
+    } else {
+        let chunks = CsvChunks::open(&args.input, &options, args.rows_per_chunk)
+            .with_context(|| format!("cannot read `{}`", args.input.display()))?;
+        let delimiter = chunks.delimiter();
+        (Chunks::Csv(chunks), delimiter)
+    };
     let sink = match &args.output {
         Some(path) if same_file(path, &args.input) => anyhow::bail!(
             "--output `{}` is the input file: scoring would overwrite the rows it reads; \
@@ -112,11 +158,9 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
         threshold_of: &pipeline,
     };
     // CSV goes through the pipeline's scored-row writer, the same escaping as every frontend.
-    let csv = ScoredCsv::new(
-        rows.id_name.clone().unwrap_or_else(|| "row".to_owned()),
-        delimiter,
-    )?
-    .with_reasons(args.reasons);
+    let id_name = rows.id_name.clone().unwrap_or_else(|| "row".to_owned());
+    let arrow = ScoredArrow::new(&id_name).with_reasons(args.reasons);
+    let csv = ScoredCsv::new(id_name, delimiter)?.with_reasons(args.reasons);
     std::thread::scope(|scope| -> anyhow::Result<()> {
         let (chunk_tx, chunk_rx) = sync_channel(QUEUE_DEPTH);
         let (scored_tx, scored_rx) = sync_channel::<Scored>(QUEUE_DEPTH);
@@ -131,13 +175,37 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
         let bar_ref = &bar;
         let rows_ref = &rows;
         let csv_ref = &csv;
+        let arrow_ref = &arrow;
         let ok_ref = &scoring_ok;
-        let format = args.format;
+        let format = if parquet_out { None } else { Some(args.format) };
         let with_reasons = args.reasons > 0;
         let writer = scope.spawn(move || -> std::io::Result<()> {
             let out = BufWriter::with_capacity(1 << 20, sink);
             let out = match format {
-                Format::Csv => {
+                None => {
+                    let mut out =
+                        ScoredParquetWriter::new(out, arrow_ref).map_err(std::io::Error::other)?;
+                    for scored in scored_rx {
+                        let (mut ids, mut decision) = (Vec::new(), Vec::new());
+                        rows_ref.each(&scored, |id, _, d, _| {
+                            ids.push(id.to_owned());
+                            decision.push(d);
+                            Ok(())
+                        })?;
+                        let batch = arrow_ref
+                            .batch(
+                                ids.iter().map(|s| Some(s.as_str())),
+                                &scored.pd,
+                                &decision,
+                                &scored.reasons,
+                            )
+                            .map_err(std::io::Error::other)?;
+                        out.write(&batch).map_err(std::io::Error::other)?;
+                        bar_ref.inc(scored.pd.len() as u64);
+                    }
+                    out.finish().map_err(std::io::Error::other)?
+                }
+                Some(Format::Csv) => {
                     let mut out = csv_ref.writer(out)?;
                     for scored in scored_rx {
                         rows_ref.each(&scored, |id, p, decision, reasons| {
@@ -147,7 +215,7 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
                     }
                     out.finish()?
                 }
-                Format::Json => {
+                Some(Format::Json) => {
                     let mut out = out;
                     let mut text = vec![b'['];
                     let mut first = true;
@@ -187,10 +255,10 @@ pub fn run(args: &PredictArgs, quiet: bool) -> anyhow::Result<()> {
                     chunk.with_context(|| format!("cannot read `{}`", args.input.display()))?;
                 let pd = pipeline
                     .predict_proba(&chunk.table)
-                    .with_context(|| format!("cannot score rows from line {}", chunk.first_line))?;
+                    .with_context(|| format!("cannot score rows from {}", chunk_start(&chunk)))?;
                 let reasons = if args.reasons > 0 {
                     let explained = pipeline.explain(&chunk.table).with_context(|| {
-                        format!("cannot explain rows from line {}", chunk.first_line)
+                        format!("cannot explain rows from {}", chunk_start(&chunk))
                     })?;
                     (0..explained.n_rows())
                         .map(|r| explained.reasons(r, args.reasons))

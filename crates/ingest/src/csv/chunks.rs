@@ -22,7 +22,8 @@ const BATCH_BYTES: usize = MAX_CHUNK_BYTES / 4;
 pub struct TableChunk {
     /// The rows, typed with the reader's fixed kinds.
     pub table: Table,
-    /// Physical line of the first row of this chunk in the file.
+    /// Physical line of the first row of this chunk in the file (0 for a Parquet file, which
+    /// has no lines).
     pub first_line: u64,
     /// Index of this chunk's first row among all data rows of the file (0-based).
     pub first_row: u64,
@@ -30,6 +31,22 @@ pub struct TableChunk {
 }
 
 impl TableChunk {
+    /// A chunk of rows read by another reader (Parquet).
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn new(
+        table: Table,
+        first_line: u64,
+        first_row: u64,
+        id_column: Option<String>,
+    ) -> Self {
+        TableChunk {
+            table,
+            first_line,
+            first_row,
+            id_column,
+        }
+    }
+
     /// The id column's values, exactly as in the file (`None` for a missing cell); `None` when
     /// the schema has no id column.
     pub fn ids(&self) -> Option<impl Iterator<Item = Option<&str>> + '_> {

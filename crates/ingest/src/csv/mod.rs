@@ -37,5 +37,6 @@ mod tokenize;
 
 pub use chunks::{CsvChunks, TableChunk};
 pub use convert::canonical_level;
+pub(crate) use convert::{MissingTokens, parse_bool, parse_number};
 pub use options::{CsvSource, DEFAULT_MISSING_TOKENS, ReadOptions};
 pub use read::{CsvRead, read_csv, read_csv_with_report};

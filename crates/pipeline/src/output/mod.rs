@@ -22,6 +22,14 @@
 //! form (`0.0123`, never an exponent) and `decision` as `1` (flagged) or `0`; lines end with
 //! `\n`.
 
+mod arrow;
+#[cfg(feature = "parquet")]
+mod parquet;
+
+pub use arrow::ScoredArrow;
+#[cfg(feature = "parquet")]
+pub use parquet::ScoredParquetWriter;
+
 use std::borrow::Cow;
 use std::io::{self, Write};
 
