@@ -453,35 +453,25 @@ impl FittedStack {
 #[cfg(test)]
 mod tests {
     use ndarray::Array2;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
 
     use super::*;
-
-    /// Deterministic pseudo-random numbers in [0, 1) (SplitMix64).
-    struct Mix(u64);
-    impl Mix {
-        fn next(&mut self) -> f64 {
-            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = self.0;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
 
     /// Rows whose label follows `σ(b + Σ w_j z_j)` with members' logits `z_j` drawn at random;
     /// returns the members' PDs and the labels.
     fn blend(n: usize, b: f64, w: &[f64], seed: u64) -> (Array2<f64>, Vec<bool>) {
-        let mut r = Mix(seed);
+        let mut r = ChaCha8Rng::seed_from_u64(seed);
         let mut pd = Array2::zeros((n, w.len()));
         let mut y = Vec::with_capacity(n);
         for i in 0..n {
             let mut m = b;
             for (j, wj) in w.iter().enumerate() {
-                let z = -3.0 + 2.0 * (r.next() - 0.5) * 3.0;
+                let z = -3.0 + 2.0 * (r.r#gen::<f64>() - 0.5) * 3.0;
                 pd[[i, j]] = sigmoid(z);
                 m += wj * z;
             }
-            y.push(r.next() < sigmoid(m));
+            y.push(r.r#gen::<f64>() < sigmoid(m));
         }
         (pd, y)
     }
