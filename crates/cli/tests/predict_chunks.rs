@@ -7,7 +7,7 @@ use std::process::Command;
 
 mod common;
 
-use common::{dir, ok, s};
+use common::{dir, ok, s, train_two_fold};
 
 /// Trains a model on a small synthetic Klarna file; returns (data, model).
 fn trained(d: &Path, model: &str) -> (PathBuf, PathBuf) {
@@ -24,19 +24,7 @@ fn trained(d: &Path, model: &str) -> (PathBuf, PathBuf) {
         s(&data),
     ]);
     let model_path = d.join("model.json");
-    ok(&[
-        "train",
-        "--data",
-        s(&data),
-        "--target",
-        "default",
-        "--model",
-        model,
-        "--folds",
-        "2",
-        "--out",
-        s(&model_path),
-    ]);
+    train_two_fold(&data, model, &model_path);
     (data, model_path)
 }
 

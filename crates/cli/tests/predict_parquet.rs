@@ -7,7 +7,7 @@ use std::process::Command;
 
 mod common;
 
-use common::{dir, ok, s};
+use common::{dir, ok, s, train_two_fold};
 use pdscore::ingest::{ColumnData, ParquetChunks, ReadOptions, Table, read_csv, write_parquet};
 
 /// A synthetic Klarna file, the same rows as Parquet, and a model trained on them.
@@ -30,19 +30,7 @@ fn setup(d: &Path, model: &str) -> (PathBuf, PathBuf, PathBuf) {
     let parquet = d.join("synth.parquet");
     write_parquet(&table, &parquet).expect("write parquet");
     let model_path = d.join("model.json");
-    ok(&[
-        "train",
-        "--data",
-        s(&csv),
-        "--target",
-        "default",
-        "--model",
-        model,
-        "--folds",
-        "2",
-        "--out",
-        s(&model_path),
-    ]);
+    train_two_fold(&csv, model, &model_path);
     (csv, parquet, model_path)
 }
 

@@ -28,3 +28,25 @@ pub fn dir(name: &str) -> PathBuf {
 pub fn s(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
+
+/// Trains `model` on `data` (target column `default`) with 2 folds and saves it to `out`: the
+/// quick model the prediction tests score with.
+#[allow(
+    dead_code,
+    reason = "each test binary compiles this module; only the prediction tests train this way"
+)]
+pub fn train_two_fold(data: &Path, model: &str, out: &Path) {
+    ok(&[
+        "train",
+        "--data",
+        s(data),
+        "--target",
+        "default",
+        "--model",
+        model,
+        "--folds",
+        "2",
+        "--out",
+        s(out),
+    ]);
+}
