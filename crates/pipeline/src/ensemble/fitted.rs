@@ -10,7 +10,7 @@ use pdscore_models::stacking::FittedStack;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{EnsembleSpec, choose_members, too_few_members};
+use super::{EnsembleSpec, check_member_count, choose_members, too_few_members};
 use crate::calibration::{Calibration, TargetRate};
 use crate::candidate::Candidate;
 use crate::compare::Comparison;
@@ -172,13 +172,7 @@ pub(crate) fn fit_ensemble(
         .map(|r| r.folds.iter().map(|f| metric.oriented(f)).sum::<f64>() / r.folds.len() as f64)
         .collect();
     let members = choose_members(&candidates, &score, spec.members);
-    if members.len() < super::MIN_MEMBERS {
-        let found: Vec<String> = members
-            .iter()
-            .map(|&m| candidates[m].name.clone())
-            .collect();
-        return Err(too_few_members(&found));
-    }
+    check_member_count(&members, &candidates)?;
     let z = Array2::from_shape_fn((data.y.len(), members.len()), |(i, m)| {
         comparison.results[members[m]].oof[i]
     });

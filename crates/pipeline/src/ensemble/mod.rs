@@ -178,5 +178,21 @@ pub(crate) fn too_few_members(found: &[String]) -> PipelineError {
     }
 }
 
+/// [`too_few_members`] when `members` (indices into `candidates`) are fewer than
+/// [`MIN_MEMBERS`].
+pub(crate) fn check_member_count(
+    members: &[usize],
+    candidates: &[&crate::candidate::Candidate],
+) -> Result<(), PipelineError> {
+    if members.len() < MIN_MEMBERS {
+        let found: Vec<String> = members
+            .iter()
+            .map(|&m| candidates[m].name.clone())
+            .collect();
+        return Err(too_few_members(&found));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests;

@@ -8,7 +8,7 @@ use pdscore_models::calibration::CalibrationMethod;
 use pdscore_models::stacking::FittedStack;
 use pdscore_resample::Fold;
 
-use super::{EnsembleFold, EnsembleSpec, choose_members, too_few_members};
+use super::{EnsembleFold, EnsembleSpec, check_member_count, choose_members, too_few_members};
 use crate::candidate::{Candidate, CvSpec};
 use crate::error::{PipelineError, Result};
 use crate::select::FoldScores;
@@ -152,13 +152,7 @@ fn fit_meta(
     y_rows: &[bool],
     candidates: &[&Candidate],
 ) -> Result<FittedStack> {
-    if members.len() < super::MIN_MEMBERS {
-        let found: Vec<String> = members
-            .iter()
-            .map(|&m| candidates[m].name.clone())
-            .collect();
-        return Err(too_few_members(&found));
-    }
+    check_member_count(members, candidates)?;
     let z = Array2::from_shape_fn((rows.len(), members.len()), |(r, m)| {
         stacks[members[m]].inner_pd[rows[r]]
     });
