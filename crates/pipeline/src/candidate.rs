@@ -17,6 +17,7 @@ use crate::ensemble::EnsembleSpec;
 use crate::error::{PipelineError, Result};
 use crate::monotone::MonotoneSpec;
 use crate::select::SelectionRule;
+use crate::tune::TuningSpec;
 
 /// Which preprocessing a candidate fits on its training rows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -156,6 +157,10 @@ pub struct Candidate {
     /// [`MonotoneSpec`]). Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monotone: Option<MonotoneSpec>,
+    /// A hyper-parameter search inside each of the candidate's fits (see [`TuningSpec`]).
+    /// Default: none (the model's parameters as given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tuning: Option<TuningSpec>,
 }
 
 impl Candidate {
@@ -169,6 +174,7 @@ impl Candidate {
             model,
             ensemble: None,
             monotone: None,
+            tuning: None,
         }
     }
 
@@ -214,6 +220,12 @@ impl Candidate {
         self
     }
 
+    /// Sets the hyper-parameter search (see [`TuningSpec`]). Default: none.
+    pub fn tuning(mut self, spec: TuningSpec) -> Self {
+        self.tuning = Some(spec);
+        self
+    }
+
     /// Validates the candidate.
     ///
     /// # Errors
@@ -236,6 +248,16 @@ impl Candidate {
         }
         if let Some(s) = &self.sampler {
             s.build()?;
+        }
+        if let Some(spec) = &self.tuning {
+            spec.check()?;
+            if let Some(reason) = crate::tune::unsupported(self) {
+                return Err(PipelineError::InvalidParam {
+                    name: "tuning",
+                    value: self.name.clone(),
+                    reason,
+                });
+            }
         }
         if self.monotone.is_some()
             && let Some(reason) = MonotoneSpec::supports(self)
@@ -311,6 +333,18 @@ pub const GBM_MAX_ROUNDS: usize = 2000;
 /// Rounds without improvement of the validation log loss before a default `gbm` stops.
 pub const GBM_PATIENCE: usize = 50;
 
+/// Configurations the default `gbm` races in each fit (see [`TuningSpec`]).
+pub const GBM_TUNED_CONFIGS: usize = 6;
+
+/// Configurations the default `random_forest` races in each fit.
+pub const FOREST_TUNED_CONFIGS: usize = 3;
+
+/// Configurations the default `mlp` races in each fit.
+pub const MLP_TUNED_CONFIGS: usize = 3;
+
+/// The default time budget of a comparison, in seconds ([`CvSpec::budget_seconds`]).
+pub const DEFAULT_BUDGET_SECONDS: f64 = 600.0;
+
 /// The default candidate list: the seed notebook's models (`logreg`, `logreg_balanced`,
 /// `logreg_grid`, `decision_tree`, `random_forest`, `adaboost`, `gbm`, `mlp`, `mlp_balanced`,
 /// `mlp_oversampled`) plus `logreg_smote`, `gbm_balanced`, `scorecard` (WoE binning +
@@ -329,8 +363,11 @@ pub const GBM_PATIENCE: usize = 50;
 /// [`crate::CalibrationSpec::inner_folds`]): a fixed count overfits when defaulters are few and
 /// pushes the PDs towards 0. The MLPs use batches of 512 rows with learning rate 3e-3 and stop
 /// after 5 epochs without improvement of the inner validation loss (scikit-learn: 200, 1e-3,
-/// 10), which halves their fit time for a small loss of PR AUC. BENCHMARKS.md has the figures
-/// behind these choices.
+/// 10), which halves their fit time for a small loss of PR AUC. `gbm`, `random_forest` and
+/// `mlp` are tuned inside each fit ([`GBM_TUNED_CONFIGS`], [`FOREST_TUNED_CONFIGS`],
+/// [`MLP_TUNED_CONFIGS`] configurations raced on the inner folds, see [`TuningSpec`]); the
+/// parameters above are each one's first configuration. BENCHMARKS.md has the figures behind
+/// these choices.
 pub fn default_candidates(seed: u64) -> Vec<Candidate> {
     let logreg = || ModelSpec::LogisticRegression(LogisticRegressionParams::new());
     let mlp = || {
@@ -374,15 +411,18 @@ pub fn default_candidates(seed: u64) -> Vec<Candidate> {
                     .class_weight(pdscore_models::ClassWeight::BalancedSubsample)
                     .seed(seed),
             ),
-        ),
+        )
+        .tuning(TuningSpec::new(FOREST_TUNED_CONFIGS).seed(seed)),
         Candidate::new(
             "adaboost",
             FeaturePreset::Trees,
             ModelSpec::AdaBoost(AdaBoostParams::new().n_estimators(200).seed(seed)),
         ),
-        Candidate::new("gbm", FeaturePreset::Trees, gbm()),
+        Candidate::new("gbm", FeaturePreset::Trees, gbm())
+            .tuning(TuningSpec::new(GBM_TUNED_CONFIGS).seed(seed)),
         Candidate::new("gbm_balanced", FeaturePreset::Trees, gbm()).weighting(balanced()),
-        Candidate::new("mlp", FeaturePreset::Linear, mlp()),
+        Candidate::new("mlp", FeaturePreset::Linear, mlp())
+            .tuning(TuningSpec::new(MLP_TUNED_CONFIGS).seed(seed)),
         Candidate::new("mlp_balanced", FeaturePreset::Linear, mlp()).weighting(balanced()),
         Candidate::new("mlp_oversampled", FeaturePreset::Linear, mlp()).sampler(
             SamplerSpec::RandomOverSampler(RandomOverSamplerParams::new().seed(seed)),
@@ -408,6 +448,16 @@ pub struct CvSpec {
     /// The rating grades the best model's PDs are reported in. Default: 7 grades,
     /// [`MasterScale::default`].
     pub master_scale: MasterScale,
+    /// Seconds after the start of the comparison past which tuned candidates stop racing
+    /// configurations (each fit then keeps the leader of its current rung, see [`TuningSpec`]).
+    /// Nothing else is cut short. Default [`DEFAULT_BUDGET_SECONDS`]; `0` turns tuning off
+    /// (each tuned candidate keeps its own parameters).
+    #[serde(default = "default_budget_seconds")]
+    pub budget_seconds: f64,
+}
+
+fn default_budget_seconds() -> f64 {
+    DEFAULT_BUDGET_SECONDS
 }
 
 impl Default for CvSpec {
@@ -419,6 +469,7 @@ impl Default for CvSpec {
             selection: SelectionRule::default(),
             calibration: CalibrationSpec::default(),
             master_scale: MasterScale::default(),
+            budget_seconds: DEFAULT_BUDGET_SECONDS,
         }
     }
 }
@@ -460,10 +511,17 @@ impl CvSpec {
         self
     }
 
+    /// Sets the time budget in seconds (see [`CvSpec::budget_seconds`]). Default
+    /// [`DEFAULT_BUDGET_SECONDS`].
+    pub fn budget_seconds(mut self, seconds: f64) -> Self {
+        self.budget_seconds = seconds;
+        self
+    }
+
     /// Validates the spec.
     ///
     /// # Errors
-    /// [`PipelineError::InvalidParam`] when `folds < 2`; the threshold objective's and the
+    /// [`PipelineError::InvalidParam`] when `folds < 2` or the budget is negative or NaN; the threshold objective's and the
     /// calibration spec's errors.
     pub fn check(&self) -> Result<()> {
         if self.folds < 2 {
@@ -471,6 +529,13 @@ impl CvSpec {
                 name: "folds",
                 value: self.folds.to_string(),
                 reason: "cross-validation needs at least 2 folds".into(),
+            });
+        }
+        if self.budget_seconds.is_nan() || self.budget_seconds < 0.0 {
+            return Err(PipelineError::InvalidParam {
+                name: "budget_seconds",
+                value: self.budget_seconds.to_string(),
+                reason: "a number of seconds >= 0".into(),
             });
         }
         self.threshold.check()?;

@@ -38,6 +38,10 @@ pub struct ModelCard {
     /// The positive-class weight a weight grid chose on all labelled rows, if the model has a
     /// grid.
     pub chosen_positive_weight: Option<f64>,
+    /// What the hyper-parameter search chose on all labelled rows, for a tuned candidate (the
+    /// chosen values are also in [`ModelInfo::parameters`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tuned: Option<crate::TunedParams>,
     /// How the model's scores are turned into PDs.
     pub calibration: CalibrationCard,
     /// The decision threshold and the policy that chose it.
@@ -368,6 +372,9 @@ impl ModelCard {
         let _ = writeln!(s, "  resampling        {}", self.resampling);
         if let Some(w) = self.chosen_positive_weight {
             let _ = writeln!(s, "  chosen pos weight {w}");
+        }
+        if let Some(t) = &self.tuned {
+            let _ = writeln!(s, "  tuned             {}", t.summary());
         }
         let _ = writeln!(
             s,

@@ -16,6 +16,7 @@ use crate::fit::fit_calibrated;
 use crate::nested::{NestedEvaluation, nested_evaluation};
 use crate::select::{FoldScores, Selection, select};
 use crate::summary::{FoldOutcome, summarise};
+use crate::tune::Deadline;
 
 pub use crate::summary::CandidateResult;
 
@@ -169,6 +170,8 @@ pub(crate) fn compare_on_folds(
         .filter(|&c| candidates[c].ensemble.is_none())
         .collect();
     let keep_stacks = base.len() < candidates.len();
+    let budget_left = cv.budget_seconds - started.elapsed().as_secs_f64();
+    let deadline = Deadline::after(budget_left);
     let total = base.len() * folds.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let jobs: Vec<(usize, usize)> = base
@@ -185,6 +188,7 @@ pub(crate) fn compare_on_folds(
                 &folds[f],
                 cv.seed + f as u64,
                 keep_stacks,
+                deadline,
             );
             let finished = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             if let Some(report) = progress {
@@ -285,6 +289,7 @@ fn run_fold(
     fold: &pdscore_resample::Fold,
     seed: u64,
     keep_stack: bool,
+    deadline: Deadline,
 ) -> Result<(FoldOutcome, Option<FoldStack>)> {
     let started = Instant::now();
     let train = take_rows(&data.table, &fold.train);
@@ -294,8 +299,9 @@ fn run_fold(
         &train,
         &data.schema,
         &y_train,
-        &cv.calibration,
+        cv,
         seed,
+        deadline,
     )?;
     let fit_seconds = started.elapsed().as_secs_f64();
     let test = take_rows(&data.table, &fold.test);
@@ -319,6 +325,7 @@ fn run_fold(
         chosen_positive_weight: fitted.chosen_positive_weight,
         inner: fitted.inner,
         ensemble: None,
+        tuned: fitted.tuned,
     };
     Ok((outcome, stack))
 }

@@ -14,11 +14,12 @@ use pdscore_models::registry::FittedModel;
 use pdscore_resample::{ClassWeight, StratifiedKFold, sample_weights};
 use rayon::prelude::*;
 
-use crate::calibration::{Calibration, CalibrationSpec, CrossFitted, choose_calibration};
-use crate::candidate::{Candidate, Weighting};
+use crate::calibration::{Calibration, CrossFitted, choose_calibration};
+use crate::candidate::{Candidate, CvSpec, Weighting};
 use crate::data::take_rows;
 use crate::error::{PipelineError, Result};
 use crate::select::FoldScores;
+use crate::tune::{Deadline, TunedParams, configurations, successive_halving};
 
 /// A candidate's model fitted on some rows, before calibration.
 pub(crate) struct RawFit {
@@ -249,9 +250,16 @@ pub(crate) struct CalibratedFit {
     pub inner_pd: Vec<f64>,
     /// The inner fold of each row.
     pub inner_fold_of_row: Vec<usize>,
+    /// What the hyper-parameter search chose, for a tuned candidate.
+    pub tuned: Option<TunedParams>,
+    /// The candidate as fitted: a tuned candidate's winning configuration (no tuning of its
+    /// own), else the candidate (with any weight grid resolved).
+    pub fitted_candidate: Candidate,
 }
 
 struct InnerFit {
+    /// The selection metric of the uncalibrated scores (higher is better): what tuning races.
+    figure: f64,
     test: Vec<usize>,
     scores: Vec<f64>,
     prior_shift: PriorShift,
@@ -275,14 +283,20 @@ struct InnerFit {
 /// 3. The candidate is fitted on all the rows (that many rounds or epochs).
 /// 4. The calibrator is chosen and fitted on the cross-fitted scores
 ///    ([`choose_calibration`]).
+///
+/// A tuned candidate ([`Candidate::tuning`]) races its configurations on the inner folds of
+/// step 2 ([`crate::TuningSpec`], stopping early at `deadline`); the winner's inner fits are
+/// the ones steps 3 and 4 use.
 pub(crate) fn fit_calibrated(
     candidate: &Candidate,
     table: &Table,
     schema: &Schema,
     y: &[bool],
-    spec: &CalibrationSpec,
+    cv: &CvSpec,
     seed: u64,
+    deadline: Deadline,
 ) -> Result<CalibratedFit> {
+    let spec = &cv.calibration;
     let params = candidate.features.params();
     let features = params.fit_with_labels(table, schema, y)?;
     let x = features.transform(table)?.matrix;
@@ -297,40 +311,73 @@ pub(crate) fn fit_calibrated(
         .seed(seed)
         .split(y)?;
     let stops_early = candidate.model.stops_early();
-    let inner: Vec<InnerFit> = folds
-        .par_iter()
-        .map(|fold| {
-            let y_train: Vec<bool> = fold.train.iter().map(|&i| y[i]).collect();
-            let y_test: Vec<bool> = fold.test.iter().map(|&i| y[i]).collect();
-            let (x_train, x_test) = if refit_features {
-                let train = take_rows(table, &fold.train);
-                let inner_features = params.fit_with_labels(&train, schema, &y_train)?;
-                (
-                    inner_features.transform(&train)?.matrix,
-                    inner_features
-                        .transform(&take_rows(table, &fold.test))?
-                        .matrix,
-                )
-            } else {
-                (
-                    x.select(Axis(0), &fold.train),
-                    x.select(Axis(0), &fold.test),
-                )
-            };
-            let validation = stops_early.then_some(Validation {
-                x: x_test.view(),
-                y: &y_test,
-            });
-            let raw = fit_raw(candidate, x_train.view(), &y_train, seed, validation)?;
-            Ok(InnerFit {
-                test: fold.test.clone(),
-                scores: raw.model.predict_proba(x_test.view())?.to_vec(),
-                prior_shift: raw.prior_shift,
-                prior_moved: raw.prior_moved,
-                curve: raw.model.validation_curve().map(<[f64]>::to_vec),
-            })
+    let racing = candidate.tuning.is_some();
+    let fit_fold = |candidate: &Candidate, k: usize| -> Result<InnerFit> {
+        let fold = &folds[k];
+        let y_train: Vec<bool> = fold.train.iter().map(|&i| y[i]).collect();
+        let y_test: Vec<bool> = fold.test.iter().map(|&i| y[i]).collect();
+        let (x_train, x_test) = if refit_features {
+            let train = take_rows(table, &fold.train);
+            let inner_features = params.fit_with_labels(&train, schema, &y_train)?;
+            (
+                inner_features.transform(&train)?.matrix,
+                inner_features
+                    .transform(&take_rows(table, &fold.test))?
+                    .matrix,
+            )
+        } else {
+            (
+                x.select(Axis(0), &fold.train),
+                x.select(Axis(0), &fold.test),
+            )
+        };
+        let validation = stops_early.then_some(Validation {
+            x: x_test.view(),
+            y: &y_test,
+        });
+        let raw = fit_raw(candidate, x_train.view(), &y_train, seed, validation)?;
+        let scores = raw.model.predict_proba(x_test.view())?.to_vec();
+        let figure = if racing {
+            let figure = FoldScores::new(&y_test, &scores)?;
+            cv.selection.metric.oriented(&figure)
+        } else {
+            f64::NAN
+        };
+        Ok(InnerFit {
+            figure,
+            test: fold.test.clone(),
+            scores,
+            prior_shift: raw.prior_shift,
+            prior_moved: raw.prior_moved,
+            curve: raw.model.validation_curve().map(<[f64]>::to_vec),
         })
-        .collect::<Result<_>>()?;
+    };
+    let (candidate, inner, tuned) = match &candidate.tuning {
+        None => {
+            let inner: Vec<InnerFit> = (0..folds.len())
+                .into_par_iter()
+                .map(|k| fit_fold(candidate, k))
+                .collect::<Result<_>>()?;
+            (candidate.clone(), inner, None)
+        }
+        Some(tuning) => {
+            let configs = configurations(candidate, tuning);
+            let raced = successive_halving(
+                &configs,
+                folds.len(),
+                tuning.eta,
+                deadline,
+                fit_fold,
+                |f: &InnerFit| f.figure,
+            )?;
+            let winner = configs
+                .into_iter()
+                .nth(raced.winner)
+                .expect("the winner is one of the configurations");
+            (winner.candidate, raced.fits, Some(raced.report))
+        }
+    };
+    let candidate = &candidate;
     let iterations = if stops_early {
         best_iteration(&inner)
     } else {
@@ -387,6 +434,8 @@ pub(crate) fn fit_calibrated(
         inner: inner_scores,
         inner_pd: chosen.cross_validated_pd,
         inner_fold_of_row: fold_of_row,
+        tuned,
+        fitted_candidate: candidate.clone(),
     })
 }
 
@@ -441,6 +490,7 @@ mod tests {
 
     fn inner(curve: Vec<f64>) -> InnerFit {
         InnerFit {
+            figure: 0.0,
             test: vec![],
             scores: vec![],
             prior_shift: PriorShift::between(0.5, 0.5).unwrap(),

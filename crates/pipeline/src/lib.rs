@@ -73,13 +73,15 @@ mod scorecard;
 mod select;
 mod stats;
 mod summary;
+mod tune;
 
 pub use atomic::{AtomicFile, write_atomically};
 pub use calibration::{
     Calibration, CalibrationChoice, CalibrationSpec, DEFAULT_PD_FLOOR, TargetRate,
 };
 pub use candidate::{
-    Candidate, CvSpec, FeaturePreset, GBM_MAX_ROUNDS, GBM_PATIENCE, Weighting, default_candidates,
+    Candidate, CvSpec, DEFAULT_BUDGET_SECONDS, FOREST_TUNED_CONFIGS, FeaturePreset, GBM_MAX_ROUNDS,
+    GBM_PATIENCE, GBM_TUNED_CONFIGS, MLP_TUNED_CONFIGS, Weighting, default_candidates,
 };
 pub use card::{
     CalibrationCard, ColumnCard, CvCard, CvRow, FeatureImportance, ImportanceMethod, ModelCard,
@@ -111,3 +113,4 @@ pub use scorecard::sql as scorecard_sql;
 pub use scorecard::{PointsRow, Scorecard, ScorecardColumn, ScorecardParams};
 pub use select::{FoldScores, PairedDifference, Selection, SelectionMetric, SelectionRule};
 pub use summary::FoldCalibration;
+pub use tune::{TunedParams, TuningSpec};

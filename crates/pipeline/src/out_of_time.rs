@@ -150,6 +150,7 @@ pub fn out_of_time(
             mean_pd_ratio: mean_pd_ratio(&y_test, pd)?,
         })
     };
+    let deadline = crate::tune::Deadline::after(comparison.cv.budget_seconds);
     // Single models first; each keeps what an ensemble needs (no member is fitted twice).
     let single: Vec<(usize, Result<FoldStack>)> = comparison
         .results
@@ -162,8 +163,9 @@ pub fn out_of_time(
                 &train_table,
                 &data.schema,
                 &y_train,
-                &comparison.cv.calibration,
+                &comparison.cv,
                 comparison.cv.seed,
+                deadline,
             )
             .and_then(|fit| {
                 let x = fit.features.transform(&test_table)?.matrix;

@@ -25,6 +25,7 @@ use crate::ensemble::{EnsembleFit, FittedEnsemble, fit_ensemble};
 use crate::error::{PipelineError, Result};
 use crate::fit::{fit_calibrated, fit_candidate};
 use crate::monitor::{MonitorReport, StabilityProfile};
+use crate::tune::Deadline;
 
 /// Largest number of held-out rows used for permutation importance.
 const IMPORTANCE_ROWS: usize = 2000;
@@ -147,10 +148,12 @@ impl Pipeline {
                     &data.table,
                     &data.schema,
                     &data.y,
-                    &comparison.cv.calibration,
+                    &comparison.cv,
                     comparison.cv.seed,
+                    Deadline::after(comparison.cv.budget_seconds),
                 )?;
-                (result.candidate.clone(), parts, None, None)
+                // a tuned candidate is described (and explained) by its winning configuration
+                (parts.fitted_candidate.clone(), parts, None, None)
             }
             Some(spec) => {
                 let EnsembleFit {
@@ -197,12 +200,16 @@ impl Pipeline {
                     Some(e) => e.describe(),
                     None => parts.model.describe(),
                 },
-                parameters: result.candidate.model.clone(),
+                parameters: match &ensemble {
+                    Some(_) => result.candidate.model.clone(),
+                    None => candidate.model.clone(),
+                },
                 feature_preset: candidate.features.clone(),
                 monotone: candidate.monotone.clone(),
             },
             resampling: result.candidate.resampling(),
             chosen_positive_weight: parts.chosen_positive_weight,
+            tuned: parts.tuned.clone(),
             calibration: match &ensemble {
                 None => CalibrationCard {
                     method: calibration.calibrator.method(),

@@ -12,6 +12,7 @@ use crate::ensemble::EnsembleFold;
 use crate::error::Result;
 use crate::select::FoldScores;
 use crate::stats::{add_confusion, mean_std};
+use crate::tune::TunedParams;
 
 /// What one (candidate, outer fold) fit produced.
 pub(crate) struct FoldOutcome {
@@ -26,6 +27,8 @@ pub(crate) struct FoldOutcome {
     pub inner: Vec<FoldScores>,
     /// An ensemble's members and weights on this fold.
     pub ensemble: Option<EnsembleFold>,
+    /// What a tuned candidate's search chose on this fold.
+    pub tuned: Option<TunedParams>,
 }
 
 /// How one fold's model was calibrated.
@@ -101,6 +104,9 @@ pub struct CandidateResult {
     /// other candidates).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ensemble_folds: Vec<EnsembleFold>,
+    /// For a tuned candidate: what its search chose on each outer fold (empty for others).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tuned_folds: Vec<TunedParams>,
 }
 
 impl CandidateResult {
@@ -190,6 +196,7 @@ pub(crate) fn summarise(
         chosen_positive_weights,
         inner: outcomes.iter().map(|o| o.inner.clone()).collect(),
         ensemble_folds: outcomes.iter().filter_map(|o| o.ensemble.clone()).collect(),
+        tuned_folds: outcomes.iter().filter_map(|o| o.tuned.clone()).collect(),
         folds,
         fold_roc_auc,
         fold_pr_auc,

@@ -177,6 +177,7 @@ pub(crate) fn fit_ensemble(
         comparison.results[members[m]].oof[i]
     });
     let stack = spec.meta.fit(z.view(), &data.y)?;
+    let deadline = crate::tune::Deadline::after(comparison.cv.budget_seconds);
     let fits: Vec<CalibratedFit> = members
         .par_iter()
         .map(|&m| {
@@ -185,8 +186,9 @@ pub(crate) fn fit_ensemble(
                 &data.table,
                 &data.schema,
                 &data.y,
-                &comparison.cv.calibration,
+                &comparison.cv,
                 comparison.cv.seed,
+                deadline,
             )
         })
         .collect::<Result<_>>()?;

@@ -137,6 +137,7 @@ fn stack_fold(
         tried: Vec::new(),
         iterations: None,
         chosen_positive_weight: None,
+        tuned: None,
         inner,
         ensemble: Some(ensemble),
     })

@@ -56,7 +56,8 @@ fn shipped_sample() -> crate::LabelledData {
 /// The ensemble of an outer fold is chosen, weighted and measured for the nested selection
 /// without the labels of that fold's held-out rows: changing them (swapping defaulters and
 /// non-defaulters, so the class counts and the folds stay) changes nothing but that fold's
-/// outer figures. The members' fits on the fold are redone on the changed data too.
+/// outer figures. The members' fits on the fold are redone on the changed data too, the tuned
+/// gbm's race included.
 #[test]
 fn the_outer_test_fold_plays_no_part_in_its_ensemble() {
     let data = shipped_sample();
@@ -119,6 +120,13 @@ fn the_outer_test_fold_plays_no_part_in_its_ensemble() {
         a.folds[0], b.folds[0],
         "the changed labels do change the fold's figures"
     );
+    // the gbm member is tuned: its race on the fold never saw the held-out labels either
+    let (gbm_before, gbm_after) = (before.result("gbm").unwrap(), after.result("gbm").unwrap());
+    assert_eq!(gbm_before.tuned_folds.len(), cv.folds);
+    assert_eq!(gbm_before.tuned_folds[0], gbm_after.tuned_folds[0]);
+    for &i in test {
+        assert_eq!(gbm_before.oof[i].to_bits(), gbm_after.oof[i].to_bits());
+    }
     // the other folds trained on the changed rows: their members were refitted on them
     assert_ne!(
         before.result("gbm").unwrap().oof[folds[1].test[0]],

@@ -111,6 +111,12 @@ pub(super) fn card_markdown(card: &ModelCard) -> String {
                 .map_or_else(|| "-".into(), |w| w.to_string()),
         ),
         (
+            "tuned parameters",
+            card.tuned
+                .as_ref()
+                .map_or_else(|| "-".into(), crate::TunedParams::summary),
+        ),
+        (
             "calibration",
             format!(
                 "{} (chosen by {}, {} inner folds)",
