@@ -465,3 +465,81 @@ fn the_ensemble_from_the_command_line() {
     ]);
     assert!(e.contains("stacked ensemble"), "{e}");
 }
+
+/// `train --model gbm` tunes the GBM on the inner folds: the card and the report name the
+/// chosen parameters; `--budget-seconds 0` turns tuning off; a negative budget is an error.
+#[test]
+fn tuning_from_the_command_line() {
+    let d = dir("tuning");
+    let data = klarna_synth(&d);
+    let e = fails(&[
+        "evaluate",
+        "--data",
+        s(&data),
+        "--target",
+        "default",
+        "--budget-seconds=-1",
+    ]);
+    assert!(e.contains("budget_seconds"), "{e}");
+
+    let model = d.join("gbm.json");
+    let report = d.join("report");
+    ok(&[
+        "evaluate",
+        "--data",
+        s(&data),
+        "--target",
+        "default",
+        "--models",
+        "logreg,gbm",
+        "--folds",
+        "3",
+        "--out",
+        s(&report),
+    ]);
+    let md = std::fs::read_to_string(report.join("report.md")).unwrap();
+    assert!(md.contains("### gbm: tuned parameters per fold"), "{md}");
+    assert_eq!(md.matches("| 6 | 12 | ok |").count(), 3, "{md}");
+    ok(&[
+        "train",
+        "--data",
+        s(&data),
+        "--target",
+        "default",
+        "--model",
+        "gbm",
+        "--folds",
+        "3",
+        "--out",
+        s(&model),
+    ]);
+    let card = ok(&["inspect", s(&model)]);
+    assert!(
+        card.contains("  tuned             ")
+            && card.contains("(best of 6 configurations, 12 inner fits)"),
+        "{card}"
+    );
+    let untuned = d.join("untuned.json");
+    ok(&[
+        "train",
+        "--data",
+        s(&data),
+        "--target",
+        "default",
+        "--model",
+        "gbm",
+        "--folds",
+        "3",
+        "--budget-seconds",
+        "0",
+        "--out",
+        s(&untuned),
+    ]);
+    let card = ok(&["inspect", s(&untuned)]);
+    assert!(
+        card.contains(
+            "own parameters (best of 1 configuration, 5 inner fits, cut short by the time budget)"
+        ),
+        "{card}"
+    );
+}

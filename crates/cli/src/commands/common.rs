@@ -7,8 +7,8 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use pdscore::metrics::{MasterScale, ThresholdObjective};
 use pdscore::pipeline::{
-    CalibrationChoice, CalibrationSpec, CvSpec, DEFAULT_PD_FLOOR, EnsembleSpec, InputSpec,
-    Progress, SelectionMetric, SelectionRule,
+    CalibrationChoice, CalibrationSpec, CvSpec, DEFAULT_BUDGET_SECONDS, DEFAULT_PD_FLOOR,
+    EnsembleSpec, InputSpec, Progress, SelectionMetric, SelectionRule,
 };
 
 /// The labelled input file and the roles of its columns.
@@ -91,6 +91,12 @@ pub struct CvArgs {
     /// families (2 to 5), stacked by a non-negative logistic regression on their logits.
     #[arg(long, default_value_t = 3)]
     pub ensemble_members: usize,
+    /// Time budget of the comparison in seconds. The tuned candidates (gbm, random_forest,
+    /// mlp) race a few configurations of their hyper-parameters on each training fold's inner
+    /// folds by successive halving; past the budget they stop racing and keep their current
+    /// leader (the report says so). 0 turns tuning off.
+    #[arg(long, default_value_t = DEFAULT_BUDGET_SECONDS)]
+    pub budget_seconds: f64,
     /// Upper PD edges of the rating grades, comma-separated and increasing [default:
     /// 0.005,0.01,0.02,0.04,0.08,0.16, i.e. 7 grades].
     #[arg(long, value_delimiter = ',')]
@@ -152,7 +158,8 @@ impl CvArgs {
             .selection(SelectionRule {
                 metric: self.select,
                 ..SelectionRule::default()
-            });
+            })
+            .budget_seconds(self.budget_seconds);
         if let Some(edges) = &self.grade_edges {
             spec = spec.master_scale(
                 MasterScale::new(edges.clone()).context("--grade-edges is not a master scale")?,
