@@ -48,8 +48,8 @@ use serde::{Deserialize, Serialize};
 use crate::candidate::Candidate;
 use crate::error::{PipelineError, Result};
 
-/// How a candidate's hyper-parameters are searched inside each of its fits (see the
-/// [module docs](self)).
+/// How a candidate's hyper-parameters are searched inside each of its fits: successive halving
+/// over the inner folds (`docs/tuning.md` tells the whole story).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TuningSpec {
     /// Configurations raced: the candidate's own parameters and `configs - 1` distinct draws
